@@ -1,0 +1,291 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Conversions between hupr_msgs / sensor_msgs messages and NumPy arrays: the one place for them.
+
+Needs the generated message packages (hupr_msgs, std_msgs, sensor_msgs) but not rclpy, so
+bag tools can use it too. Large arrays take the fast path: ``array.array.frombytes`` into the
+message (a per-element numpy assignment costs ~50x more) and ``np.frombuffer`` out of it
+(zero-copy on an ``array.array``). See bench/bench_msg_conversions.py.
+"""
+
+import array
+from dataclasses import dataclass
+from typing import Optional, Sequence, Tuple
+
+from builtin_interfaces.msg import Time
+from hupr_msgs.msg import ChirpConfig as ChirpConfigMsg
+from hupr_msgs.msg import CubeAxis, RadarCube, RadarFrame, Skeleton2D
+import numpy as np
+from sensor_msgs.msg import Image
+from std_msgs.msg import Header
+
+from hupr_ros.radar.config import ChirpConfig
+from hupr_ros.skeleton import NUM_JOINTS
+
+
+class ConversionError(ValueError):
+    """A message or array does not have the shape, size or type the conversion needs."""
+
+
+@dataclass(frozen=True)
+class AxisSpec:
+    """One axis of a radar cube: name, unit and the physical value of each bin (may be empty)."""
+
+    name: str
+    size: int
+    unit: str = ''
+    values: Tuple[float, ...] = ()
+
+
+# --------------------------------------------------------------------------- time and headers
+
+def stamp_from_ns(ns: int) -> Time:
+    """Return a builtin_interfaces/Time for integer nanoseconds since the epoch."""
+    ns = int(ns)
+    if ns < 0:
+        raise ConversionError(f'stamp must be >= 0 ns, got {ns}')
+    return Time(sec=ns // 1_000_000_000, nanosec=ns % 1_000_000_000)
+
+
+def ns_from_stamp(stamp: Time) -> int:
+    """Return integer nanoseconds of a builtin_interfaces/Time."""
+    return int(stamp.sec) * 1_000_000_000 + int(stamp.nanosec)
+
+
+def make_header(stamp_ns: int, frame_id: str) -> Header:
+    """Return a std_msgs/Header."""
+    return Header(stamp=stamp_from_ns(stamp_ns), frame_id=frame_id)
+
+
+def _fast_array(typecode: str, values: np.ndarray) -> array.array:
+    out = array.array(typecode)
+    out.frombytes(np.ascontiguousarray(values).tobytes())
+    return out
+
+
+# --------------------------------------------------------------------------- chirp config
+
+def chirp_config_to_msg(config: ChirpConfig) -> ChirpConfigMsg:
+    """Return the hupr_msgs/ChirpConfig of a ChirpConfig."""
+    return ChirpConfigMsg(
+        num_tx=config.num_tx, num_rx=config.num_rx, num_loops=config.num_loops,
+        num_chirps=config.num_chirps, num_samples=config.num_samples,
+        start_frequency=float(config.start_frequency), slope=float(config.slope),
+        sample_rate=float(config.sample_rate), idle_time=float(config.idle_time),
+        adc_start_time=float(config.adc_start_time), ramp_end_time=float(config.ramp_end_time),
+        chirp_period=float(config.chirp_period), frame_period=float(config.frame_period))
+
+
+def chirp_config_from_msg(msg: ChirpConfigMsg) -> ChirpConfig:
+    """Return the ChirpConfig of a hupr_msgs/ChirpConfig (validated)."""
+    config = ChirpConfig(
+        num_tx=msg.num_tx, num_rx=msg.num_rx, num_loops=msg.num_loops,
+        num_samples=msg.num_samples, start_frequency=msg.start_frequency, slope=msg.slope,
+        sample_rate=msg.sample_rate, idle_time=msg.idle_time,
+        adc_start_time=msg.adc_start_time, ramp_end_time=msg.ramp_end_time,
+        frame_period=msg.frame_period)
+    if msg.num_chirps != config.num_chirps:
+        raise ConversionError(
+            f'ChirpConfig num_chirps {msg.num_chirps} != num_loops * num_tx = {config.num_chirps}')
+    return config
+
+
+# --------------------------------------------------------------------------- raw radar frames
+
+def frame_to_msg(frame: np.ndarray, config: ChirpConfig, *, stamp_ns: int, frame_id: str,
+                 frame_number: int, orientation: str, packets_expected: int = 0,
+                 packets_received: int = 0, bytes_zero_filled: int = 0) -> RadarFrame:
+    """Return a hupr_msgs/RadarFrame.
+
+    Args:
+        frame: complex (chirps, rx, samples) with integer-valued parts, or int16
+            (chirps, rx, samples, 2) with I, Q in the last axis.
+        config: the chirp configuration the frame was captured with.
+    """
+    expected = (config.num_chirps, config.num_rx, config.num_samples)
+    if np.iscomplexobj(frame):
+        if frame.shape != expected:
+            raise ConversionError(f'frame shape {frame.shape} != (chirps, rx, samples) {expected}')
+        iq = np.empty(expected + (2,), dtype=np.int16)
+        iq[..., 0] = frame.real
+        iq[..., 1] = frame.imag
+    else:
+        if frame.shape != expected + (2,) or frame.dtype != np.int16:
+            raise ConversionError(
+                f'frame {frame.dtype} {frame.shape} is neither complex {expected} '
+                f'nor int16 {expected + (2,)}')
+        iq = frame
+    msg = RadarFrame(
+        header=make_header(stamp_ns, frame_id), frame_number=int(frame_number),
+        orientation=orientation, config=chirp_config_to_msg(config),
+        packets_expected=int(packets_expected), packets_received=int(packets_received),
+        bytes_zero_filled=int(bytes_zero_filled), zero_filled=bytes_zero_filled > 0)
+    msg.data = _fast_array('h', iq)
+    return msg
+
+
+def msg_to_frame(msg: RadarFrame) -> np.ndarray:
+    """Return complex64 (chirps, rx, samples) of a hupr_msgs/RadarFrame."""
+    c = msg.config
+    shape = (int(c.num_chirps), int(c.num_rx), int(c.num_samples))
+    iq = np.frombuffer(msg.data, dtype=np.int16) if isinstance(msg.data, array.array) \
+        else np.asarray(msg.data, dtype=np.int16)
+    if iq.size != 2 * shape[0] * shape[1] * shape[2]:
+        raise ConversionError(
+            f'RadarFrame {msg.frame_number}: {iq.size} int16 values, expected 2 * '
+            f'{shape[0]} chirps * {shape[1]} rx * {shape[2]} samples = {2 * np.prod(shape)}')
+    iq = iq.reshape(shape + (2,)).astype(np.float32)
+    return iq.view(np.complex64)[..., 0]
+
+
+# --------------------------------------------------------------------------- radar cubes
+
+def cube_to_msg(cube: np.ndarray, axes: Sequence[AxisSpec], *, stamp_ns: int, frame_id: str,
+                frame_number: int, orientation: str, representation: str = 'vrdaemap',
+                zero_filled: bool = False) -> RadarCube:
+    """Return a hupr_msgs/RadarCube.
+
+    Args:
+        cube: complex (shape of ``axes``) or float32 (shape of ``axes``, plus a trailing
+            ``complex`` axis of size 2 when the last AxisSpec is named 'complex').
+        axes: one AxisSpec per physical axis of ``cube`` (complex cubes: without the re/im axis).
+    """
+    shape = tuple(int(a.size) for a in axes)
+    if np.iscomplexobj(cube):
+        if cube.shape != shape:
+            raise ConversionError(f'cube shape {cube.shape} != axes {shape}')
+        data = np.ascontiguousarray(cube, dtype=np.complex64).view(np.float32)
+        axes = list(axes) + [AxisSpec('complex', 2)]
+    else:
+        if cube.shape != shape:
+            raise ConversionError(f'cube shape {cube.shape} != axes {shape}')
+        data = np.asarray(cube, dtype=np.float32)
+    msg = RadarCube(header=make_header(stamp_ns, frame_id), frame_number=int(frame_number),
+                    orientation=orientation, representation=representation,
+                    zero_filled=bool(zero_filled))
+    msg.axes = [axis_to_msg(a) for a in axes]
+    msg.data = _fast_array('f', data)
+    return msg
+
+
+def axis_to_msg(axis: AxisSpec) -> CubeAxis:
+    """Return the hupr_msgs/CubeAxis of an AxisSpec."""
+    if axis.values and len(axis.values) != axis.size:
+        raise ConversionError(
+            f'axis {axis.name!r}: {len(axis.values)} values for {axis.size} bins')
+    msg = CubeAxis(name=axis.name, size=int(axis.size), unit=axis.unit)
+    msg.values = _fast_array('f', np.asarray(axis.values, dtype=np.float32))
+    return msg
+
+
+def msg_to_axes(msg: RadarCube) -> Tuple[AxisSpec, ...]:
+    """Return the AxisSpecs of a hupr_msgs/RadarCube (including a 'complex' axis if any)."""
+    return tuple(AxisSpec(a.name, int(a.size), a.unit, tuple(float(v) for v in a.values))
+                 for a in msg.axes)
+
+
+def msg_to_cube(msg: RadarCube) -> np.ndarray:
+    """Return the cube of a hupr_msgs/RadarCube.
+
+    complex64 over the physical axes when the last axis is 'complex', else float32.
+    Zero-copy for messages received through rclpy.
+    """
+    shape = tuple(int(a.size) for a in msg.axes)
+    data = np.frombuffer(msg.data, dtype=np.float32) if isinstance(msg.data, array.array) \
+        else np.asarray(msg.data, dtype=np.float32)
+    if data.size != int(np.prod(shape)):
+        raise ConversionError(
+            f'RadarCube {msg.frame_number}: {data.size} values do not fill the axes '
+            f'{[(a.name, a.size) for a in msg.axes]} = {int(np.prod(shape))}')
+    data = data.reshape(shape)
+    if msg.axes and msg.axes[-1].name == 'complex':
+        if shape[-1] != 2:
+            raise ConversionError(f'complex axis has size {shape[-1]}, expected 2')
+        return data.view(np.complex64)[..., 0]
+    return data
+
+
+# --------------------------------------------------------------------------- skeletons
+
+def skeleton_to_msg(keypoints: np.ndarray, confidence: Optional[np.ndarray], *, stamp_ns: int,
+                    frame_id: str, source: str, model_name: str = '',
+                    image_size: Tuple[int, int] = (256, 256)) -> Skeleton2D:
+    """Return a hupr_msgs/Skeleton2D.
+
+    Args:
+        keypoints: float (14, 2) pixel (x, y) per joint, published joint order.
+        confidence: float (14,) in [0, 1]; None means 1 for every joint.
+        image_size: (width, height) in pixels of the image the coordinates refer to.
+    """
+    keypoints = np.asarray(keypoints, dtype=np.float32)
+    if keypoints.shape != (NUM_JOINTS, 2):
+        raise ConversionError(f'keypoints shape {keypoints.shape} != ({NUM_JOINTS}, 2)')
+    if confidence is None:
+        confidence = np.ones(NUM_JOINTS, dtype=np.float32)
+    confidence = np.asarray(confidence, dtype=np.float32)
+    if confidence.shape != (NUM_JOINTS,):
+        raise ConversionError(f'confidence shape {confidence.shape} != ({NUM_JOINTS},)')
+    if not (np.isfinite(keypoints).all() and np.isfinite(confidence).all()):
+        raise ConversionError('keypoints or confidence contain NaN or inf')
+    return Skeleton2D(
+        header=make_header(stamp_ns, frame_id), source=source, model_name=model_name,
+        image_width=int(image_size[0]), image_height=int(image_size[1]),
+        x=keypoints[:, 0].copy(), y=keypoints[:, 1].copy(), confidence=confidence)
+
+
+def msg_to_skeleton(msg: Skeleton2D) -> Tuple[np.ndarray, np.ndarray]:
+    """Return (keypoints float32 (14, 2) pixels x, y; confidence float32 (14,))."""
+    keypoints = np.stack([np.asarray(msg.x, np.float32), np.asarray(msg.y, np.float32)], axis=1)
+    return keypoints, np.asarray(msg.confidence, dtype=np.float32).copy()
+
+
+# --------------------------------------------------------------------------- images
+
+_ENCODINGS = {'rgb8': 3, 'bgr8': 3, 'mono8': 1}
+
+
+def image_to_msg(image: np.ndarray, *, stamp_ns: int, frame_id: str,
+                 encoding: str = 'rgb8') -> Image:
+    """Return a sensor_msgs/Image of a uint8 (H, W, 3) rgb8/bgr8 or (H, W) mono8 image."""
+    if encoding not in _ENCODINGS:
+        raise ConversionError(f'encoding {encoding!r} not one of {sorted(_ENCODINGS)}')
+    channels = _ENCODINGS[encoding]
+    image = np.asarray(image)
+    ok = image.dtype == np.uint8 and (
+        image.ndim == 3 and image.shape[2] == channels or image.ndim == 2 and channels == 1)
+    if not ok:
+        raise ConversionError(f'{encoding} needs uint8 (H, W{", 3" if channels == 3 else ""}),'
+                              f' got {image.dtype} {image.shape}')
+    height, width = image.shape[:2]
+    msg = Image(header=make_header(stamp_ns, frame_id), height=height, width=width,
+                encoding=encoding, is_bigendian=0, step=width * channels)
+    msg.data = _fast_array('B', image)
+    return msg
+
+
+def msg_to_image(msg: Image) -> np.ndarray:
+    """Return uint8 (H, W, 3) or (H, W) of a sensor_msgs/Image in rgb8, bgr8 or mono8."""
+    if msg.encoding not in _ENCODINGS:
+        raise ConversionError(f'image encoding {msg.encoding!r} not one of {sorted(_ENCODINGS)}')
+    channels = _ENCODINGS[msg.encoding]
+    data = np.frombuffer(msg.data, dtype=np.uint8) if isinstance(msg.data, (array.array, bytes)) \
+        else np.asarray(msg.data, dtype=np.uint8)
+    row = msg.width * channels
+    if msg.step < row or data.size != msg.step * msg.height:
+        raise ConversionError(f'image {msg.width}x{msg.height} {msg.encoding}: step {msg.step},'
+                              f' {data.size} bytes')
+    data = data.reshape(msg.height, msg.step)[:, :row]
+    return data.reshape(msg.height, msg.width, channels) if channels > 1 \
+        else data.reshape(msg.height, msg.width)

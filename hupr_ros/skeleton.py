@@ -1,0 +1,58 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""The 14 HuPR joints, their published order, skeleton edges and COCO OKS sigmas.
+
+The one place these live: the messages, the network's graph, the metric, the simulator and the
+visualisation all import them from here.
+"""
+
+from typing import Tuple
+
+import numpy as np
+
+#: Joint names in the order of the published HuPR annotations and network outputs.
+JOINT_NAMES: Tuple[str, ...] = (
+    'R_Hip', 'R_Knee', 'R_Ankle', 'L_Hip', 'L_Knee', 'L_Ankle', 'Neck', 'Head',
+    'L_Shoulder', 'L_Elbow', 'L_Wrist', 'R_Shoulder', 'R_Elbow', 'R_Wrist',
+)
+NUM_JOINTS = len(JOINT_NAMES)
+JOINT_INDEX = {name: i for i, name in enumerate(JOINT_NAMES)}
+
+#: Bones of the skeleton graph (published PRGCN adjacency), as pairs of joint names.
+EDGE_NAMES: Tuple[Tuple[str, str], ...] = (
+    ('R_Hip', 'R_Knee'), ('R_Knee', 'R_Ankle'), ('R_Hip', 'L_Hip'),
+    ('L_Hip', 'L_Knee'), ('L_Knee', 'L_Ankle'), ('Neck', 'Head'),
+    ('Neck', 'L_Shoulder'), ('L_Shoulder', 'L_Elbow'), ('L_Elbow', 'L_Wrist'),
+    ('Neck', 'R_Shoulder'), ('R_Shoulder', 'R_Elbow'), ('R_Elbow', 'R_Wrist'),
+)
+EDGES: Tuple[Tuple[int, int], ...] = tuple(
+    (JOINT_INDEX[a], JOINT_INDEX[b]) for a, b in EDGE_NAMES)
+
+#: COCO-style OKS sigmas per joint, published order (HUPR_REFERENCE.md section 5).
+OKS_SIGMAS = np.array(
+    [1.07, .87, .89, 1.07, .87, .89, 1.0, 1.0, .79, .72, .62, .79, .72, .62]) / 10.0
+
+
+def adjacency(self_loops: bool = True) -> np.ndarray:
+    """Return the symmetric skeleton adjacency, float32 (14, 14), not normalised.
+
+    With ``self_loops`` the identity is added, as in the published PRGCN.
+    """
+    a = np.zeros((NUM_JOINTS, NUM_JOINTS), dtype=np.float32)
+    for i, j in EDGES:
+        a[i, j] = a[j, i] = 1.0
+    if self_loops:
+        a += np.eye(NUM_JOINTS, dtype=np.float32)
+    return a

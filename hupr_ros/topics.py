@@ -1,0 +1,42 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Topic names and frame ids of the node graph: the one place they are spelled out.
+
+QoS profiles live with the nodes (``hupr_ros.nodes.common``) because they need rclpy.
+"""
+
+#: Raw ADC frames (hupr_msgs/RadarFrame) of the horizontal and vertical radar.
+RADAR_HORI_RAW = 'radar/hori/raw'
+RADAR_VERT_RAW = 'radar/vert/raw'
+#: Synchronised VRDAEMap pairs (hupr_msgs/RadarCubePair).
+RADAR_CUBE_PAIR = 'radar/cube_pair'
+#: Camera image (sensor_msgs/Image), used for labelling and display only.
+CAMERA_IMAGE = 'camera/image_raw'
+#: Skeletons (hupr_msgs/Skeleton2D).
+POSE_SKELETON = 'pose/skeleton'
+SIM_GROUND_TRUTH = 'sim/ground_truth'
+LABEL_SKELETON = 'labels/skeleton'
+#: Visualisation: visualization_msgs/MarkerArray and sensor_msgs/Image.
+POSE_MARKERS = 'pose/markers'
+POSE_OVERLAY = 'pose/overlay'
+
+#: TF frame ids.
+FRAME_RADAR_HORI = 'radar_hori'
+FRAME_RADAR_VERT = 'radar_vert'
+FRAME_CAMERA = 'camera_optical'
+
+ORIENTATION_HORIZONTAL = 'horizontal'
+ORIENTATION_VERTICAL = 'vertical'
+ORIENTATIONS = (ORIENTATION_HORIZONTAL, ORIENTATION_VERTICAL)

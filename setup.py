@@ -1,0 +1,61 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""ament_python package hupr_ros; also installable with plain pip (no ROS) for ML users."""
+
+from glob import glob
+
+from setuptools import find_packages, setup
+
+package_name = 'hupr_ros'
+
+# rclpy nodes: `ros2 run hupr_ros <name>` on a ROS 2 install, plain console scripts elsewhere.
+NODES = {
+    'preprocess_node': 'hupr_ros.nodes.preprocess_node:main',
+}
+# Offline tools that need no ROS.
+TOOLS = {
+    'hupr-preprocess': 'hupr_ros.tools.preprocess:main',
+}
+
+setup(
+    name=package_name,
+    version='0.1.0',
+    packages=find_packages(include=['hupr_ros', 'hupr_ros.*']),
+    data_files=[
+        ('share/ament_index/resource_index/packages', ['resource/' + package_name]),
+        ('share/' + package_name, ['package.xml']),
+        ('share/' + package_name + '/launch', glob('launch/*.launch.py')),
+        ('share/' + package_name + '/config', glob('config/*.yaml')),
+        ('share/' + package_name + '/rviz', glob('rviz/*.rviz')),
+    ],
+    python_requires='>=3.10',
+    install_requires=['numpy', 'pyyaml'],
+    extras_require={
+        'train': ['torch', 'tqdm'],
+        'sim': ['pillow', 'tqdm'],
+        'bags': ['rosbags>=0.11'],
+        'hardware': ['pyserial'],
+        'test': ['pytest', 'flake8'],
+    },
+    zip_safe=True,
+    maintainer='hupr_ros maintainers',
+    maintainer_email='maintainers@hupr-ros.dev',
+    description='Human pose estimation with two mmWave radars (HuPR) for ROS 2.',
+    license='Apache-2.0',
+    tests_require=['pytest'],
+    entry_points={
+        'console_scripts': [f'{name} = {target}' for name, target in {**NODES, **TOOLS}.items()],
+    },
+)

@@ -1,0 +1,52 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Shared pytest set-up: an isolated, loopback-only ROS 2 domain per test session."""
+
+import os
+import pathlib
+import random
+import sys
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+DATA = REPO / 'test' / 'data'
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+# DDS traffic of the tests stays on this machine and in a domain of its own, so that parallel
+# runs and other ROS users on the network never see it.
+os.environ.setdefault('ROS_DOMAIN_ID', str(random.Random(os.getpid()).randint(1, 100)))
+os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
+os.environ.pop('ROS_LOCALHOST_ONLY', None)
+
+
+def _has_module(name: str) -> bool:
+    try:
+        __import__(name)
+    except ImportError:
+        return False
+    return True
+
+
+HAVE_ROS = _has_module('rclpy') and _has_module('hupr_msgs.msg')
+requires_ros = pytest.mark.skipif(
+    not HAVE_ROS and not os.environ.get('CI'),
+    reason='rclpy / hupr_msgs not importable (run tools/setup.sh and source install/setup.bash)')
+
+
+@pytest.fixture(scope='session')
+def data_dir() -> pathlib.Path:
+    return DATA

@@ -1,0 +1,64 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""The core library imports in an environment without rclpy or any ROS message package."""
+
+import pkgutil
+import subprocess
+import sys
+
+from conftest import REPO
+
+import hupr_ros
+
+# Modules allowed to need ROS: the nodes (rclpy) and the message conversions (hupr_msgs).
+ROS_MODULES = ('hupr_ros.nodes', 'hupr_ros.msg_conversions')
+
+BLOCKER = '''
+import importlib.abc, sys
+class NoRos(importlib.abc.MetaPathFinder):
+    BLOCKED = ('rclpy', 'hupr_msgs', 'std_msgs', 'sensor_msgs', 'rosidl_runtime_py',
+               'builtin_interfaces', 'visualization_msgs', 'geometry_msgs')
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in self.BLOCKED:
+            raise ImportError('blocked for this test: ' + name)
+sys.meta_path.insert(0, NoRos())
+import importlib
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+print('imported', len(sys.argv) - 1)
+'''
+
+
+def core_modules():
+    names = ['hupr_ros']
+    for info in pkgutil.walk_packages(hupr_ros.__path__, 'hupr_ros.'):
+        if not info.name.startswith(ROS_MODULES):
+            names.append(info.name)
+    return names
+
+
+def test_core_modules_import_without_ros():
+    names = core_modules()
+    assert 'hupr_ros.radar.config' in names and 'hupr_ros.skeleton' in names
+    result = subprocess.run([sys.executable, '-c', BLOCKER, *names], cwd=REPO,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f'imported {len(names)}' in result.stdout
+
+
+def test_blocker_really_blocks_rclpy():
+    result = subprocess.run([sys.executable, '-c', BLOCKER, 'rclpy'], cwd=REPO,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and 'blocked for this test: rclpy' in result.stderr

@@ -1,0 +1,45 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""House-style checks (ament_flake8 / ament_copyright settings) over all our Python files."""
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+PY_DIRS = ['hupr_ros', 'test', 'bench', 'launch', 'setup.py']
+
+
+def python_files():
+    files = []
+    for entry in PY_DIRS:
+        path = REPO / entry
+        files += [path] if path.is_file() else sorted(path.rglob('*.py'))
+    return files
+
+
+def test_flake8():
+    pytest.importorskip('flake8')
+    result = subprocess.run([sys.executable, '-m', 'flake8', *PY_DIRS], cwd=REPO,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_copyright_header():
+    missing = [str(p.relative_to(REPO)) for p in python_files()
+               if 'Licensed under the Apache License, Version 2.0' not in p.read_text()[:800]]
+    assert not missing, f'files without the Apache-2.0 header: {missing}'

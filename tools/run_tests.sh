@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Set up (tools/setup.sh, idempotent) and run the whole test suite. Extra arguments go to pytest.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+bash tools/setup.sh
+# shellcheck disable=SC1091
+. .venv/bin/activate
+set +u
+# shellcheck disable=SC1091
+source install/setup.bash
+set -u
+rc=0
+python -m pytest test -p no:cacheprovider "$@" || rc=$?
+if [ "$rc" = 5 ]; then
+  echo "run_tests: pytest collected no tests: the suite is broken" >&2
+  exit 1
+fi
+exit "$rc"

