@@ -63,9 +63,11 @@ link "$np_inc" "$want_np"
 # 3. colcon build of both packages. The repository root is itself the hupr_ros package, which
 #    hides hupr_msgs/ from colcon's crawl, so both base paths are named explicitly.
 export AMENT_PREFIX_PATH="$VENV" CMAKE_PREFIX_PATH="$VENV"
-src_files=$({ find hupr_ros -name __init__.py
-              find hupr_msgs package.xml setup.py setup.cfg resource launch config rviz -type f
-            } 2>/dev/null | LC_ALL=C sort)
+build_inputs=()
+for p in hupr_msgs package.xml setup.py setup.cfg resource launch config rviz; do
+  [ -e "$p" ] && build_inputs+=("$p")
+done
+src_files=$({ find hupr_ros -name __init__.py; find "${build_inputs[@]}" -type f; } | LC_ALL=C sort)
 src_hash=$( (printf '%s\n' "$src_files"; printf '%s\n' "$src_files" | xargs -d '\n' sha256sum) \
            | sha256sum | cut -c1-16)
 mkdir -p log
