@@ -21,7 +21,6 @@ message (a per-element numpy assignment costs ~50x more) and ``np.frombuffer`` o
 """
 
 import array
-from dataclasses import dataclass
 from typing import Optional, Sequence, Tuple
 
 from builtin_interfaces.msg import Time
@@ -31,22 +30,13 @@ import numpy as np
 from sensor_msgs.msg import Image
 from std_msgs.msg import Header
 
+from hupr_ros.dsp.axes import AxisSpec
 from hupr_ros.radar.config import ChirpConfig
 from hupr_ros.skeleton import NUM_JOINTS
 
 
 class ConversionError(ValueError):
     """A message or array does not have the shape, size or type the conversion needs."""
-
-
-@dataclass(frozen=True)
-class AxisSpec:
-    """One axis of a radar cube: name, unit and the physical value of each bin (may be empty)."""
-
-    name: str
-    size: int
-    unit: str = ''
-    values: Tuple[float, ...] = ()
 
 
 # --------------------------------------------------------------------------- time and headers

@@ -21,7 +21,8 @@ import pytest
 
 from conftest import REPO
 
-PY_DIRS = ['hupr_ros', 'test', 'bench', 'launch', 'setup.py']
+PY_DIRS = [p for p in ('hupr_ros', 'test', 'bench', 'launch', 'tools', 'setup.py')
+           if (REPO / p).exists()]
 
 
 def python_files():

@@ -1,0 +1,27 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Radar signal processing: VRDAEMap / RAEMap cubes and the published network-input normalisation.
+
+No ROS. ``vrdae_map(frame)`` -> complex64 (16, 64, 64, 8); ``model_input(cube)`` -> float32
+(8, 2, 64, 64, 8); both accept leading batch axes.
+"""
+
+from hupr_ros.dsp.axes import AxisSpec, cube_axes
+from hupr_ros.dsp.config import HUPR_VRDAE_CONFIG, VRDAEConfig
+from hupr_ros.dsp.vrdae import (
+    frame_window, model_input, PreprocessingError, vrdae_map)
+
+__all__ = ['AxisSpec', 'cube_axes', 'frame_window', 'HUPR_VRDAE_CONFIG', 'model_input',
+           'PreprocessingError', 'VRDAEConfig', 'vrdae_map']
