@@ -127,3 +127,29 @@ def load_adc_file(path: Union[str, os.PathLike], num_rx: int = 4, num_chirps: in
     raw = np.fromfile(path, dtype='<i2', count=frames * per_frame // 2)
     return decode_samples(raw.astype(np.int16, copy=False), iq_order).reshape(
         frames, num_chirps, num_rx, num_samples)
+
+
+def count_adc_frames(path: Union[str, os.PathLike], num_rx: int = 4, num_chirps: int = 192,
+                     num_samples: int = 256) -> int:
+    """Return the number of whole frames in a capture (a partial tail is not counted)."""
+    return os.path.getsize(path) // frame_bytes(num_rx, num_chirps, num_samples)
+
+
+def read_adc_frames(path: Union[str, os.PathLike], start: int, count: int, num_rx: int = 4,
+                    num_chirps: int = 192, num_samples: int = 256, *,
+                    iq_order: str = 'iq') -> np.ndarray:
+    """Read ``count`` frames from frame ``start`` of a capture without loading the rest.
+
+    Returns:
+        complex64 (count, chirps, rx, samples).
+    Raises:
+        CaptureFormatError: the file holds fewer whole frames than asked for.
+    """
+    per_frame = frame_bytes(num_rx, num_chirps, num_samples)
+    available = count_adc_frames(path, num_rx, num_chirps, num_samples)
+    if start < 0 or count < 0 or start + count > available:
+        raise CaptureFormatError(f'{os.fspath(path)}: frames {start}..{start + count - 1} '
+                                 f'asked for, the file holds {available} whole frames')
+    raw = np.fromfile(path, dtype='<i2', count=count * per_frame // 2, offset=start * per_frame)
+    return decode_samples(raw.astype(np.int16, copy=False), iq_order).reshape(
+        count, num_chirps, num_rx, num_samples)

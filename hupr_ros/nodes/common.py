@@ -1,0 +1,80 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""What every hupr_ros node shares: QoS profiles, stage timing and the main() wrapper."""
+
+import time
+from collections import defaultdict
+from typing import Callable, Dict, List, Optional
+
+import rclpy
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import qos_profile_sensor_data, QoSDurabilityPolicy, QoSHistoryPolicy, \
+    QoSProfile, QoSReliabilityPolicy
+
+#: Raw frames and cubes: best effort, keep the newest few (drop rather than queue).
+SENSOR_QOS = QoSProfile(
+    history=QoSHistoryPolicy.KEEP_LAST, depth=qos_profile_sensor_data.depth,
+    reliability=QoSReliabilityPolicy.BEST_EFFORT, durability=QoSDurabilityPolicy.VOLATILE)
+#: Results (skeletons, markers, overlays): reliable, small depth.
+RESULT_QOS = QoSProfile(
+    history=QoSHistoryPolicy.KEEP_LAST, depth=5,
+    reliability=QoSReliabilityPolicy.RELIABLE, durability=QoSDurabilityPolicy.VOLATILE)
+
+
+class StageTimer:
+    """Per-stage wall-clock timing of a node's pipeline, summarised on demand."""
+
+    def __init__(self) -> None:
+        self._samples: Dict[str, List[float]] = defaultdict(list)
+
+    def measure(self, stage: str) -> '_Stage':
+        return _Stage(self._samples[stage])
+
+    def summary(self, reset: bool = True) -> str:
+        """'stage mean/max ms' for every stage measured since the last reset."""
+        parts = [f'{stage} {1e3 * sum(v) / len(v):.1f}/{1e3 * max(v):.1f} ms'
+                 for stage, v in self._samples.items() if v]
+        if reset:
+            self._samples.clear()
+        return ', '.join(parts) if parts else 'no samples'
+
+    def mean_ms(self, stage: str) -> Optional[float]:
+        values = self._samples.get(stage)
+        return 1e3 * sum(values) / len(values) if values else None
+
+
+class _Stage:
+    def __init__(self, sink: List[float]) -> None:
+        self._sink = sink
+
+    def __enter__(self) -> None:
+        self._start = time.perf_counter()
+
+    def __exit__(self, *exc) -> None:
+        self._sink.append(time.perf_counter() - self._start)
+
+
+def run_node(factory: Callable[[], Node], args=None) -> None:
+    """Spin one node until Ctrl-C or external shutdown; destroy it cleanly."""
+    try:
+        with rclpy.init(args=args):
+            node = factory()
+            try:
+                rclpy.spin(node)
+            finally:
+                node.destroy_node()
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass

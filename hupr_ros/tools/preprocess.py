@@ -1,0 +1,183 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""hupr-preprocess: HuPR-layout captures -> cached VRDAEMaps on disk (no ROS).
+
+Input (the public HuPR layout)::
+
+    ROOT/single_N/hori/adc_data.bin
+    ROOT/single_N/vert/adc_data.bin
+
+Output, per sequence and radar::
+
+    OUT/single_N/hori/vrdae.npy    (frames, 16, 64, 64, 8), complex64 (default, exact) or
+                                   float16 (frames, 16, 64, 64, 8, 2) re/im, each frame scaled
+                                   by 1/max|.| (halves the disk; ~1e-3 relative error, which the
+                                   per-map normalisation does not remove: not for reproducing
+                                   published numbers)
+    OUT/single_N/hori/vrdae.json   written last: source size, frame count, dtype, config
+
+Resumable: frames are written into the .npy in place and a ``.progress`` file records how many
+are done; a sequence whose ``vrdae.json`` matches its source is skipped.
+"""
+
+import argparse
+import dataclasses
+import json
+import logging
+import os
+import pathlib
+import sys
+from concurrent.futures import as_completed, ProcessPoolExecutor
+from typing import List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from hupr_ros.dsp import vrdae_map, VRDAEConfig
+from hupr_ros.radar.dca1000 import count_adc_frames, read_adc_frames
+
+_LOG = logging.getLogger('hupr-preprocess')
+RADARS = ('hori', 'vert')
+DTYPES = ('complex64', 'float16')
+CHUNK = 8
+
+
+def find_jobs(root: pathlib.Path) -> List[Tuple[str, str]]:
+    """(sequence name, radar) for every ``single_*/{hori,vert}/adc_data.bin`` under root."""
+    if not root.is_dir():
+        raise FileNotFoundError(f'input folder not found: {root}')
+    jobs = []
+    for seq in sorted(root.glob('single_*'), key=lambda p: (len(p.name), p.name)):
+        for radar in RADARS:
+            if (seq / radar / 'adc_data.bin').is_file():
+                jobs.append((seq.name, radar))
+    return jobs
+
+
+def _metadata(source: pathlib.Path, frames: int, dtype: str, config: VRDAEConfig) -> dict:
+    meta = {'source': str(source), 'source_bytes': source.stat().st_size, 'frames': frames,
+            'dtype': dtype, 'config': dataclasses.asdict(config)}
+    return json.loads(json.dumps(meta))   # as it reads back from disk (tuples -> lists)
+
+
+def is_done(out_dir: pathlib.Path, source: pathlib.Path, dtype: str,
+            config: VRDAEConfig) -> bool:
+    meta_path = out_dir / 'vrdae.json'
+    if not meta_path.is_file():
+        return False
+    meta = json.loads(meta_path.read_text())
+    expected = _metadata(source, meta.get('frames', -1), dtype, config)
+    return all(meta.get(k) == expected[k] for k in ('source_bytes', 'dtype', 'config'))
+
+
+def preprocess_capture(source: pathlib.Path, out_dir: pathlib.Path, dtype: str = 'complex64',
+                       config: VRDAEConfig = VRDAEConfig(), progress=None) -> int:
+    """Write the VRDAEMaps of one capture; return the number of frames (resumes if possible)."""
+    if dtype not in DTYPES:
+        raise ValueError(f'dtype must be one of {DTYPES}, got {dtype!r}')
+    c = config.chirp
+    geometry = (c.num_rx, c.num_chirps, c.num_samples)
+    frames = count_adc_frames(source, *geometry)
+    if frames == 0:
+        raise ValueError(f'{source}: no whole frame in {source.stat().st_size} bytes')
+    tail = source.stat().st_size - frames * c.frame_bytes
+    if tail:
+        _LOG.warning('%s: dropping an incomplete last frame (%d bytes)', source, tail)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shape = (frames,) + config.cube_shape + ((2,) if dtype == 'float16' else ())
+    npy, progress_path = out_dir / 'vrdae.npy', out_dir / '.progress'
+    done = 0
+    if npy.is_file() and progress_path.is_file():
+        cache = np.lib.format.open_memmap(npy, mode='r+')
+        if cache.shape == shape and str(cache.dtype) == dtype:
+            done = int(progress_path.read_text() or 0)
+        else:
+            del cache
+    if done == 0:
+        cache = np.lib.format.open_memmap(npy, mode='w+', dtype=dtype, shape=shape)
+    if progress is not None:
+        progress.update(done)
+    for start in range(done, frames, CHUNK):
+        count = min(CHUNK, frames - start)
+        cubes = vrdae_map(read_adc_frames(source, start, count, *geometry), config)
+        if dtype == 'float16':
+            scale = np.abs(cubes).reshape(count, -1).max(axis=1).reshape(-1, 1, 1, 1, 1)
+            cubes = cubes / np.where(scale > 0, scale, 1)
+            cache[start:start + count] = np.stack([cubes.real, cubes.imag], -1)
+        else:
+            cache[start:start + count] = cubes
+        cache.flush()
+        progress_path.write_text(str(start + count))
+        if progress is not None:
+            progress.update(count)
+    del cache
+    (out_dir / 'vrdae.json').write_text(json.dumps(
+        _metadata(source, frames, dtype, config), indent=1))
+    progress_path.unlink(missing_ok=True)
+    return frames
+
+
+def _worker(args: Tuple[str, str, str, str, str]) -> Tuple[str, int]:
+    root, out, seq, radar, dtype = args
+    source = pathlib.Path(root) / seq / radar / 'adc_data.bin'
+    frames = preprocess_capture(source, pathlib.Path(out) / seq / radar, dtype)
+    return f'{seq}/{radar}', frames
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog='hupr-preprocess', description=__doc__.split('\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('root', type=pathlib.Path, help='folder holding single_N/ sequences')
+    parser.add_argument('out', type=pathlib.Path, help='cache folder (mirrors the layout)')
+    parser.add_argument('--dtype', choices=DTYPES, default='complex64')
+    parser.add_argument('--workers', type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument('--sequences', nargs='*', help='only these (e.g. single_1 single_2)')
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format='%(name)s: %(message)s')
+    try:
+        jobs = find_jobs(args.root)
+    except FileNotFoundError as error:
+        parser.error(str(error))
+    if args.sequences:
+        jobs = [j for j in jobs if j[0] in set(args.sequences)]
+    if not jobs:
+        parser.error(f'no single_*/{{hori,vert}}/adc_data.bin under {args.root}')
+    config = VRDAEConfig()
+    todo = [j for j in jobs if not is_done(args.out / j[0] / j[1],
+                                           args.root / j[0] / j[1] / 'adc_data.bin',
+                                           args.dtype, config)]
+    _LOG.info('%d captures, %d already done, %d to do', len(jobs), len(jobs) - len(todo),
+              len(todo))
+    from tqdm import tqdm
+    work = [(str(args.root), str(args.out), seq, radar, args.dtype) for seq, radar in todo]
+    failed = []
+    with tqdm(total=len(work), unit='capture', disable=not work) as bar, \
+            ProcessPoolExecutor(max(1, args.workers)) as pool:
+        futures = {pool.submit(_worker, job): f'{job[2]}/{job[3]}' for job in work}
+        for future in as_completed(futures):
+            try:
+                name, frames = future.result()
+                bar.set_postfix_str(f'{name}: {frames} frames')
+            except (ValueError, OSError) as error:   # one bad capture does not stop the rest
+                failed.append(futures[future])
+                _LOG.error('%s: %s', futures[future], error)
+            bar.update(1)
+    if failed:
+        _LOG.error('%d captures failed: %s (re-run to retry them)', len(failed), failed)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,81 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Helpers for node tests over real DDS: the node under test and the test's own node live in
+separate rclpy contexts (separate DDS participants) and are spun in turn, so the test waits
+on events (messages arriving), never on sleeps."""
+
+import contextlib
+import time
+from typing import Callable, List
+
+import rclpy
+from rclpy.executors import SingleThreadedExecutor
+from rclpy.node import Node
+
+
+class Harness:
+    """Spins any number of nodes, each in its own context, from the test's thread."""
+
+    def __init__(self) -> None:
+        self._executors: List[SingleThreadedExecutor] = []
+        self._contexts = []
+        self._nodes: List[Node] = []
+
+    def context(self) -> rclpy.Context:
+        context = rclpy.Context()
+        rclpy.init(context=context)
+        self._contexts.append(context)
+        executor = SingleThreadedExecutor(context=context)
+        self._executors.append(executor)
+        return context
+
+    def add(self, factory: Callable[..., Node], **kwargs) -> Node:
+        """Create a node in a new context: ``factory(context=..., **kwargs)``."""
+        context = self.context()
+        node = factory(context=context, **kwargs)
+        self._executors[-1].add_node(node)
+        self._nodes.append(node)
+        return node
+
+    def spin_until(self, predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return True
+            for executor in self._executors:
+                executor.spin_once(timeout_sec=0.005)
+        return predicate()
+
+    def close(self) -> None:
+        for node in self._nodes:
+            node.destroy_node()
+        for executor in self._executors:
+            executor.shutdown()
+        for context in self._contexts:
+            rclpy.shutdown(context=context)
+
+
+@contextlib.contextmanager
+def harness():
+    h = Harness()
+    try:
+        yield h
+    finally:
+        h.close()
+
+
+def wait_for_match(h: Harness, publisher, timeout: float = 20.0) -> None:
+    assert h.spin_until(lambda: publisher.get_subscription_count() > 0, timeout), \
+        f'no subscriber matched {publisher.topic_name}'

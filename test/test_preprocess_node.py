@@ -1,0 +1,133 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""The preprocessing node over real DDS: pairs, VRDAEMaps, flags, and bad input survival."""
+
+import numpy as np
+import pytest
+
+from conftest import requires_ros
+
+pytestmark = requires_ros
+
+
+@pytest.fixture(scope='module')
+def frames():
+    from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, VERTICAL_MOUNT
+    from hupr_ros.sim.fmcw import quantize, synthesize_frame
+    rng = np.random.default_rng(3)
+    point, velocity = np.array([[0.4, 2.5, 0.2]]), np.array([[0.0, 0.5, 0.0]])
+    return {mount_name: quantize(synthesize_frame(point, velocity, [800.0], mount=mount),
+                                 noise_std=5.0, rng=rng)
+            for mount_name, mount in (('horizontal', HORIZONTAL_MOUNT),
+                                      ('vertical', VERTICAL_MOUNT))}
+
+
+T0 = 1_700_000_000_000_000_000
+
+
+def make_rig(h, frames, **parameters):
+    """The node under test plus a tester node: returns (node, send(orientation, stamp, number,
+    **frame_kw) -> msg, publishers, received pairs)."""
+    from hupr_msgs.msg import RadarCubePair, RadarFrame
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
+
+    from hupr_ros import msg_conversions as conv, topics
+    from hupr_ros.nodes.common import SENSOR_QOS
+    from hupr_ros.nodes.preprocess_node import PreprocessNode
+    from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    from ros_harness import wait_for_match
+
+    node = h.add(PreprocessNode, parameter_overrides=[
+        Parameter(name, value=value) for name, value in parameters.items()])
+    tester = h.add(Node, node_name='preprocess_tester')
+    pubs = {o: tester.create_publisher(RadarFrame, t, SENSOR_QOS) for o, t in
+            (('horizontal', topics.RADAR_HORI_RAW), ('vertical', topics.RADAR_VERT_RAW))}
+    received = []
+    tester.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR, received.append,
+                               SENSOR_QOS)
+    for pub in pubs.values():
+        wait_for_match(h, pub)
+    assert h.spin_until(lambda: node.publisher.get_subscription_count() > 0)
+
+    def send(orientation, stamp, number, **kw):
+        msg = conv.frame_to_msg(frames[orientation], HUPR_CHIRP_CONFIG, stamp_ns=stamp,
+                                frame_id=f'radar_{orientation[:4]}', frame_number=number,
+                                orientation=orientation, **kw)
+        pubs[orientation].publish(msg)
+        return msg
+    return node, send, pubs, received
+
+
+def test_preprocess_node_pairs_and_converts(frames):
+    from hupr_ros import msg_conversions as conv
+    from hupr_ros.dsp import vrdae_map
+    from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    from ros_harness import harness
+
+    with harness() as h:
+        node, send, pubs, received = make_rig(h, frames)
+        t0 = T0
+        expected_stamps = []
+        for i in range(4):
+            stamp = t0 + i * 100_000_000
+            if i == 1:  # a vertical frame far off in time, and a malformed horizontal one
+                send('vertical', stamp - 70_000_000, 100)
+                h.spin_until(lambda: node.counts['frames'] >= 2 * i + 1, 5)
+                bad = conv.frame_to_msg(frames['horizontal'], HUPR_CHIRP_CONFIG,
+                                        stamp_ns=stamp - 60_000_000, frame_id='radar_hori',
+                                        frame_number=101, orientation='horizontal')
+                del bad.data[-100:]
+                pubs['horizontal'].publish(bad)
+                assert h.spin_until(lambda: node.counts['malformed'] == 1, 10)
+            zero_filled = 1456 if i == 2 else 0
+            send('horizontal', stamp, i, bytes_zero_filled=zero_filled)
+            send('vertical', stamp + 2_000_000, i)
+            expected_stamps.append(stamp)
+            assert h.spin_until(lambda: len(received) == i + 1, 15), f'pair {i} not received'
+
+        assert [conv.ns_from_stamp(p.header.stamp) for p in received] == expected_stamps
+        assert [conv.ns_from_stamp(p.vertical.header.stamp) for p in received] == \
+            [s + 2_000_000 for s in expected_stamps]
+        assert [p.horizontal.zero_filled for p in received] == [False, False, True, False]
+        pair = received[0]
+        assert pair.horizontal.orientation == 'horizontal'
+        assert [a.name for a in pair.horizontal.axes] == ['doppler', 'range', 'azimuth',
+                                                          'elevation', 'complex']
+        for orientation, cube_msg in (('horizontal', pair.horizontal),
+                                      ('vertical', pair.vertical)):
+            expected = vrdae_map(frames[orientation])
+            np.testing.assert_allclose(conv.msg_to_cube(cube_msg), expected, rtol=0,
+                                       atol=1e-6 * np.abs(expected).max())
+        assert node.counts['malformed'] == 1 and node.counts['zero_filled'] == 1
+        assert node.pairer.stats.unpaired_vertical == 1
+        assert node.timer_stats.mean_ms('vrdae_map') is not None
+        node.log_stats()  # summary line works after traffic
+
+
+def test_drop_zero_filled_parameter(frames):
+    from ros_harness import harness
+    with harness() as h:
+        node, send, _, received = make_rig(h, frames, drop_zero_filled=True, tolerance_s=0.01)
+        assert node.pairer.tolerance_ns == 10_000_000
+        send('horizontal', T0, 0, bytes_zero_filled=100)
+        send('vertical', T0 + 1_000_000, 0)
+        assert h.spin_until(lambda: node.counts['frames'] == 2, 10)
+        send('horizontal', T0 + 100_000_000, 1)
+        send('vertical', T0 + 105_000_000, 1)          # 5 ms apart: within 10 ms
+        assert h.spin_until(lambda: len(received) == 1, 15)
+        assert node.counts['dropped_zero_filled'] == 1
+        assert received[0].horizontal.frame_number == 1
+        assert not received[0].horizontal.zero_filled
