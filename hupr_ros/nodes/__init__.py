@@ -12,4 +12,40 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Thin rclpy nodes: declare parameters, wire topics, call the core library."""
+"""Thin rclpy nodes: declare parameters, wire topics, call the core library.
+
+Importing this package sets two process defaults before numpy or DDS start (an explicit
+environment setting always wins):
+
+- ``FASTDDS_DEFAULT_PROFILES_FILE`` -> ``config/fastdds_large_data.xml``: raw frames (768 KiB)
+  and cube pairs (4 MiB) exceed Fast DDS's default shared-memory segment; without the profile
+  most of them are lost between processes (docs/benchmarks.md).
+- ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` = 1: the per-frame matrix products are small;
+  BLAS worker threads only spin against the DDS threads (4.3 vs ~10 ms per VRDAEMap measured).
+"""
+
+import os
+import pathlib
+
+PROFILE_NAME = 'fastdds_large_data.xml'
+
+
+def _fastdds_profile() -> str:
+    here = pathlib.Path(__file__).resolve().parents[2] / 'config' / PROFILE_NAME
+    if here.is_file():                      # source tree / symlink install
+        return str(here)
+    try:
+        from ament_index_python.packages import get_package_share_directory
+        installed = pathlib.Path(get_package_share_directory('hupr_ros')) / 'config' / PROFILE_NAME
+        return str(installed) if installed.is_file() else ''
+    except (ImportError, LookupError):
+        return ''
+
+
+if 'FASTDDS_DEFAULT_PROFILES_FILE' not in os.environ and \
+        'FASTRTPS_DEFAULT_PROFILES_FILE' not in os.environ:
+    _profile = _fastdds_profile()
+    if _profile:
+        os.environ['FASTDDS_DEFAULT_PROFILES_FILE'] = _profile
+for _var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS'):
+    os.environ.setdefault(_var, '1')
