@@ -56,3 +56,18 @@ def adjacency(self_loops: bool = True) -> np.ndarray:
     if self_loops:
         a += np.eye(NUM_JOINTS, dtype=np.float32)
     return a
+
+
+def prgcn_adjacency() -> np.ndarray:
+    """The adjacency the published PRGCN was trained with: float32 (14, 14).
+
+    It is :func:`adjacency` with self loops, except that the Neck row omits both shoulders
+    (``A[Neck, L_Shoulder] = A[Neck, R_Shoulder] = 0`` while the shoulder rows do include the
+    Neck): the released matrix is asymmetric. The released weights and reference outputs need
+    exactly this matrix (the symmetric one changes the refined heat maps by up to 0.75).
+    """
+    a = adjacency(self_loops=True)
+    neck = JOINT_INDEX['Neck']
+    a[neck, JOINT_INDEX['L_Shoulder']] = 0.0
+    a[neck, JOINT_INDEX['R_Shoulder']] = 0.0
+    return a

@@ -1,0 +1,108 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Loading published-format checkpoints (``{'epoch', 'model_state_dict', 'accuracy'}``) strictly,
+and saving our own in the same format plus metadata."""
+
+import os
+import pathlib
+from typing import Any, Dict, Optional, Union
+
+import torch
+
+from hupr_ros.model.hupr_net import build_model, config_dict, HuPRNet, ModelConfig
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint is missing, unreadable or does not match the model."""
+
+
+def read_checkpoint(path: Union[str, os.PathLike]) -> Dict[str, Any]:
+    """Return the checkpoint dict of a published-format file (tensors only, safe loading)."""
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise CheckpointError(f'checkpoint not found: {path} (weights are never downloaded; '
+                              'pass the path of a local model_best.pth)')
+    try:
+        checkpoint = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as error:  # torch raises many types for corrupt / foreign files
+        raise CheckpointError(f'cannot read checkpoint {path}: {error}') from error
+    if not isinstance(checkpoint, dict):
+        raise CheckpointError(f'{path}: expected a dict, got {type(checkpoint).__name__}')
+    if 'model_state_dict' not in checkpoint:
+        if all(isinstance(v, torch.Tensor) for v in checkpoint.values()):
+            checkpoint = {'model_state_dict': checkpoint}    # a bare state dict
+        else:
+            raise CheckpointError(f'{path}: no model_state_dict (keys: {sorted(checkpoint)})')
+    return checkpoint
+
+
+def load_state_strict(model: torch.nn.Module, state: Dict[str, torch.Tensor],
+                      source: str = 'checkpoint') -> None:
+    """Load ``state`` into ``model`` requiring the same keys and shapes; explain mismatches."""
+    state = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in state.items()}
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    shapes = sorted(f'{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(v.shape)}'
+                    for k, v in expected.items() if k in state and state[k].shape != v.shape)
+    if missing or unexpected or shapes:
+        def head(items):
+            return ', '.join(items[:8]) + (f' ... (+{len(items) - 8})' if len(items) > 8 else '')
+        parts = [f'{len(missing)} missing: {head(missing)}' if missing else '',
+                 f'{len(unexpected)} unexpected: {head(unexpected)}' if unexpected else '',
+                 f'{len(shapes)} shape mismatches: {head(shapes)}' if shapes else '']
+        raise CheckpointError(f'{source} does not match the model '
+                              f'({model.config.variant}, num_filters='
+                              f'{model.config.num_filters}): ' +
+                              '; '.join(p for p in parts if p))
+    model.load_state_dict(state, strict=True)
+
+
+def load_official_checkpoint(path: Union[str, os.PathLike], num_filters: Optional[int] = 32,
+                             variant: str = 'csam_prgcn', **kwargs) -> HuPRNet:
+    """Load a published-format checkpoint into a new model, in eval mode on the CPU.
+
+    Our own checkpoints (:func:`save_checkpoint`) load the same way; their stored config
+    (variant, num_filters, ...) is used when present.
+
+    Raises:
+        CheckpointError: file missing or unreadable; keys or shapes do not match.
+    """
+    checkpoint = read_checkpoint(path)
+    stored = checkpoint.get('hupr_ros_config')
+    if isinstance(stored, dict):
+        fields = dict(stored)
+        fields['attention_scales'] = tuple(fields.get('attention_scales', (0, 1, 2)))
+        fields.update(kwargs)
+        model = HuPRNet(ModelConfig(**fields))
+    else:
+        model = build_model(variant, num_filters, **kwargs)
+    load_state_strict(model, checkpoint['model_state_dict'], str(path))
+    return model.eval()
+
+
+def save_checkpoint(model: HuPRNet, path: Union[str, os.PathLike], epoch: int = 0,
+                    accuracy: float = 0.0, extra: Optional[Dict[str, Any]] = None) -> None:
+    """Save in the published format plus ``hupr_ros_config`` (plain data: loads with
+    ``weights_only=True``)."""
+    checkpoint = {'epoch': int(epoch), 'model_state_dict': model.state_dict(),
+                  'accuracy': float(accuracy), 'hupr_ros_config': config_dict(model)}
+    if extra:
+        checkpoint.update(extra)
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + '.tmp')
+    torch.save(checkpoint, tmp)
+    os.replace(tmp, path)

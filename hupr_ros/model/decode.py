@@ -1,0 +1,58 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Heat maps -> keypoints: the published decoding (argmax x 4) and an optional sub-pixel step."""
+
+from typing import Tuple
+
+import torch
+
+#: Heat-map cells per image pixel: 64x64 maps for 256x256 images.
+HEATMAP_STRIDE = 4
+
+
+def decode(heatmaps: torch.Tensor, subpixel: bool = False,
+           stride: int = HEATMAP_STRIDE) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Return keypoints and per-joint confidence from heat maps.
+
+    Args:
+        heatmaps: (B, C, H, W) probabilities.
+        subpixel: move each peak a quarter cell towards its higher neighbour (HRNet-style);
+            off by default so that published numbers reproduce.
+        stride: image pixels per heat-map cell (4: 64x64 maps for 256x256 images).
+    Returns:
+        keypoints (B, C, 2) float, (x, y) image pixels = argmax cell * stride;
+        confidence (B, C) float, the peak value.
+    """
+    if heatmaps.dim() != 4:
+        raise ValueError(f'heatmaps must be (B, C, H, W), got {tuple(heatmaps.shape)}')
+    b, c, h, w = heatmaps.shape
+    flat = heatmaps.reshape(b, c, h * w)
+    confidence, index = flat.max(dim=-1)
+    xy = torch.stack([index % w, index // w], dim=-1).to(heatmaps.dtype)
+    if subpixel:
+        x, y = (index % w), (index // w)
+        maps = heatmaps.reshape(b * c, h, w)
+        n = torch.arange(b * c)
+        xf, yf = x.reshape(-1), y.reshape(-1)
+        right = maps[n, yf, (xf + 1).clamp(max=w - 1)]
+        left = maps[n, yf, (xf - 1).clamp(min=0)]
+        down = maps[n, (yf + 1).clamp(max=h - 1), xf]
+        up = maps[n, (yf - 1).clamp(min=0), xf]
+        inside_x = (xf > 0) & (xf < w - 1)
+        inside_y = (yf > 0) & (yf < h - 1)
+        dx = torch.sign(right - left) * 0.25 * inside_x
+        dy = torch.sign(down - up) * 0.25 * inside_y
+        xy = xy + torch.stack([dx, dy], -1).reshape(b, c, 2).to(xy.dtype)
+    return xy * stride, confidence

@@ -1,0 +1,169 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""HuPRNet: CSAM + PRGCN (paper section 4; HUPR_REFERENCE.md section 4) and its variants."""
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional, Tuple
+
+import torch
+from torch import nn
+
+from hupr_ros.model.layers import Conv3d, Decoder, Encoder3D, FUSIONS, MNet
+from hupr_ros.skeleton import NUM_JOINTS, prgcn_adjacency
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Hyper-parameters of a HuPRNet variant (published values as defaults).
+
+    Attributes:
+        variant: 'csam_prgcn' (paper), 'csam', 'ca', 'sa', 'baseline' (Table 3 ablation),
+            or 'realtime' (ours: csam_prgcn with attention only at the two coarse scales).
+        num_filters: F (published 32).
+        num_frames: N, radar frames in the temporal window (8).
+        num_doppler: K, Doppler bins per frame (8).
+        fast: fused attention and channels-last convolutions; False runs the published
+            operation order (for benchmarks; same outputs).
+    """
+
+    variant: str = 'csam_prgcn'
+    num_filters: int = 32
+    num_frames: int = 8
+    num_doppler: int = 8
+    num_keypoints: int = NUM_JOINTS
+    range_bins: int = 64
+    azimuth_bins: int = 64
+    elevation_bins: int = 8
+    attention_scales: Tuple[int, ...] = field(default=(0, 1, 2))
+    fast: bool = True
+
+    def __post_init__(self) -> None:
+        if self.variant not in VARIANTS:
+            raise ValueError(f'variant must be one of {sorted(VARIANTS)}, got {self.variant!r}')
+        if self.num_frames % 4 or self.num_frames < 4:
+            raise ValueError(f'num_frames must be a multiple of 4, got {self.num_frames}')
+        if self.num_doppler % 2 or self.num_doppler < 2:
+            raise ValueError(f'num_doppler must be even, got {self.num_doppler}')
+        if self.num_filters < 1:
+            raise ValueError(f'num_filters must be >= 1, got {self.num_filters}')
+
+    @property
+    def input_shape(self) -> Tuple[int, ...]:
+        """One radar's input without batch: (N, K, 2, R, A, E)."""
+        return (self.num_frames, self.num_doppler, 2, self.range_bins, self.azimuth_bins,
+                self.elevation_bins)
+
+
+#: variant -> (decoder fusion, PRGCN, default attention scales)
+VARIANTS = {
+    'baseline': ('baseline', False, ()),
+    'ca': ('ca', False, (0, 1, 2)),
+    'sa': ('sa', False, (0, 1, 2)),
+    'csam': ('csam', False, (0, 1, 2)),
+    'csam_prgcn': ('csam', True, (0, 1, 2)),
+    'realtime': ('csam', True, (0, 1)),
+}
+
+
+PUBLISHED_FILTERS = 32
+REALTIME_FILTERS = 8
+
+
+class HuPRNet(nn.Module):
+    """Two radar branches (MNet + Encoder3D each) fused by the CSAM decoder, refined by PRGCN.
+
+    ``forward(hori, vert)``: each float32 (B, N=8, K=8, 2, R=64, A=64, E=8), the published
+    network input of ``hupr_ros.dsp.model_input`` over a window of N frames. Returns
+    ``(initial, refined)``, each (B, 14, 64, 64) probabilities; variants without PRGCN return
+    the initial heat maps twice.
+    """
+
+    def __init__(self, config: ModelConfig = ModelConfig()) -> None:
+        super().__init__()
+        self.config = config
+        fusion, use_prgcn, _ = VARIANTS[config.variant]
+        f = config.num_filters
+        self.RAchirpNet = MNet(f, config.num_doppler)
+        self.REchirpNet = MNet(f, config.num_doppler)
+        self.RAradarEncoder = Encoder3D(f, config.num_frames)
+        self.REradarEncoder = Encoder3D(f, config.num_frames)
+        self.radarDecoder = Decoder(
+            f, FUSIONS[fusion], torch.from_numpy(prgcn_adjacency()), use_prgcn,
+            config.num_keypoints, config.range_bins, config.attention_scales, config.fast)
+        for module in self.modules():
+            if isinstance(module, Conv3d):
+                module.use_onednn = config.fast
+
+    def branch(self, chirp_net: MNet, maps: torch.Tensor) -> torch.Tensor:
+        """(B, N, K, 2, R, A, E) -> (B, F, N, R, A) for one radar."""
+        c = self.config
+        b = maps.shape[0]
+        maps = maps.mean(dim=6)
+        # The published code *views* the (K, 2) memory order as (2, K): kept for the weights.
+        maps = maps.reshape(b * c.num_frames, 2, c.num_doppler, c.range_bins, c.azimuth_bins)
+        maps = chirp_net(maps).squeeze(2)
+        maps = maps.reshape(b, c.num_frames, -1, c.range_bins, c.azimuth_bins)
+        maps = maps.permute(0, 2, 1, 3, 4)
+        if c.fast:
+            maps = maps.contiguous(memory_format=torch.channels_last_3d)
+        return maps
+
+    def forward(self, hori: torch.Tensor, vert: torch.Tensor
+                ) -> Tuple[torch.Tensor, torch.Tensor]:
+        check_input(hori, self.config, 'hori')
+        check_input(vert, self.config, 'vert')
+        hori_feats = self.RAradarEncoder(self.branch(self.RAchirpNet, hori))
+        vert_feats = self.REradarEncoder(self.branch(self.REchirpNet, vert))
+        logits, refined = self.radarDecoder(hori_feats, vert_feats)
+        initial = torch.sigmoid(logits)
+        return initial, (refined if refined is not None else initial)
+
+
+class InputShapeError(ValueError):
+    """Network input of the wrong shape or dtype."""
+
+
+def check_input(x: torch.Tensor, config: ModelConfig, name: str) -> None:
+    expected = config.input_shape
+    if x.dim() != 7 or tuple(x.shape[1:]) != expected:
+        raise InputShapeError(f'{name} input has shape {tuple(x.shape)}, expected '
+                              f'(B, {", ".join(map(str, expected))}) = (B, N, K, 2, R, A, E)')
+    if not x.is_floating_point():
+        raise InputShapeError(f'{name} input must be floating point, got {x.dtype}')
+
+
+def build_model(variant: str = 'csam_prgcn', num_filters: Optional[int] = None,
+                **kwargs) -> HuPRNet:
+    """Build a HuPRNet variant with fresh weights.
+
+    Args:
+        variant: see :data:`VARIANTS`.
+        num_filters: F; None means the variant's default: 32 (published) for all but
+            'realtime', which uses 8 (~20 inferences/s on 2 CPU threads, bench/bench_model.py).
+        **kwargs: other :class:`ModelConfig` fields (num_frames, num_doppler, fast, ...).
+    """
+    if variant not in VARIANTS:
+        raise ValueError(f'variant must be one of {sorted(VARIANTS)}, got {variant!r}')
+    if num_filters is None:
+        num_filters = REALTIME_FILTERS if variant == 'realtime' else PUBLISHED_FILTERS
+    kwargs.setdefault('attention_scales', VARIANTS[variant][2])
+    return HuPRNet(ModelConfig(variant=variant, num_filters=num_filters, **kwargs))
+
+
+def config_dict(model: HuPRNet) -> dict:
+    """The model's config as plain data (stored in our checkpoints)."""
+    data = asdict(model.config)
+    data['attention_scales'] = list(data['attention_scales'])
+    return data
