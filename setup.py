@@ -23,6 +23,7 @@ package_name = 'hupr_ros'
 # rclpy nodes: `ros2 run hupr_ros <name>` on a ROS 2 install, plain console scripts elsewhere.
 NODES = {
     'preprocess_node': 'hupr_ros.nodes.preprocess_node:main',
+    'pose_node': 'hupr_ros.nodes.pose_node:main',
 }
 # Offline tools that need no ROS.
 TOOLS = {

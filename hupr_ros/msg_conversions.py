@@ -23,16 +23,19 @@ message (a per-element numpy assignment costs ~50x more) and ``np.frombuffer`` o
 import array
 from typing import Optional, Sequence, Tuple
 
-from builtin_interfaces.msg import Time
+from builtin_interfaces.msg import Duration, Time
+from geometry_msgs.msg import Point
 from hupr_msgs.msg import ChirpConfig as ChirpConfigMsg
 from hupr_msgs.msg import CubeAxis, RadarCube, RadarFrame, Skeleton2D
 import numpy as np
 from sensor_msgs.msg import Image
-from std_msgs.msg import Header
+from std_msgs.msg import ColorRGBA, Header
+from visualization_msgs.msg import Marker, MarkerArray
 
 from hupr_ros.dsp.axes import AxisSpec
 from hupr_ros.radar.config import ChirpConfig
-from hupr_ros.skeleton import NUM_JOINTS
+from hupr_ros.skeleton import EDGES, NUM_JOINTS
+from hupr_ros.visualization import confidence_colour
 
 
 class ConversionError(ValueError):
@@ -279,3 +282,51 @@ def msg_to_image(msg: Image) -> np.ndarray:
     data = data.reshape(msg.height, msg.step)[:, :row]
     return data.reshape(msg.height, msg.width, channels) if channels > 1 \
         else data.reshape(msg.height, msg.width)
+
+
+# --------------------------------------------------------------------------- RViz markers
+
+def back_project(keypoints: np.ndarray, depth_m: float,
+                 intrinsics: Tuple[float, float, float, float]) -> np.ndarray:
+    """Pixels (14, 2) at one depth -> 3-D points (14, 3) in the camera optical frame
+    (x right, y down, z forward), through pinhole intrinsics (fx, fy, cx, cy)."""
+    fx, fy, cx, cy = intrinsics
+    keypoints = np.asarray(keypoints, dtype=np.float64)
+    z = np.full(len(keypoints), float(depth_m))
+    return np.stack([(keypoints[:, 0] - cx) / fx * z, (keypoints[:, 1] - cy) / fy * z, z], -1)
+
+
+def skeleton_markers(keypoints: np.ndarray, confidence: np.ndarray, depth_m: float,
+                     intrinsics: Tuple[float, float, float, float], *, stamp_ns: int,
+                     frame_id: str, lifetime_s: float = 0.5, ns: str = 'hupr_skeleton',
+                     joint_size: float = 0.06, bone_width: float = 0.03) -> MarkerArray:
+    """visualization_msgs/MarkerArray of a skeleton placed at ``depth_m`` in the camera frame.
+
+    Stable ids: 0 = bones (LINE_LIST), 1 = joints (SPHERE_LIST); colours red..green by
+    confidence; ``lifetime_s`` makes a stale skeleton disappear when poses stop coming.
+    """
+    points = back_project(keypoints, depth_m, intrinsics)
+    colours = confidence_colour(confidence)
+
+    def colour(i: int) -> ColorRGBA:
+        return ColorRGBA(r=float(colours[i, 0]), g=float(colours[i, 1]),
+                         b=float(colours[i, 2]), a=1.0)
+
+    def point(i: int) -> Point:
+        return Point(x=float(points[i, 0]), y=float(points[i, 1]), z=float(points[i, 2]))
+    header = make_header(stamp_ns, frame_id)
+    lifetime = Duration(sec=int(lifetime_s), nanosec=int((lifetime_s % 1) * 1e9))
+    bones = Marker(header=header, ns=ns, id=0, type=Marker.LINE_LIST, action=Marker.ADD,
+                   lifetime=lifetime)
+    bones.pose.orientation.w = 1.0
+    bones.scale.x = bone_width
+    for i, j in EDGES:
+        bones.points += [point(i), point(j)]
+        bones.colors += [colour(i), colour(j)]
+    joints = Marker(header=header, ns=ns, id=1, type=Marker.SPHERE_LIST, action=Marker.ADD,
+                    lifetime=lifetime)
+    joints.pose.orientation.w = 1.0
+    joints.scale.x = joints.scale.y = joints.scale.z = joint_size
+    joints.points = [point(i) for i in range(len(points))]
+    joints.colors = [colour(i) for i in range(len(points))]
+    return MarkerArray(markers=[bones, joints])

@@ -21,7 +21,8 @@ from typing import Any, Dict, Optional, Union
 
 import torch
 
-from hupr_ros.model.hupr_net import build_model, config_dict, HuPRNet, ModelConfig
+from hupr_ros.model.hupr_net import build_model, config_dict, default_num_filters, HuPRNet, \
+    ModelConfig
 
 
 class CheckpointError(RuntimeError):
@@ -88,7 +89,7 @@ def load_official_checkpoint(path: Union[str, os.PathLike], num_filters: Optiona
         fields.update(kwargs)
         model = HuPRNet(ModelConfig(**fields))
     else:
-        model = build_model(variant, num_filters, **kwargs)
+        model = build_model(variant, num_filters or default_num_filters(variant), **kwargs)
     load_state_strict(model, checkpoint['model_state_dict'], str(path))
     return model.eval()
 

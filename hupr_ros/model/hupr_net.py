@@ -144,6 +144,11 @@ def check_input(x: torch.Tensor, config: ModelConfig, name: str) -> None:
         raise InputShapeError(f'{name} input must be floating point, got {x.dtype}')
 
 
+def default_num_filters(variant: str) -> int:
+    """F of a variant when none is given: 8 for 'realtime', else the published 32."""
+    return REALTIME_FILTERS if variant == 'realtime' else PUBLISHED_FILTERS
+
+
 def build_model(variant: str = 'csam_prgcn', num_filters: Optional[int] = None,
                 **kwargs) -> HuPRNet:
     """Build a HuPRNet variant with fresh weights.
@@ -157,7 +162,7 @@ def build_model(variant: str = 'csam_prgcn', num_filters: Optional[int] = None,
     if variant not in VARIANTS:
         raise ValueError(f'variant must be one of {sorted(VARIANTS)}, got {variant!r}')
     if num_filters is None:
-        num_filters = REALTIME_FILTERS if variant == 'realtime' else PUBLISHED_FILTERS
+        num_filters = default_num_filters(variant)
     kwargs.setdefault('attention_scales', VARIANTS[variant][2])
     return HuPRNet(ModelConfig(variant=variant, num_filters=num_filters, **kwargs))
 

@@ -43,6 +43,10 @@ class StageTimer:
     def measure(self, stage: str) -> '_Stage':
         return _Stage(self._samples[stage])
 
+    def add(self, stage: str, seconds: float) -> None:
+        """Record a duration measured elsewhere (e.g. on a worker thread)."""
+        self._samples[stage].append(seconds)
+
     def summary(self, reset: bool = True) -> str:
         """'stage mean/max ms' for every stage measured since the last reset."""
         parts = [f'{stage} {1e3 * sum(v) / len(v):.1f}/{1e3 * max(v):.1f} ms'
@@ -67,11 +71,22 @@ class _Stage:
         self._sink.append(time.perf_counter() - self._start)
 
 
+class StartupError(RuntimeError):
+    """A node cannot start with its parameters (missing weights, unreadable device, ...)."""
+
+
 def run_node(factory: Callable[[], Node], args=None) -> None:
-    """Spin one node until Ctrl-C or external shutdown; destroy it cleanly."""
+    """Spin one node until Ctrl-C or external shutdown; destroy it cleanly.
+
+    A :class:`StartupError` from the node's constructor is logged and exits with status 1.
+    """
     try:
         with rclpy.init(args=args):
-            node = factory()
+            try:
+                node = factory()
+            except StartupError as error:
+                rclpy.logging.get_logger('hupr_ros').fatal(f'cannot start: {error}')
+                raise SystemExit(1)
             try:
                 rclpy.spin(node)
             finally:

@@ -1,0 +1,152 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Live pose estimation from a stream of radar-cube pairs (no ROS).
+
+:class:`PoseEstimator` keeps the sliding window of the last N normalised frame pairs and runs
+the network on it. Window alignment:
+
+- ``centered`` (published): the window of target frame ``t`` is ``t-4 .. t+3``; the
+  prediction for ``t`` can only be made once ``t+3`` arrived, i.e. 0.3 s (3 frames at 10 Hz)
+  after ``t`` plus inference time. Use it with the published weights.
+- ``causal``: the window is ``t-7 .. t``; no look-ahead, so the skeleton is as fresh as the
+  radar data. Weights must have been trained with causal windows (same frames, different
+  target), otherwise the skeleton lags the body by the 3-frame offset.
+
+At the start of a stream indices are clamped to the first frame, as the published code does
+at the start of a sequence.
+"""
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Deque, Optional, Tuple
+
+import numpy as np
+import torch
+
+from hupr_ros.dsp import frame_window, model_input, PreprocessingError, VRDAEConfig
+from hupr_ros.dsp.axes import range_values
+from hupr_ros.model import decode, HuPRNet
+
+ALIGNMENTS = ('centered', 'causal')
+
+
+@dataclass
+class Window:
+    """One network input: stamps of its frames, target index and the stacked inputs."""
+
+    target_stamp_ns: int
+    newest_stamp_ns: int
+    hori: np.ndarray          # float32 (N, K, 2, R, A, E)
+    vert: np.ndarray
+    person_range_m: float
+
+
+@dataclass
+class PoseResult:
+    stamp_ns: int
+    keypoints: np.ndarray     # float32 (14, 2) pixels
+    confidence: np.ndarray    # float32 (14,)
+    initial: np.ndarray       # float32 (14, 64, 64)
+    refined: np.ndarray       # float32 (14, 64, 64)
+    person_range_m: float
+    inference_s: float
+
+
+def estimate_person_range(cube: np.ndarray, config: VRDAEConfig = VRDAEConfig()) -> float:
+    """Range (m) of the strongest moving reflector in a VRDAEMap.
+
+    Args:
+        cube: complex (doppler, range, azimuth, elevation); the zero-Doppler bin (static
+            clutter, removed upstream) is ignored.
+    """
+    power = np.abs(cube) ** 2
+    if config.representation == 'vrdaemap':
+        power[config.num_stored_doppler // 2] = 0
+    profile = power.sum(axis=(0, 2, 3))
+    return float(range_values(config)[int(np.argmax(profile))])
+
+
+class PoseEstimator:
+    """Sliding-window HuPRNet inference.
+
+    Args:
+        model: a HuPRNet in eval mode.
+        alignment: 'centered' or 'causal' (see module docstring).
+        device: torch device for inference.
+        subpixel: sub-pixel decoding (off = published decoding).
+    """
+
+    def __init__(self, model: HuPRNet, alignment: str = 'centered', device: str = 'cpu',
+                 subpixel: bool = False, config: VRDAEConfig = None) -> None:
+        if alignment not in ALIGNMENTS:
+            raise ValueError(f'alignment must be one of {ALIGNMENTS}, got {alignment!r}')
+        self.model = model.eval().to(device)
+        self.device = torch.device(device)
+        self.alignment = alignment
+        self.subpixel = subpixel
+        n = model.config.num_frames
+        self.config = config or VRDAEConfig(num_input_doppler=model.config.num_doppler)
+        self._frames: Deque[Tuple[int, np.ndarray, np.ndarray, float]] = deque(maxlen=n)
+        self._count = 0
+
+    @property
+    def latency_frames(self) -> int:
+        """Frames between the target frame and the newest frame of its window."""
+        n = self.model.config.num_frames
+        return n - 1 - n // 2 if self.alignment == 'centered' else 0
+
+    def push(self, stamp_ns: int, hori_cube: np.ndarray, vert_cube: np.ndarray
+             ) -> Optional[Window]:
+        """Add one frame pair (complex cubes (16, 64, 64, 8)); return the window to infer on,
+        or None while the first target is not complete yet.
+
+        Raises:
+            PreprocessingError: a cube has the wrong shape / dtype or NaN.
+        """
+        hori = model_input(hori_cube, self.config)
+        vert = model_input(vert_cube, self.config)
+        self._frames.append((int(stamp_ns), hori, vert, estimate_person_range(hori_cube,
+                                                                              self.config)))
+        self._count += 1
+        n = self.model.config.num_frames
+        newest = self._count - 1
+        target = newest - self.latency_frames
+        if target < 0:
+            return None
+        first = self._count - len(self._frames)          # stream index of _frames[0]
+        indices = frame_window(self._count, target, n, self.alignment) - first
+        indices = np.clip(indices, 0, len(self._frames) - 1)
+        frames = [self._frames[i] for i in indices]
+        target_frame = self._frames[target - first]
+        return Window(target_frame[0], self._frames[-1][0],
+                      np.stack([f[1] for f in frames]), np.stack([f[2] for f in frames]),
+                      target_frame[3])
+
+    @torch.inference_mode()
+    def infer(self, window: Window) -> PoseResult:
+        import time
+        start = time.perf_counter()
+        hori = torch.from_numpy(window.hori).unsqueeze(0).to(self.device)
+        vert = torch.from_numpy(window.vert).unsqueeze(0).to(self.device)
+        initial, refined = self.model(hori, vert)
+        keypoints, confidence = decode(refined, subpixel=self.subpixel)
+        return PoseResult(window.target_stamp_ns, keypoints[0].cpu().numpy(),
+                          confidence[0].cpu().numpy(), initial[0].cpu().numpy(),
+                          refined[0].cpu().numpy(), window.person_range_m,
+                          time.perf_counter() - start)
+
+
+__all__ = ['ALIGNMENTS', 'estimate_person_range', 'PoseEstimator', 'PoseResult',
+           'PreprocessingError', 'Window']

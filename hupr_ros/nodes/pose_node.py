@@ -1,0 +1,193 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Pose node: synchronised radar-cube pairs -> HuPRNet -> skeleton, RViz markers, overlay.
+
+Subscribes ``radar/cube_pair``; publishes ``pose/skeleton`` (hupr_msgs/Skeleton2D),
+``pose/markers`` (visualization_msgs/MarkerArray) and ``pose/overlay`` (sensor_msgs/Image).
+Every pair is added to the sliding window in the subscription callback (cheap); inference
+runs on a worker thread that always takes the newest window: when inference lags, older
+windows are dropped and counted, never queued.
+"""
+
+import sys
+import threading
+import time
+from typing import Optional
+
+from hupr_msgs.msg import RadarCubePair, Skeleton2D
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.node import Node
+from sensor_msgs.msg import Image
+from visualization_msgs.msg import MarkerArray
+
+from hupr_ros import topics
+from hupr_ros.inference import PoseEstimator, PoseResult, Window
+from hupr_ros.msg_conversions import ConversionError, image_to_msg, msg_to_cube, \
+    ns_from_stamp, skeleton_markers, skeleton_to_msg
+from hupr_ros.nodes.common import RESULT_QOS, run_node, SENSOR_QOS, StageTimer, \
+    StartupError
+
+
+class PoseNode(Node):
+    """Runs HuPRNet on radar-cube pairs and publishes the skeleton three ways."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__('hupr_pose', **kwargs)
+        p = self.declare_parameter
+        p('weights_path', '', ParameterDescriptor(
+            description='local checkpoint (published model_best.pth or ours); never downloaded'))
+        p('allow_random_weights', False, ParameterDescriptor(
+            description='tests only: run with untrained weights when weights_path is empty'))
+        p('variant', 'csam_prgcn', ParameterDescriptor(
+            description='csam_prgcn (published), realtime, csam, ca, sa, baseline'))
+        p('num_filters', 0, ParameterDescriptor(description="F; 0 = the variant's default"))
+        p('device', 'cpu', ParameterDescriptor(description="'cpu' or 'cuda'"))
+        p('torch_threads', 2, ParameterDescriptor(description='CPU threads for inference'))
+        p('window_alignment', 'centered', ParameterDescriptor(
+            description="'centered' (published, +0.3 s latency) or 'causal' (no look-ahead)"))
+        p('subpixel', False, ParameterDescriptor(description='sub-pixel decoding'))
+        p('camera_frame', topics.FRAME_CAMERA, ParameterDescriptor(
+            description='frame of the skeleton pixels and markers'))
+        p('camera_intrinsics', [256.0, 256.0, 128.0, 128.0], ParameterDescriptor(
+            description='fx, fy, cx, cy of the 256x256 image the keypoints refer to'))
+        p('marker_lifetime_s', 0.5, ParameterDescriptor(description='markers vanish after'))
+        p('stats_period_s', 10.0, ParameterDescriptor(description='rate / latency log period'))
+        self.estimator = PoseEstimator(self._load_model(), self._param('window_alignment'),
+                                       self._param('device'), bool(self._param('subpixel')))
+        self.model_name = f'hupr_{self.estimator.model.config.variant}'
+        self.camera_frame = self._param('camera_frame')
+        self.intrinsics = tuple(float(v) for v in self._param('camera_intrinsics'))
+        self.lifetime = float(self._param('marker_lifetime_s'))
+        self.timer_stats = StageTimer()
+        self.counts = {'pairs': 0, 'malformed': 0, 'windows_dropped': 0, 'inferences': 0}
+        self._last_cube = None
+        self._window: Optional[Window] = None
+        self._cv = threading.Condition()
+        self._stopping = False
+        self.skeleton_pub = self.create_publisher(Skeleton2D, topics.POSE_SKELETON, RESULT_QOS)
+        self.marker_pub = self.create_publisher(MarkerArray, topics.POSE_MARKERS, RESULT_QOS)
+        self.overlay_pub = self.create_publisher(Image, topics.POSE_OVERLAY, RESULT_QOS)
+        self.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR, self.on_pair,
+                                 SENSOR_QOS)
+        self.create_timer(float(self._param('stats_period_s')), self.log_stats)
+        self._window_start, self._logged_inferences = time.monotonic(), 0
+        self._worker = threading.Thread(target=self._run, name='hupr_pose_inference',
+                                        daemon=True)
+        self._worker.start()
+        self.get_logger().info(
+            f'{self.model_name} (F={self.estimator.model.config.num_filters}) on '
+            f'{self.estimator.device}, {self.estimator.alignment} window')
+
+    def _param(self, name: str):
+        return self.get_parameter(name).value
+
+    def _load_model(self):
+        import torch
+
+        from hupr_ros.model import build_model, CheckpointError, load_official_checkpoint
+        torch.set_num_threads(max(1, int(self._param('torch_threads'))))
+        path, variant = self._param('weights_path'), self._param('variant')
+        filters = int(self._param('num_filters')) or None
+        try:
+            if path:
+                return load_official_checkpoint(path, filters, variant)
+            if not self._param('allow_random_weights'):
+                raise StartupError(
+                    'no weights: set the parameter weights_path to a local checkpoint (the '
+                    'published model_best.pth or one trained with hupr_ros); weights are never '
+                    'downloaded. (allow_random_weights:=true runs untrained weights, for tests.)')
+            self.get_logger().warning('running with RANDOM weights (allow_random_weights)')
+            return build_model(variant, filters).eval()
+        except (CheckpointError, ValueError) as error:
+            raise StartupError(str(error)) from error
+
+    def on_pair(self, msg: RadarCubePair) -> None:
+        self.counts['pairs'] += 1
+        arrived = time.monotonic()
+        try:
+            with self.timer_stats.measure('window'):
+                hori = msg_to_cube(msg.horizontal)
+                vert = msg_to_cube(msg.vertical)
+                window = self.estimator.push(ns_from_stamp(msg.header.stamp), hori, vert)
+        except (ConversionError, ValueError) as error:   # PreprocessingError is a ValueError
+            self.counts['malformed'] += 1
+            self.get_logger().error(f'cube pair {msg.horizontal.frame_number} skipped: {error}',
+                                    throttle_duration_sec=5.0)
+            return
+        self._last_cube = hori
+        if window is None:
+            return
+        with self._cv:
+            if self._window is not None:
+                self.counts['windows_dropped'] += 1
+            self._window = window
+            self._window_arrived = arrived
+            self._cv.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cv:
+                self._cv.wait_for(lambda: self._window is not None or self._stopping)
+                if self._stopping:
+                    return
+                window, arrived, cube = self._window, self._window_arrived, self._last_cube
+                self._window = None
+            try:
+                result = self.estimator.infer(window)
+            except Exception as error:  # keep the node alive; report what broke
+                self.get_logger().error(f'inference failed: {error!r}', throttle_duration_sec=5.0)
+                continue
+            self.timer_stats.add('inference', result.inference_s)
+            self.publish(result, cube)
+            self.timer_stats.add('latency', time.monotonic() - arrived)
+            self.counts['inferences'] += 1
+
+    def publish(self, result: PoseResult, cube) -> None:
+        from hupr_ros.visualization import draw_skeleton, range_azimuth_image
+        self.skeleton_pub.publish(skeleton_to_msg(
+            result.keypoints, result.confidence, stamp_ns=result.stamp_ns,
+            frame_id=self.camera_frame, source=Skeleton2D.SOURCE_RADAR_MODEL,
+            model_name=self.model_name))
+        self.marker_pub.publish(skeleton_markers(
+            result.keypoints, result.confidence, result.person_range_m, self.intrinsics,
+            stamp_ns=result.stamp_ns, frame_id=self.camera_frame, lifetime_s=self.lifetime))
+        if self.overlay_pub.get_subscription_count() and cube is not None:
+            overlay = draw_skeleton(range_azimuth_image(cube), result.keypoints,
+                                    result.confidence)
+            self.overlay_pub.publish(image_to_msg(overlay, stamp_ns=result.stamp_ns,
+                                                  frame_id=self.camera_frame))
+
+    def log_stats(self) -> None:
+        now = time.monotonic()
+        done = self.counts['inferences']
+        rate = (done - self._logged_inferences) / max(now - self._window_start, 1e-9)
+        self._window_start, self._logged_inferences = now, done
+        self.get_logger().info(f'{rate:.1f} inferences/s; {self.counts}; mean/max: '
+                               f'{self.timer_stats.summary()}')
+
+    def destroy_node(self) -> None:
+        with self._cv:
+            self._stopping = True
+            self._cv.notify()
+        self._worker.join(timeout=5.0)
+        super().destroy_node()
+
+
+def main(args=None) -> None:
+    run_node(PoseNode, args if args is not None else sys.argv)
+
+
+if __name__ == '__main__':
+    main()

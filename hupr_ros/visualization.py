@@ -1,0 +1,77 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Pictures for people: range-azimuth maps, skeleton overlays, confidence colours (no ROS)."""
+
+from typing import Optional, Tuple
+
+import numpy as np
+
+from hupr_ros.skeleton import EDGES
+
+
+def confidence_colour(confidence: np.ndarray) -> np.ndarray:
+    """RGB in [0, 1] per joint: red (0) through yellow to green (1). float32 (n, 3)."""
+    c = np.clip(np.asarray(confidence, dtype=np.float32), 0, 1)
+    return np.stack([np.clip(2 - 2 * c, 0, 1), np.clip(2 * c, 0, 1), np.zeros_like(c)], -1)
+
+
+def range_azimuth_image(cube: np.ndarray, size: int = 256, dynamic_range_db: float = 40.0,
+                        skip_dc: bool = True) -> np.ndarray:
+    """Range-azimuth power map of a VRDAEMap as a uint8 (size, size) image.
+
+    Rows are range bins in the stored order (far at the top, near at the bottom), columns
+    azimuth bins (left to right). Power is summed over Doppler (without the zero-Doppler
+    clutter bin) and elevation, shown in dB over ``dynamic_range_db``.
+    """
+    power = np.abs(cube) ** 2
+    if skip_dc:
+        power[power.shape[0] // 2] = 0
+    ra = power.sum(axis=(0, 3))
+    db = 10 * np.log10(ra + 1e-12)
+    top = db.max()
+    image = np.clip((db - (top - dynamic_range_db)) / dynamic_range_db, 0, 1)
+    reps = (size // image.shape[0], size // image.shape[1])
+    return (np.kron(image, np.ones(reps)) * 255).astype(np.uint8)
+
+
+def draw_skeleton(image: np.ndarray, keypoints: np.ndarray,
+                  confidence: Optional[np.ndarray] = None,
+                  colour: Optional[Tuple[int, int, int]] = None, radius: int = 3) -> np.ndarray:
+    """Draw bones and joints on a copy of an image.
+
+    Args:
+        image: uint8 (H, W) or (H, W, 3).
+        keypoints: (14, 2) pixel x, y.
+        confidence: (14,) colours joints red..green; or give one ``colour`` for everything.
+    Returns:
+        uint8 (H, W, 3).
+    """
+    from PIL import Image, ImageDraw
+    rgb = np.asarray(image)
+    if rgb.ndim == 2:
+        rgb = np.repeat(rgb[..., None], 3, axis=2)
+    canvas = Image.fromarray(np.ascontiguousarray(rgb, dtype=np.uint8))
+    draw = ImageDraw.Draw(canvas)
+    if colour is not None:
+        joint_colours = [tuple(colour)] * len(keypoints)
+    else:
+        conf = np.ones(len(keypoints)) if confidence is None else confidence
+        joint_colours = [tuple(int(255 * v) for v in c) for c in confidence_colour(conf)]
+    for i, j in EDGES:
+        draw.line([tuple(map(float, keypoints[i])), tuple(map(float, keypoints[j]))],
+                  fill=joint_colours[j] if colour is None else tuple(colour), width=2)
+    for (x, y), c in zip(keypoints, joint_colours):
+        draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=c)
+    return np.asarray(canvas)

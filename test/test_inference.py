@@ -1,0 +1,91 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Sliding-window inference: published window alignment, clamping, range estimate, bad input."""
+
+import numpy as np
+import pytest
+
+from hupr_ros.dsp import PreprocessingError, vrdae_map
+from hupr_ros.inference import estimate_person_range, PoseEstimator
+from hupr_ros.model import build_model
+from hupr_ros.radar.antenna import HORIZONTAL_MOUNT
+from hupr_ros.sim.fmcw import synthesize_frame
+
+
+def cube(seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((16, 64, 64, 8)) +
+            1j * rng.standard_normal((16, 64, 64, 8))).astype(np.complex64)
+
+
+@pytest.fixture(scope='module')
+def model():
+    return build_model('baseline', num_filters=2).eval()
+
+
+def test_centered_window_waits_three_frames_and_clamps(model):
+    estimator = PoseEstimator(model, 'centered')
+    assert estimator.latency_frames == 3
+    cubes = [cube(i) for i in range(12)]
+    windows = [estimator.push(1000 + i, cubes[i], cubes[i]) for i in range(12)]
+    assert windows[:3] == [None, None, None]
+    first = windows[3]
+    assert first.target_stamp_ns == 1000 and first.newest_stamp_ns == 1003
+    # published clamping at the start: window of target 0 is frames 0,0,0,0,0,1,2,3
+    expected = [0, 0, 0, 0, 0, 1, 2, 3]
+    inputs = [estimator.config and estimator_input(cubes[i]) for i in expected]
+    np.testing.assert_array_equal(first.hori, np.stack(inputs))
+    later = windows[11]                                    # target 8: frames 4..11
+    assert later.target_stamp_ns == 1008
+    np.testing.assert_array_equal(later.vert, np.stack([estimator_input(cubes[i])
+                                                        for i in range(4, 12)]))
+
+
+def estimator_input(c):
+    from hupr_ros.dsp import model_input
+    return model_input(c)
+
+
+def test_causal_window_has_no_latency(model):
+    estimator = PoseEstimator(model, 'causal')
+    assert estimator.latency_frames == 0
+    first = estimator.push(5, cube(0), cube(1))
+    assert first.target_stamp_ns == 5 and first.hori.shape == (8, 8, 2, 64, 64, 8)
+    for i in range(1, 10):
+        window = estimator.push(5 + i, cube(i), cube(i))
+    assert window.target_stamp_ns == 14 == window.newest_stamp_ns
+    result = estimator.infer(window)
+    assert result.keypoints.shape == (14, 2) and result.confidence.shape == (14,)
+    assert result.refined.shape == (14, 64, 64) and result.stamp_ns == 14
+    assert ((0 <= result.keypoints) & (result.keypoints <= 252)).all()
+
+
+def test_bad_cubes_and_parameters(model):
+    estimator = PoseEstimator(model, 'causal')
+    bad = cube(0)
+    bad[1, 2, 3, 4] = np.nan
+    with pytest.raises(PreprocessingError, match='NaN'):
+        estimator.push(0, bad, cube(1))
+    with pytest.raises(PreprocessingError, match='shape'):
+        estimator.push(0, cube(0)[:8], cube(1))
+    with pytest.raises(ValueError, match='alignment'):
+        PoseEstimator(model, 'future')
+
+
+def test_person_range_from_a_moving_target():
+    for range_m in (1.6, 2.4, 3.5):
+        position = np.array([[0.2, range_m, 0.0]])
+        frame = synthesize_frame(position, [[0.0, 0.5, 0.0]], [500.0], mount=HORIZONTAL_MOUNT)
+        assert abs(estimate_person_range(vrdae_map(frame)) - range_m) < 0.05

@@ -1,0 +1,124 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""The pose node over real DDS: skeleton + markers + overlay, stamps, bad input, no weights."""
+
+import numpy as np
+import pytest
+
+from conftest import requires_ros
+
+pytestmark = requires_ros
+
+
+def make_pair(stamp_ns, number, seed, shape=(16, 64, 64, 8)):
+    from hupr_msgs.msg import RadarCubePair
+
+    from hupr_ros import msg_conversions as conv
+    from hupr_ros.dsp import cube_axes
+    rng = np.random.default_rng(seed)
+    pair = RadarCubePair(header=conv.make_header(stamp_ns, 'radar_hori'))
+    cubes = []
+    for orientation in ('horizontal', 'vertical'):
+        values = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape))
+        axes = cube_axes() if shape == (16, 64, 64, 8) else \
+            [conv.AxisSpec(f'a{i}', n) for i, n in enumerate(shape)]
+        cubes.append(conv.cube_to_msg(values.astype(np.complex64), axes, stamp_ns=stamp_ns,
+                                      frame_id='radar_' + orientation[:4], frame_number=number,
+                                      orientation=orientation))
+    pair.horizontal, pair.vertical = cubes
+    return pair
+
+
+def test_pose_node_publishes_skeleton_markers_overlay(data_dir):
+    from hupr_msgs.msg import RadarCubePair, Skeleton2D
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
+    from sensor_msgs.msg import Image
+    from visualization_msgs.msg import Marker, MarkerArray
+
+    from hupr_ros import msg_conversions as conv, topics
+    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+    from hupr_ros.nodes.pose_node import PoseNode
+    from ros_harness import harness, wait_for_match
+
+    with harness() as h:
+        node = h.add(PoseNode, parameter_overrides=[
+            Parameter('weights_path', value=str(data_dir / 'hupr_nf4_checkpoint.pth')),
+            Parameter('num_filters', value=4), Parameter('camera_frame', value='cam'),
+            Parameter('window_alignment', value='centered')])
+        tester = h.add(Node, node_name='pose_tester')
+        pub = tester.create_publisher(RadarCubePair, topics.RADAR_CUBE_PAIR, SENSOR_QOS)
+        got = {'skeleton': [], 'markers': [], 'overlay': []}
+        tester.create_subscription(Skeleton2D, topics.POSE_SKELETON, got['skeleton'].append,
+                                   RESULT_QOS)
+        tester.create_subscription(MarkerArray, topics.POSE_MARKERS, got['markers'].append,
+                                   RESULT_QOS)
+        tester.create_subscription(Image, topics.POSE_OVERLAY, got['overlay'].append,
+                                   RESULT_QOS)
+        wait_for_match(h, pub)
+        assert h.spin_until(lambda: node.overlay_pub.get_subscription_count() > 0 and
+                            node.marker_pub.get_subscription_count() > 0)
+        t0 = 1_700_000_000_000_000_000
+        stamps = [t0 + i * 100_000_000 for i in range(6)]
+        sent = 0
+        for i, stamp in enumerate(stamps):
+            pub.publish(make_pair(stamp, i, seed=i))
+            sent += 1
+            assert h.spin_until(lambda: node.counts['pairs'] == sent, 10)
+            if i == 2:   # malformed pairs in the middle: the node logs and keeps going
+                pub.publish(make_pair(stamp + 1, 99, seed=9, shape=(8, 64, 64, 8)))
+                bad = make_pair(stamp + 2, 98, seed=8)
+                bad.vertical.data[17] = float('nan')
+                pub.publish(bad)
+                sent += 2
+                assert h.spin_until(lambda: node.counts['malformed'] == 2, 10)
+                assert h.spin_until(lambda: node.counts['pairs'] == sent, 10)
+        # centered window: targets 0..2 need frames up to 3..5 -> three inferences at least
+        assert h.spin_until(lambda: len(got['skeleton']) >= 1 and len(got['markers']) >= 1
+                            and len(got['overlay']) >= 1 and node.counts['inferences'] +
+                            node.counts['windows_dropped'] == 3, 30)
+        skeleton = got['skeleton'][-1]
+        assert conv.ns_from_stamp(skeleton.header.stamp) in stamps[:3]
+        assert skeleton.header.frame_id == 'cam' and skeleton.source == 'radar_model'
+        assert skeleton.model_name == 'hupr_csam_prgcn'
+        keypoints, confidence = conv.msg_to_skeleton(skeleton)
+        assert ((keypoints >= 0) & (keypoints < 256)).all() and (confidence > 0).all()
+        markers = got['markers'][-1].markers
+        assert [(m.id, m.type) for m in markers] == [(0, Marker.LINE_LIST),
+                                                     (1, Marker.SPHERE_LIST)]
+        assert len(markers[0].points) == 24 and len(markers[1].points) == 14
+        assert markers[0].header.frame_id == 'cam' and markers[0].lifetime.nanosec > 0
+        assert all(1.3 <= p.z <= 4.1 for p in markers[1].points)   # placed at a radar range
+        overlay = got['overlay'][-1]
+        assert (overlay.width, overlay.height, overlay.encoding) == (256, 256, 'rgb8')
+        assert conv.ns_from_stamp(overlay.header.stamp) in stamps[:3]
+
+
+def test_pose_node_refuses_to_start_without_weights(tmp_path):
+    import rclpy
+    from rclpy.parameter import Parameter
+
+    from hupr_ros.nodes.common import StartupError
+    from hupr_ros.nodes.pose_node import PoseNode
+    context = rclpy.Context()
+    rclpy.init(context=context)
+    try:
+        with pytest.raises(StartupError, match='no weights: set the parameter weights_path'):
+            PoseNode(context=context)
+        with pytest.raises(StartupError, match='checkpoint not found'):
+            PoseNode(context=context, parameter_overrides=[
+                Parameter('weights_path', value=str(tmp_path / 'missing.pth'))])
+    finally:
+        rclpy.shutdown(context=context)
