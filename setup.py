@@ -24,10 +24,13 @@ package_name = 'hupr_ros'
 NODES = {
     'preprocess_node': 'hupr_ros.nodes.preprocess_node:main',
     'pose_node': 'hupr_ros.nodes.pose_node:main',
+    'sim_node': 'hupr_ros.nodes.sim_node:main',
 }
 # Offline tools that need no ROS.
 TOOLS = {
     'hupr-preprocess': 'hupr_ros.tools.preprocess:main',
+    'hupr-sim': 'hupr_ros.tools.sim:main',
+    'hupr-demo': 'hupr_ros.tools.demo:main',
 }
 
 setup(

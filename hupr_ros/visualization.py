@@ -27,7 +27,7 @@ def confidence_colour(confidence: np.ndarray) -> np.ndarray:
     return np.stack([np.clip(2 - 2 * c, 0, 1), np.clip(2 * c, 0, 1), np.zeros_like(c)], -1)
 
 
-def range_azimuth_image(cube: np.ndarray, size: int = 256, dynamic_range_db: float = 40.0,
+def range_azimuth_image(cube: np.ndarray, size: int = 256, dynamic_range_db: float = 25.0,
                         skip_dc: bool = True) -> np.ndarray:
     """Range-azimuth power map of a VRDAEMap as a uint8 (size, size) image.
 
@@ -75,3 +75,33 @@ def draw_skeleton(image: np.ndarray, keypoints: np.ndarray,
     for (x, y), c in zip(keypoints, joint_colours):
         draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=c)
     return np.asarray(canvas)
+
+
+def sensor_panel(camera: np.ndarray, hori_cube: np.ndarray, vert_cube: np.ndarray,
+                 truth: Optional[np.ndarray] = None,
+                 predicted: Optional[Tuple[np.ndarray, np.ndarray]] = None) -> np.ndarray:
+    """uint8 (256, 768, 3): camera (+ ground truth in green, + prediction by confidence) |
+    horizontal range-azimuth map | vertical radar's map shown as elevation (up) x range.
+
+    Args:
+        camera: uint8 (256, 256, 3).
+        hori_cube, vert_cube: complex VRDAEMaps (16, 64, 64, 8).
+        truth: (14, 2) pixels; predicted: ((14, 2) pixels, (14,) confidence).
+    """
+    from PIL import Image, ImageDraw
+    left = camera
+    if truth is not None:
+        left = draw_skeleton(left, truth, colour=(40, 220, 60))
+    if predicted is not None:
+        left = draw_skeleton(left, predicted[0], predicted[1])
+    hori = range_azimuth_image(hori_cube)
+    # The vertical radar's azimuth axis is world elevation (increasing with the bin): show it
+    # upwards, range across.
+    vert = range_azimuth_image(vert_cube).T[::-1]
+    maps = [np.stack([m] * 3, -1) for m in (hori, vert)]
+    image = Image.fromarray(np.concatenate([left] + maps, axis=1))
+    draw = ImageDraw.Draw(image)
+    draw.text((4, 4), 'camera + ground truth', fill=(255, 255, 255))
+    draw.text((260, 4), 'hori: range (far at top) x azimuth', fill=(255, 255, 0))
+    draw.text((516, 4), 'vert: elevation (up) x range (far left)', fill=(255, 255, 0))
+    return np.asarray(image)

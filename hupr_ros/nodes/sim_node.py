@@ -1,0 +1,126 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Simulator node: HuPR-Sim as a live source on the hardware topics.
+
+Publishes ``radar/hori/raw`` and ``radar/vert/raw`` (hupr_msgs/RadarFrame), ``camera/image_raw``
+(sensor_msgs/Image) and ``sim/ground_truth`` (hupr_msgs/Skeleton2D) at ``frame_rate``, all
+stamped from one clock (as the hardware trigger does): both radars, the camera and the ground
+truth of one frame carry the same stamp, the time the frame is triggered. Every
+``sequence_s`` seconds a new random motion starts.
+"""
+
+import sys
+
+import numpy as np
+from hupr_msgs.msg import RadarFrame, Skeleton2D
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.node import Node
+from sensor_msgs.msg import Image
+
+from hupr_ros import topics
+from hupr_ros.msg_conversions import frame_to_msg, image_to_msg, skeleton_to_msg
+from hupr_ros.nodes.common import RESULT_QOS, run_node, SENSOR_QOS, StageTimer, StartupError
+from hupr_ros.sim.body import make_subjects, MOTIONS, random_motion
+from hupr_ros.sim.scene import SimConfig, Simulator
+
+
+class SimNode(Node):
+    """Publishes simulated radar frames, camera images and ground truth in real time."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__('hupr_sim', **kwargs)
+        p = self.declare_parameter
+        p('seed', 0, ParameterDescriptor(description='random seed (subjects, motions, noise)'))
+        p('subject', 0, ParameterDescriptor(description='subject index 0..5'))
+        p('motion', '', ParameterDescriptor(
+            description=f"one of {MOTIONS}, or '' for random motions"))
+        p('sequence_s', 20.0, ParameterDescriptor(description='seconds per random motion'))
+        p('frame_rate', 10.0, ParameterDescriptor(description='frames per second'))
+        p('brightness', 1.0, ParameterDescriptor(description='camera brightness (0.05 = dark)'))
+        p('noise_std', 3.0, ParameterDescriptor(description='radar receiver noise, ADC counts'))
+        p('max_frames', 0, ParameterDescriptor(description='stop publishing after (0 = never)'))
+        self.rng = np.random.default_rng(int(self._param('seed')))
+        subjects = make_subjects(int(self._param('seed')))
+        index = int(self._param('subject'))
+        if not 0 <= index < len(subjects):
+            raise StartupError(f'subject must be 0..{len(subjects) - 1}, got {index}')
+        motion = self._param('motion')
+        if motion and motion not in MOTIONS:
+            raise StartupError(f'motion must be one of {MOTIONS} or empty, got {motion!r}')
+        self.subject, self.motion_kind = subjects[index], motion
+        self.config = SimConfig(frame_rate=float(self._param('frame_rate')),
+                                brightness=float(self._param('brightness')),
+                                noise_std=float(self._param('noise_std')))
+        self.frames_per_sequence = max(1, int(self._param('sequence_s') *
+                                              self.config.frame_rate))
+        self.max_frames = int(self._param('max_frames'))
+        self.sim = None
+        self.count = 0
+        self.timer_stats = StageTimer()
+        self.pub_hori = self.create_publisher(RadarFrame, topics.RADAR_HORI_RAW, SENSOR_QOS)
+        self.pub_vert = self.create_publisher(RadarFrame, topics.RADAR_VERT_RAW, SENSOR_QOS)
+        self.pub_image = self.create_publisher(Image, topics.CAMERA_IMAGE, SENSOR_QOS)
+        self.pub_truth = self.create_publisher(Skeleton2D, topics.SIM_GROUND_TRUTH, RESULT_QOS)
+        self._late = 0
+        self.create_timer(1.0 / self.config.frame_rate, self.tick)
+        self.create_timer(10.0, self.log_stats)
+
+    def _param(self, name: str):
+        return self.get_parameter(name).value
+
+    def tick(self) -> None:
+        if self.max_frames and self.count >= self.max_frames:
+            return
+        k = self.count
+        local = k % self.frames_per_sequence
+        if local == 0:
+            motion = random_motion(self.rng, self.motion_kind)
+            self.sim = Simulator(self.subject, motion, self.config,
+                                 seed=int(self.rng.integers(1 << 31)))
+            self.get_logger().info(f'new sequence: {self.subject.name} {motion.kind} at '
+                                   f'{motion.position[1]:.1f} m')
+        stamp = self.get_clock().now().nanoseconds      # the trigger: one clock for all
+        with self.timer_stats.measure('simulate'):
+            frame = self.sim.frame(local)
+        with self.timer_stats.measure('publish'):
+            chirp = self.config.chirp
+            for pub, data, frame_id, orientation in (
+                    (self.pub_hori, frame.hori, topics.FRAME_RADAR_HORI,
+                     topics.ORIENTATION_HORIZONTAL),
+                    (self.pub_vert, frame.vert, topics.FRAME_RADAR_VERT,
+                     topics.ORIENTATION_VERTICAL)):
+                pub.publish(frame_to_msg(data, chirp, stamp_ns=stamp, frame_id=frame_id,
+                                         frame_number=k, orientation=orientation))
+            self.pub_image.publish(image_to_msg(frame.image, stamp_ns=stamp,
+                                                frame_id=topics.FRAME_CAMERA))
+            self.pub_truth.publish(skeleton_to_msg(
+                frame.keypoints, None, stamp_ns=stamp, frame_id=topics.FRAME_CAMERA,
+                source=Skeleton2D.SOURCE_SIMULATOR_GROUND_TRUTH, model_name='hupr_sim',
+                image_size=(self.config.image_size, self.config.image_size)))
+        self.count += 1
+        if self.get_clock().now().nanoseconds - stamp > 1e9 / self.config.frame_rate:
+            self._late += 1    # simulating took longer than a frame period
+
+    def log_stats(self) -> None:
+        self.get_logger().info(f'{self.count} frames, {self._late} late; mean/max: '
+                               f'{self.timer_stats.summary()}')
+
+
+def main(args=None) -> None:
+    run_node(SimNode, args if args is not None else sys.argv)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,283 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""A procedurally animated human: the 14 HuPR joints and a body of capsules (no ROS).
+
+Sensor frame (metres): x right, y forward (away from the sensors), z up; the sensors are at
+the origin, ``sensor_height`` above the floor. A subject stands or walks on the floor between
+1 and 4 m in front of the sensors. Motions follow the paper's dataset (section 3.2): static
+poses held for at least 10 s, standing while waving one or both hands, walking while waving.
+"""
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Tuple
+
+import numpy as np
+
+from hupr_ros.skeleton import JOINT_INDEX, NUM_JOINTS
+
+MOTIONS = ('static', 'wave_one', 'wave_both', 'walk_wave')
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Body proportions (anthropometric fractions of height, Drillis & Contini)."""
+
+    name: str = 'subject_0'
+    height: float = 1.72
+    shoulder_width: float = 0.23     # fractions of height
+    hip_width: float = 0.11
+    upper_arm: float = 0.186
+    forearm: float = 0.16
+    thigh: float = 0.245
+    shank: float = 0.246
+    girth: float = 1.0               # scales limb and torso radii
+
+    def length(self, fraction: float) -> float:
+        return fraction * self.height
+
+
+def make_subjects(seed: int = 0, count: int = 6) -> List[Subject]:
+    """``count`` reproducible subjects with varied height, proportions and girth."""
+    rng = np.random.default_rng(seed)
+    return [Subject(name=f'subject_{i}', height=float(rng.uniform(1.55, 1.90)),
+                    shoulder_width=float(rng.uniform(0.21, 0.25)),
+                    hip_width=float(rng.uniform(0.10, 0.12)),
+                    upper_arm=float(rng.uniform(0.175, 0.195)),
+                    forearm=float(rng.uniform(0.15, 0.17)),
+                    thigh=float(rng.uniform(0.235, 0.255)),
+                    shank=float(rng.uniform(0.235, 0.255)),
+                    girth=float(rng.uniform(0.85, 1.2))) for i in range(count)]
+
+
+@dataclass(frozen=True)
+class Motion:
+    """One sequence's movement. Angles in degrees, times in seconds, positions in metres.
+
+    Attributes:
+        kind: one of MOTIONS.
+        position: (x, y) on the floor where the subject stands (or the walk's centre).
+        heading: direction the body faces, degrees; 180 = facing the sensors.
+        amplitude: waving amplitude (elbow swing) in degrees.
+        frequency: waving / stepping frequency, Hz.
+        static_pose: for 'static', which pose: 0 arms down, 1 T-pose, 2 hands up,
+            3 one arm forward, 4 hands on hips.
+        walk_extent: walking back and forth over this length (m) along ``walk_axis_deg``.
+    """
+
+    kind: str = 'static'
+    position: Tuple[float, float] = (0.0, 2.5)
+    heading: float = 180.0
+    amplitude: float = 35.0
+    frequency: float = 1.0
+    static_pose: int = 0
+    walk_extent: float = 1.5
+    walk_axis_deg: float = 90.0
+    phase: float = 0.0
+    wave_side: str = 'right'
+
+    def __post_init__(self) -> None:
+        if self.kind not in MOTIONS:
+            raise ValueError(f'motion kind must be one of {MOTIONS}, got {self.kind!r}')
+
+
+def random_motion(rng: np.random.Generator, kind: str = '') -> Motion:
+    """A motion with randomised amplitude, speed, heading and position (1-4 m away)."""
+    kind = kind or MOTIONS[int(rng.integers(len(MOTIONS)))]
+    distance = float(rng.uniform(1.8, 3.4))
+    lateral = float(rng.uniform(-0.5, 0.5))
+    return Motion(kind=kind, position=(lateral, distance),
+                  heading=float(180 + rng.uniform(-25, 25)),
+                  amplitude=float(rng.uniform(25, 50)), frequency=float(rng.uniform(0.6, 1.4)),
+                  static_pose=int(rng.integers(5)), walk_extent=float(rng.uniform(0.8, 1.6)),
+                  walk_axis_deg=float(rng.choice([0.0, 90.0]) + rng.uniform(-20, 20)),
+                  phase=float(rng.uniform(0, 2 * np.pi)),
+                  wave_side=str(rng.choice(['left', 'right'])))
+
+
+def _rot_z(deg: float) -> np.ndarray:
+    a = np.deg2rad(deg)
+    return np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1.0]])
+
+
+def _limb(origin: np.ndarray, lengths: Tuple[float, float], abduction: float, flexion: float,
+          bend: float, side: float) -> Tuple[np.ndarray, np.ndarray]:
+    """Two-segment limb hanging down in body coordinates (x right, y forward, z up).
+
+    abduction: raise sideways (deg); flexion: raise forward (deg); bend: elbow / knee (deg,
+    positive bends the distal segment forward for arms). side: +1 right, -1 left.
+    """
+    a, f = np.deg2rad(abduction), np.deg2rad(flexion)
+    direction = np.array([side * np.sin(a) * np.cos(f), np.sin(f), -np.cos(a) * np.cos(f)])
+    direction /= np.linalg.norm(direction)
+    middle = origin + lengths[0] * direction
+    # bend about the axis perpendicular to the limb and to the body's side axis
+    axis = np.cross(direction, np.array([side, 0.0, 0.0]))
+    if np.linalg.norm(axis) < 1e-6:
+        axis = np.array([0.0, 0.0, 1.0])
+    axis /= np.linalg.norm(axis)
+    b = np.deg2rad(bend)
+    distal = (direction * np.cos(b) + np.cross(axis, direction) * np.sin(b) +
+              axis * np.dot(axis, direction) * (1 - np.cos(b)))
+    return middle, middle + lengths[1] * distal
+
+
+STATIC_POSES = {   # (r_abd, r_flex, r_elbow, l_abd, l_flex, l_elbow)
+    0: (8, 0, 10, 8, 0, 10),
+    1: (90, 0, 0, 90, 0, 0),
+    2: (160, 10, 20, 160, 10, 20),
+    3: (10, 85, 5, 8, 0, 10),
+    4: (45, -10, -110, 45, -10, -110),
+}
+
+
+def joint_positions(subject: Subject, motion: Motion, t: float,
+                    sensor_height: float = 1.0) -> np.ndarray:
+    """Return float64 (14, 3) joint positions in the sensor frame at time ``t`` (s)."""
+    s, h = subject, subject.height
+    w = 2 * np.pi * motion.frequency
+    position = np.array([motion.position[0], motion.position[1], -sensor_height])
+    heading = motion.heading
+    r_arm = list(STATIC_POSES[motion.static_pose if motion.kind == 'static' else 0])
+    hip_r = hip_l = knee_r = knee_l = 0.0
+    if motion.kind in ('wave_one', 'wave_both', 'walk_wave'):
+        swing = motion.amplitude * np.sin(w * t + motion.phase)
+        wave = (150, 5, 30 + swing)          # arm up, forearm swinging
+        if motion.kind == 'wave_one' or motion.kind == 'walk_wave':
+            if motion.wave_side == 'right':
+                r_arm[0:3] = wave
+            else:
+                r_arm[3:6] = wave
+        else:
+            r_arm[0:3] = wave
+            r_arm[3:6] = (150, 5, 30 - swing)
+    if motion.kind == 'walk_wave':
+        # back and forth along the walk axis at ~0.6 m/s, facing the direction of travel
+        speed = 0.6
+        period = 2 * motion.walk_extent / speed
+        u = ((t / period + motion.phase / (2 * np.pi)) % 1.0)
+        along = motion.walk_extent * (2 * u if u < 0.5 else 2 - 2 * u) - motion.walk_extent / 2
+        axis = _rot_z(motion.walk_axis_deg) @ np.array([1.0, 0.0, 0.0])
+        position = position + along * axis
+        direction = 1 if u < 0.5 else -1
+        heading = motion.walk_axis_deg - 90 + (0 if direction > 0 else 180)
+        step = np.sin(2 * np.pi * speed / 0.7 * t)      # ~0.7 m stride
+        hip_r, hip_l = 25 * step, -25 * step
+        knee_r, knee_l = 30 * max(0.0, -step), 30 * max(0.0, step)
+    pelvis = np.array([0.0, 0.0, (s.thigh + s.shank) * h + 0.04 * h])
+    neck = np.array([0.0, 0.0, 0.82 * h])
+    head = np.array([0.0, 0.01 * h, 0.93 * h])
+    hw, sw = s.hip_width * h / 2, s.shoulder_width * h / 2
+    joints = np.zeros((NUM_JOINTS, 3))
+    for side, name, hip_flex, knee in ((1, 'R', hip_r, knee_r), (-1, 'L', hip_l, knee_l)):
+        hip = pelvis + np.array([side * hw, 0, 0])
+        knee_p, ankle = _limb(hip, (s.thigh * h, s.shank * h), 2, hip_flex, -knee, side)
+        joints[JOINT_INDEX[f'{name}_Hip']] = hip
+        joints[JOINT_INDEX[f'{name}_Knee']] = knee_p
+        joints[JOINT_INDEX[f'{name}_Ankle']] = ankle
+        offset = 0 if side > 0 else 3
+        abd, flex, elbow = r_arm[offset:offset + 3]
+        shoulder = neck + np.array([side * sw, 0, -0.01 * h])
+        elbow_p, wrist = _limb(shoulder, (s.upper_arm * h, s.forearm * h), abd, flex, elbow,
+                               side)
+        joints[JOINT_INDEX[f'{name}_Shoulder']] = shoulder
+        joints[JOINT_INDEX[f'{name}_Elbow']] = elbow_p
+        joints[JOINT_INDEX[f'{name}_Wrist']] = wrist
+    joints[JOINT_INDEX['Neck']] = neck
+    joints[JOINT_INDEX['Head']] = head
+    # Nobody stands perfectly still: postural sway (~1 cm, 0.2-0.3 Hz) moves the body by
+    # ~0.4 rad of carrier phase within one frame, which static clutter removal does not remove.
+    sway = np.array([0.012 * np.sin(2 * np.pi * 0.23 * t + motion.phase),
+                     0.010 * np.sin(2 * np.pi * 0.31 * t + 2 * motion.phase),
+                     0.003 * np.sin(2 * np.pi * 0.27 * t)])
+    joints[:, :2] += sway[:2] * (joints[:, 2:3] / h)          # sway grows with height
+    joints[:, 2] += sway[2]
+    # body frame: x right, y forward; heading 0 faces +y; rotate then place on the floor
+    return joints @ _rot_z(heading).T + position
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    name: str
+    start: str          # joint name, or 'pelvis' / 'chest'
+    end: str
+    radius: float       # fraction of height (times girth)
+    reflectivity: float
+
+
+BODY_PARTS: Tuple[BodyPart, ...] = (
+    BodyPart('torso', 'pelvis', 'Neck', 0.085, 1.0),
+    BodyPart('head', 'Neck', 'Head', 0.055, 0.6),
+    BodyPart('r_thigh', 'R_Hip', 'R_Knee', 0.045, 0.7),
+    BodyPart('r_shank', 'R_Knee', 'R_Ankle', 0.033, 0.5),
+    BodyPart('l_thigh', 'L_Hip', 'L_Knee', 0.045, 0.7),
+    BodyPart('l_shank', 'L_Knee', 'L_Ankle', 0.033, 0.5),
+    BodyPart('r_upper_arm', 'R_Shoulder', 'R_Elbow', 0.03, 0.5),
+    BodyPart('r_forearm', 'R_Elbow', 'R_Wrist', 0.024, 0.4),
+    BodyPart('l_upper_arm', 'L_Shoulder', 'L_Elbow', 0.03, 0.5),
+    BodyPart('l_forearm', 'L_Elbow', 'L_Wrist', 0.024, 0.4),
+    BodyPart('shoulders', 'L_Shoulder', 'R_Shoulder', 0.04, 0.6),
+    BodyPart('hips', 'L_Hip', 'R_Hip', 0.05, 0.6),
+)
+
+
+def _endpoint(joints: np.ndarray, name: str) -> np.ndarray:
+    if name == 'pelvis':
+        return (joints[JOINT_INDEX['R_Hip']] + joints[JOINT_INDEX['L_Hip']]) / 2
+    return joints[JOINT_INDEX[name]]
+
+
+@dataclass
+class BodySampling:
+    """Fixed sample positions on each capsule (so scatterers keep their identity over time)."""
+
+    along: int = 6
+    around: int = 8
+    parts: Tuple[BodyPart, ...] = BODY_PARTS
+    _grid: Dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.parts) * self.along * self.around
+
+
+def body_scatterers(joints: np.ndarray, subject: Subject, sampling: BodySampling
+                    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sample the capsules of a posed body.
+
+    Returns:
+        points float64 (P, 3), outward normals (P, 3), reflectivity weights (P,) (including
+        the surface area each sample stands for).
+    """
+    s = (np.arange(sampling.along) + 0.5) / sampling.along
+    theta = 2 * np.pi * np.arange(sampling.around) / sampling.around
+    points, normals, weights = [], [], []
+    for part in sampling.parts:
+        a, b = _endpoint(joints, part.start), _endpoint(joints, part.end)
+        axis = b - a
+        length = max(np.linalg.norm(axis), 1e-6)
+        d = axis / length
+        helper = np.array([0.0, 0.0, 1.0]) if abs(d[2]) < 0.9 else np.array([1.0, 0.0, 0.0])
+        u = np.cross(d, helper)
+        u /= np.linalg.norm(u)
+        v = np.cross(d, u)
+        radius = part.radius * subject.height * subject.girth
+        n = np.cos(theta)[:, None] * u + np.sin(theta)[:, None] * v          # (around, 3)
+        centre = a + s[:, None] * axis                                        # (along, 3)
+        p = centre[:, None, :] + radius * n[None, :, :]
+        points.append(p.reshape(-1, 3))
+        normals.append(np.broadcast_to(n, p.shape).reshape(-1, 3))
+        area = 2 * np.pi * radius * length / (sampling.along * sampling.around)
+        weights.append(np.full(p.shape[0] * p.shape[1], part.reflectivity * area))
+    return np.concatenate(points), np.concatenate(normals), np.concatenate(weights)

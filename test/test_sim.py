@@ -1,0 +1,132 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""HuPR-Sim: deterministic, physically placed, right formats; the dataset CLI's layout."""
+
+import json
+
+import numpy as np
+import pytest
+
+from hupr_ros.dsp import axes, vrdae_map
+from hupr_ros.inference import estimate_person_range
+from hupr_ros.radar.dca1000 import load_adc_file
+from hupr_ros.sim.body import joint_positions, make_subjects, MOTIONS, Motion, Subject
+from hupr_ros.sim.scene import project, SimConfig, Simulator
+from hupr_ros.skeleton import JOINT_INDEX
+from hupr_ros.tools import preprocess, sim as sim_tool
+
+
+def test_frames_are_deterministic_for_a_seed():
+    a = Simulator(Subject(), Motion(kind='wave_one'), seed=3).frame(7)
+    b = Simulator(Subject(), Motion(kind='wave_one'), seed=3).frame(7)
+    c = Simulator(Subject(), Motion(kind='wave_one'), seed=4).frame(7)
+    assert np.array_equal(a.hori, b.hori) and np.array_equal(a.vert, b.vert)
+    assert np.array_equal(a.image, b.image) and np.array_equal(a.keypoints, b.keypoints)
+    assert not np.array_equal(a.hori, c.hori)                   # other noise
+    assert np.array_equal(a.keypoints, c.keypoints)             # same motion
+
+
+def test_radar_frames_are_int16_valued_with_noise():
+    frame = Simulator(Subject(), Motion(kind='wave_both')).frame(0)
+    for data in (frame.hori, frame.vert):
+        assert data.shape == (192, 4, 256) and data.dtype == np.complex64
+        assert np.array_equal(data.real, np.rint(data.real))
+        assert np.abs(data.real).max() <= 32767
+        assert 1.0 < np.std(data.real) < 2000
+
+
+@pytest.mark.parametrize('distance', [1.8, 2.6, 3.4])
+@pytest.mark.parametrize('kind', ['static', 'wave_both'])
+def test_person_energy_sits_at_the_persons_range(distance, kind):
+    sim = Simulator(Subject(), Motion(kind=kind, position=(0.2, distance)), seed=1)
+    frame = sim.frame(5)
+    for data, mount in ((frame.hori, sim.config.hori_mount),
+                        (frame.vert, sim.config.vert_mount)):
+        estimated = estimate_person_range(vrdae_map(data))
+        assert abs(estimated - distance) < 0.35, (kind, distance, estimated)
+
+
+def test_horizontal_and_vertical_radars_see_the_raised_arm_where_it_is():
+    """A subject waving with the right hand (on the sensors' left) high up: the horizontal
+    radar's azimuth energy leans left, the vertical radar's leans up."""
+    sim = Simulator(Subject(), Motion(kind='wave_one', wave_side='right', position=(0.0, 2.2),
+                                      amplitude=50), seed=2)
+    frame = sim.frame(3)
+    wrist = frame.joints_3d[JOINT_INDEX['R_Wrist']]
+    assert wrist[0] < -0.2 and wrist[2] > 0.3
+    hori, vert = np.abs(vrdae_map(frame.hori)), np.abs(vrdae_map(frame.vert))
+    hori[8], vert[8] = 0, 0                                      # drop the static bin
+    az = axes.azimuth_sines()
+    hori_profile = (hori ** 2).sum(axis=(0, 1, 3))
+    vert_profile = (vert ** 2).sum(axis=(0, 1, 3))
+    assert (hori_profile * az).sum() / hori_profile.sum() < -0.05   # energy left of centre
+    assert (vert_profile * az).sum() / vert_profile.sum() > 0.05    # energy above centre
+
+
+def test_camera_keypoints_are_the_projected_joints():
+    config = SimConfig()
+    sim = Simulator(Subject(), Motion(kind='walk_wave'), config)
+    frame = sim.frame(12)
+    np.testing.assert_allclose(frame.keypoints, project(frame.joints_3d, config), atol=1e-4)
+    assert ((frame.keypoints > 0) & (frame.keypoints < 256)).all()
+    assert frame.image.shape == (256, 256, 3) and frame.image.dtype == np.uint8
+    # the head is rendered where its keypoint is: skin tone differs from the background wall
+    u, v = frame.keypoints[JOINT_INDEX['Head']].astype(int)
+    assert abs(int(frame.image[v, u, 0]) - int(frame.image[5, 5, 0])) > 20
+    dark = Simulator(Subject(), Motion(kind='walk_wave'), SimConfig(brightness=0.05)).frame(12)
+    assert dark.image.mean() < 0.2 * frame.image.mean()
+
+
+def test_motions_move_the_right_joints():
+    subject = make_subjects(0)[1]
+    still = [joint_positions(subject, Motion(kind='static'), t) for t in (0.0, 0.5)]
+    assert np.abs(still[0] - still[1]).max() < 0.03              # only postural sway
+    waving = [joint_positions(subject, Motion(kind='wave_both'), t) for t in (0.0, 0.3)]
+    moved = np.linalg.norm(waving[0] - waving[1], axis=1)
+    assert moved[JOINT_INDEX['L_Wrist']] > 0.05 and moved[JOINT_INDEX['R_Wrist']] > 0.05
+    assert moved[JOINT_INDEX['R_Ankle']] < 0.03
+    walking = [joint_positions(subject, Motion(kind='walk_wave'), t) for t in (0.0, 1.0)]
+    assert np.linalg.norm(walking[0][JOINT_INDEX['Neck']] - walking[1][JOINT_INDEX['Neck']]) \
+        > 0.3
+    with pytest.raises(ValueError, match='motion kind'):
+        Motion(kind='dance')
+
+
+def test_dataset_cli_layout_annotations_and_preprocessing(tmp_path):
+    out = tmp_path / 'hupr_sim'
+    assert sim_tool.main([str(out), '--sequences', '6', '--frames', '3', '--workers', '1']) == 0
+    splits = json.loads((out / 'splits.json').read_text())
+    meta = json.loads((out / 'sim_meta.json').read_text())
+    subject_of = {s['sequence']: s['subject'] for s in meta['sequences']}
+    assert {subject_of[n] for n in splits['test']} == {5}               # test-only subject
+    assert 5 not in {subject_of[n] for n in splits['train'] + splits['val']}
+    assert sorted(sum(splits.values(), [])) == [1, 2, 3, 4, 5, 6]
+    assert {s['motion']['kind'] for s in meta['sequences']} == set(MOTIONS)
+    train = json.loads((out / 'hrnet_annot_train.json').read_text())
+    assert len(train) == len(splits['train']) and len(train[0]) == 3
+    block = train[0][1]
+    assert block['image'] == '000000001.jpg' and len(block['joints']) == 14
+    assert len(block['bbox']) == 4 and block['bbox'][0] < block['bbox'][2]
+    assert (out / 'frames' / 'single_1' / '000000002.jpg').is_file()
+    frames = load_adc_file(out / 'single_1' / 'hori' / 'adc_data.bin')
+    assert frames.shape == (3, 192, 4, 256)
+    assert np.load(out / 'single_1' / 'joints_3d.npy').shape == (3, 14, 3)
+    # the preprocessing CLI reads the layout as it reads the public data
+    assert preprocess.main([str(out), str(tmp_path / 'cache'), '--workers', '1']) == 0
+    cache = np.load(tmp_path / 'cache' / 'single_2' / 'vert' / 'vrdae.npy')
+    assert cache.shape == (3, 16, 64, 64, 8)
+    # re-running skips finished sequences and gives the same annotations
+    assert sim_tool.main([str(out), '--sequences', '6', '--frames', '3', '--workers', '1']) == 0
+    assert json.loads((out / 'hrnet_annot_train.json').read_text()) == train
