@@ -23,6 +23,8 @@
                                        (the published annotation format)
     OUT/splits.json                    sequence numbers of each split
     OUT/sim_meta.json                  subject and motion of every sequence, simulator config
+    OUT/bags/single_N/                 with --bags: a rosbag2 (mcap) bag of the sequence with
+                                       both raw radar topics, the camera and the ground truth
 
 Six subjects; the last appears only in the test split (as in the paper). Sequences cycle
 through the motions. Deterministic for a seed; finished sequences are skipped on re-runs.
@@ -64,8 +66,12 @@ def plan(num_sequences: int, seed: int) -> List[dict]:
     return sequences
 
 
+#: Stamp of frame 0 of every sequence in bags (2026-01-01T00:00:00Z); frames follow at 10 Hz.
+BAG_EPOCH_NS = 1_767_225_600 * 1_000_000_000
+
+
 def write_sequence(out: str, entry: dict, frames: int, config: SimConfig,
-                   subjects_seed: int) -> List[dict]:
+                   subjects_seed: int, bags: bool = False) -> List[dict]:
     """Simulate one sequence into the layout; return its annotation blocks."""
     root = pathlib.Path(out)
     name = f'single_{entry["sequence"]}'
@@ -82,17 +88,37 @@ def write_sequence(out: str, entry: dict, frames: int, config: SimConfig,
         (seq_dir / radar).mkdir(parents=True, exist_ok=True)
     frame_dir.mkdir(parents=True, exist_ok=True)
     annotations, joints_3d = [], []
+    bag = None
+    if bags:
+        from hupr_ros.bags import BagWriter
+        bag_path = root / 'bags' / name
+        if bag_path.exists():       # an interrupted earlier run: its bag is incomplete
+            import shutil
+            shutil.rmtree(bag_path)
+        bag_path.parent.mkdir(parents=True, exist_ok=True)
+        bag = BagWriter(bag_path).__enter__()
     with open(seq_dir / 'hori' / 'adc_data.bin', 'wb') as hori, \
             open(seq_dir / 'vert' / 'adc_data.bin', 'wb') as vert:
         for k in range(frames):
             frame = sim.frame(k)
             hori.write(encode_samples(frame.hori).tobytes())
             vert.write(encode_samples(frame.vert).tobytes())
+            if bag is not None:
+                stamp = BAG_EPOCH_NS + int(round(k * 1e9 / config.frame_rate))
+                bag.write_radar_frame('horizontal', frame.hori, config.chirp, stamp_ns=stamp,
+                                      frame_number=k)
+                bag.write_radar_frame('vertical', frame.vert, config.chirp, stamp_ns=stamp,
+                                      frame_number=k)
+                bag.write_image(frame.image, stamp_ns=stamp)
+                bag.write_skeleton('sim/ground_truth', frame.keypoints, None, stamp_ns=stamp,
+                                   source='simulator_ground_truth', model_name='hupr_sim')
             image = f'{k:09d}.jpg'
             Image.fromarray(frame.image).save(frame_dir / image, quality=92)
             annotations.append({'image': image, 'joints': frame.keypoints.tolist(),
                                 'bbox': list(frame.bbox)})
             joints_3d.append(frame.joints_3d)
+    if bag is not None:
+        bag.__exit__(None, None, None)
     np.save(seq_dir / 'joints_3d.npy', np.asarray(joints_3d, dtype=np.float32))
     done.write_text(json.dumps({'frames': frames, 'annotations': annotations}))
     return annotations
@@ -100,7 +126,7 @@ def write_sequence(out: str, entry: dict, frames: int, config: SimConfig,
 
 def write_dataset(out: pathlib.Path, num_sequences: int = 6, frames: int = 100, seed: int = 0,
                   config: SimConfig = SimConfig(), workers: int = 1,
-                  progress: bool = True) -> Dict[str, List[int]]:
+                  progress: bool = True, bags: bool = False) -> Dict[str, List[int]]:
     """Write the whole dataset; return the split -> sequence numbers mapping."""
     out.mkdir(parents=True, exist_ok=True)
     sequences = plan(num_sequences, seed)
@@ -108,7 +134,7 @@ def write_dataset(out: pathlib.Path, num_sequences: int = 6, frames: int = 100, 
     from tqdm import tqdm
     with tqdm(total=num_sequences * frames, unit='frame', disable=not progress) as bar, \
             ProcessPoolExecutor(max(1, workers)) as pool:
-        futures = {pool.submit(write_sequence, str(out), entry, frames, config, seed):
+        futures = {pool.submit(write_sequence, str(out), entry, frames, config, seed, bags):
                    entry['sequence'] for entry in sequences}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
@@ -136,11 +162,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--brightness', type=float, default=1.0)
     parser.add_argument('--workers', type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument('--bags', action='store_true', help='also write a rosbag2 per sequence')
     args = parser.parse_args(argv)
     if args.sequences < 1 or args.frames < 1:
         parser.error('--sequences and --frames must be >= 1')
     splits = write_dataset(args.out, args.sequences, args.frames, args.seed,
-                           SimConfig(brightness=args.brightness), args.workers)
+                           SimConfig(brightness=args.brightness), args.workers,
+                           bags=args.bags)
     print(f'wrote {args.out}: ' + ', '.join(f'{k} {v}' for k, v in splits.items()))
     return 0
 

@@ -1,0 +1,84 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""rosbag2 bags written without ROS: contents, rclpy compatibility, bad bags."""
+
+import numpy as np
+import pytest
+
+from conftest import requires_ros
+from hupr_ros.bags import BagError, BagWriter, read_messages
+from hupr_ros.tools import sim as sim_tool
+
+
+def test_sim_bag_holds_every_topic_of_every_frame(tmp_path):
+    out = tmp_path / 'ds'
+    assert sim_tool.main([str(out), '--sequences', '1', '--frames', '3', '--workers', '1',
+                          '--bags']) == 0
+    messages = list(read_messages(out / 'bags' / 'single_1'))
+    topics = [t for t, _, _ in messages]
+    assert {t: topics.count(t) for t in set(topics)} == {
+        'radar/hori/raw': 3, 'radar/vert/raw': 3, 'camera/image_raw': 3, 'sim/ground_truth': 3}
+    stamps = sorted({ts for _, ts, _ in messages})
+    assert np.diff(stamps).tolist() == [100_000_000, 100_000_000]
+    from hupr_ros.radar.dca1000 import load_adc_file
+    raw = load_adc_file(out / 'single_1' / 'vert' / 'adc_data.bin')
+    vert = [m for t, _, m in messages if t == 'radar/vert/raw']
+    for k, msg in enumerate(vert):
+        iq = msg.data.reshape(192, 4, 256, 2)
+        np.testing.assert_array_equal(iq[..., 0] + 1j * iq[..., 1], raw[k])
+        assert msg.orientation == 'vertical' and msg.frame_number == k
+        assert msg.config.num_chirps == 192
+
+
+@requires_ros
+def test_bag_bytes_deserialize_with_rclpy(tmp_path):
+    from hupr_msgs.msg import RadarFrame, Skeleton2D
+    from rclpy.serialization import deserialize_message
+    from rosbags.highlevel import AnyReader
+
+    from hupr_ros.bags import typestore
+    from hupr_ros.msg_conversions import msg_to_frame, msg_to_skeleton
+    from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    rng = np.random.default_rng(0)
+    frame = (rng.integers(-900, 900, (192, 4, 256)) +
+             1j * rng.integers(-900, 900, (192, 4, 256))).astype(np.complex64)
+    keypoints = rng.uniform(0, 256, (14, 2)).astype(np.float32)
+    with BagWriter(tmp_path / 'bag', storage='sqlite3') as bag:
+        bag.write_radar_frame('horizontal', frame, HUPR_CHIRP_CONFIG, stamp_ns=7,
+                              frame_number=4, bytes_zero_filled=10)
+        bag.write_skeleton('labels/skeleton', keypoints, None, stamp_ns=7,
+                           source='hrnet_labeller')
+    with AnyReader([tmp_path / 'bag'], default_typestore=typestore()) as reader:
+        raws = {c.topic: raw for c, _, raw in reader.messages()}
+    radar = deserialize_message(raws['radar/hori/raw'], RadarFrame)
+    np.testing.assert_array_equal(msg_to_frame(radar), frame)
+    assert radar.zero_filled and radar.frame_number == 4
+    skeleton = deserialize_message(raws['labels/skeleton'], Skeleton2D)
+    np.testing.assert_array_equal(msg_to_skeleton(skeleton)[0], keypoints)
+
+
+def test_bad_bags(tmp_path):
+    with pytest.raises(BagError, match='bag not found'):
+        list(read_messages(tmp_path / 'nope'))
+    (tmp_path / 'broken').mkdir()
+    (tmp_path / 'broken' / 'metadata.yaml').write_text('rosbag2_bagfile_information: [')
+    with pytest.raises(BagError, match='cannot read bag'):
+        list(read_messages(tmp_path / 'broken'))
+    with BagWriter(tmp_path / 'bag') as bag:
+        bag.write_image(np.zeros((4, 4, 3), np.uint8), stamp_ns=1)
+    with pytest.raises(BagError, match='never overwrites'):
+        BagWriter(tmp_path / 'bag')
+    with pytest.raises(ValueError, match='storage'):
+        BagWriter(tmp_path / 'other', storage='db3')
