@@ -1,0 +1,66 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Bring up hupr_ros: radar source -> preprocessing -> pose estimation (-> RViz).
+
+    ros2 launch hupr_ros bringup.launch.py                       # simulator, no pose model
+    ros2 launch hupr_ros bringup.launch.py weights_path:=/path/model_best.pth rviz:=true
+
+Arguments: ``use_sim`` (true: the HuPR-Sim node publishes both radars and the camera; the
+hardware drivers are not part of this release yet), ``weights_path`` (the pose node runs only
+when it is set), ``variant``, ``rviz``, ``params_file``. The nodes use the Fast DDS large-data
+profile shipped in config/ (raw frames and cube pairs exceed the default shared-memory
+segment).
+"""
+
+import os
+
+from ament_index_python.packages import get_package_share_directory
+from launch import LaunchDescription
+from launch.actions import DeclareLaunchArgument, LogInfo, SetEnvironmentVariable
+from launch.conditions import IfCondition, LaunchConfigurationNotEquals, UnlessCondition
+from launch.substitutions import LaunchConfiguration
+from launch_ros.actions import Node
+
+
+def generate_launch_description() -> LaunchDescription:
+    share = get_package_share_directory('hupr_ros')
+    params = LaunchConfiguration('params_file')
+    return LaunchDescription([
+        DeclareLaunchArgument('use_sim', default_value='true',
+                              description='true: HuPR-Sim instead of radar hardware'),
+        DeclareLaunchArgument('weights_path', default_value='',
+                              description='pose model checkpoint; empty: no pose node'),
+        DeclareLaunchArgument('variant', default_value='csam_prgcn',
+                              description='csam_prgcn (published) or realtime, ...'),
+        DeclareLaunchArgument('rviz', default_value='false', description='start RViz'),
+        DeclareLaunchArgument('params_file',
+                              default_value=os.path.join(share, 'config', 'hupr.yaml')),
+        SetEnvironmentVariable('FASTDDS_DEFAULT_PROFILES_FILE',
+                               os.path.join(share, 'config', 'fastdds_large_data.xml')),
+        Node(package='hupr_ros', executable='sim_node', name='hupr_sim', output='screen',
+             parameters=[params], condition=IfCondition(LaunchConfiguration('use_sim'))),
+        LogInfo(msg='use_sim:=false: start the radar and camera drivers yourself (radar/hori/raw,'
+                    ' radar/vert/raw, camera/image_raw); they are not part of this release.',
+                condition=UnlessCondition(LaunchConfiguration('use_sim'))),
+        Node(package='hupr_ros', executable='preprocess_node', name='hupr_preprocess',
+             output='screen', parameters=[params]),
+        Node(package='hupr_ros', executable='pose_node', name='hupr_pose', output='screen',
+             parameters=[params, {'weights_path': LaunchConfiguration('weights_path'),
+                                  'variant': LaunchConfiguration('variant')}],
+             condition=LaunchConfigurationNotEquals('weights_path', '')),
+        Node(package='rviz2', executable='rviz2', name='rviz2',
+             arguments=['-d', os.path.join(share, 'rviz', 'hupr.rviz')],
+             condition=IfCondition(LaunchConfiguration('rviz'))),
+    ])
