@@ -25,23 +25,17 @@ difference between the two.
 """
 
 import argparse
-import time
 
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from hupr_ros.model import build_model, VARIANTS
+from timing import time_ms
 
 
 def median_ms(model, x, y, repeat: int) -> float:
     with torch.inference_mode():
-        model(x, y)
-        times = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            model(x, y)
-            times.append(time.perf_counter() - t0)
-    return 1e3 * sorted(times)[len(times) // 2]
+        return time_ms(lambda: model(x, y), repeat)
 
 
 def gmacs(variant: str, num_filters: int, x, y) -> float:

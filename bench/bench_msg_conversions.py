@@ -21,23 +21,12 @@ with np.array), measured in the same run.
     python bench/bench_msg_conversions.py
 """
 
-import time
-
 import numpy as np
 
 from hupr_msgs.msg import RadarCube
 from hupr_ros import msg_conversions as conv
 from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
-
-
-def best_ms(fn, repeat: int = 20) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * min(times)
+from timing import time_ms
 
 
 def main() -> None:
@@ -56,17 +45,18 @@ def main() -> None:
 
     baseline_msg = baseline_to_msg()
     rows = [
-        ('cube -> msg (2 MiB)', best_ms(lambda: conv.cube_to_msg(cube, axes, **kw)),
-         best_ms(baseline_to_msg, 3)),
-        ('msg -> cube (2 MiB)', best_ms(lambda: conv.msg_to_cube(msg)),
-         best_ms(lambda: np.array(baseline_msg.data, dtype=np.float32), 3)),
+        ('cube -> msg (2 MiB)', time_ms(lambda: conv.cube_to_msg(cube, axes, **kw), 20, min),
+         time_ms(baseline_to_msg, 3, min)),
+        ('msg -> cube (2 MiB)', time_ms(lambda: conv.msg_to_cube(msg), 20, min),
+         time_ms(lambda: np.array(baseline_msg.data, dtype=np.float32), 3, min)),
     ]
     cfg = HUPR_CHIRP_CONFIG
     iq = rng.integers(-2000, 2000, (cfg.num_chirps, cfg.num_rx, cfg.num_samples, 2), np.int16)
     fmsg = conv.frame_to_msg(iq, cfg, **kw)
-    rows.append(('frame -> msg (768 KiB)', best_ms(lambda: conv.frame_to_msg(iq, cfg, **kw)),
+    rows.append(('frame -> msg (768 KiB)',
+                 time_ms(lambda: conv.frame_to_msg(iq, cfg, **kw), 20, min),
                  float('nan')))
-    rows.append(('msg -> frame complex64', best_ms(lambda: conv.msg_to_frame(fmsg)),
+    rows.append(('msg -> frame complex64', time_ms(lambda: conv.msg_to_frame(fmsg), 20, min),
                  float('nan')))
     print(f'{"conversion":28s} {"ours ms":>9s} {"baseline ms":>12s} {"speed-up":>9s}')
     for name, ours, base in rows:

@@ -23,7 +23,6 @@ complex128 with full-size FFTs, no per-bin Python loops), measured in the same r
 
 import os
 import sys
-import time
 
 for _var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
     os.environ.setdefault(_var, '1')
@@ -32,16 +31,7 @@ import numpy as np  # noqa: E402
 
 from hupr_ros.dsp import model_input, vrdae_map  # noqa: E402
 from hupr_ros.dsp.reference import model_input_reference, vrdae_map_reference  # noqa: E402
-
-
-def best_ms(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * float(np.median(times))
+from timing import time_ms  # noqa: E402
 
 
 def main() -> None:
@@ -50,11 +40,11 @@ def main() -> None:
              1j * rng.integers(-2000, 2000, (192, 4, 256))).astype(np.complex64)
     batch = np.stack([frame] * 32)
     cube = vrdae_map(frame)
-    ours = best_ms(lambda: vrdae_map(frame), 50)
-    ours_batch = best_ms(lambda: vrdae_map(batch), 5) / len(batch)
-    ours_input = best_ms(lambda: model_input(cube), 50)
-    plain = best_ms(lambda: vrdae_map_reference(frame), 5)
-    plain_input = best_ms(lambda: model_input_reference(cube), 3)
+    ours = time_ms(lambda: vrdae_map(frame), 50)
+    ours_batch = time_ms(lambda: vrdae_map(batch), 5) / len(batch)
+    ours_input = time_ms(lambda: model_input(cube), 50)
+    plain = time_ms(lambda: vrdae_map_reference(frame), 5)
+    plain_input = time_ms(lambda: model_input_reference(cube), 3)
     print(f'threads: BLAS={os.environ["OPENBLAS_NUM_THREADS"]}, numpy {np.__version__}, '
           f'python {sys.version.split()[0]}')
     print(f'{"step":34s} {"hupr_ros ms":>12s} {"plain ms":>10s} {"speed-up":>9s}')

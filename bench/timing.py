@@ -1,0 +1,31 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Timing helper shared by the benchmarks (run them as ``python bench/<name>.py``)."""
+
+import statistics
+import time
+from typing import Callable
+
+
+def time_ms(fn: Callable[[], object], repeat: int,
+            reduce: Callable = statistics.median) -> float:
+    """Milliseconds per call of ``fn``: one warm-up call, then ``reduce`` over ``repeat``."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return 1e3 * reduce(times)
