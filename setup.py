@@ -31,6 +31,7 @@ TOOLS = {
     'hupr-preprocess': 'hupr_ros.tools.preprocess:main',
     'hupr-sim': 'hupr_ros.tools.sim:main',
     'hupr-demo': 'hupr_ros.tools.demo:main',
+    'hupr-sim-figure': 'hupr_ros.tools.sim_figure:main',
 }
 
 setup(
