@@ -28,6 +28,7 @@ At the start of a stream indices are clamped to the first frame, as the publishe
 at the start of a sequence.
 """
 
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Deque, Optional, Tuple
@@ -136,7 +137,6 @@ class PoseEstimator:
 
     @torch.inference_mode()
     def infer(self, window: Window) -> PoseResult:
-        import time
         start = time.perf_counter()
         hori = torch.from_numpy(window.hori).unsqueeze(0).to(self.device)
         vert = torch.from_numpy(window.vert).unsqueeze(0).to(self.device)

@@ -65,8 +65,7 @@ class FramePairer:
             raise ValueError(f'orientation must be one of {ORIENTATIONS}, got {orientation!r}')
         last = self._last_stamp[orientation]
         if last is not None and stamp_ns <= last:
-            self.stats.out_of_order += 1
-            self._drop(orientation, 1)
+            self.stats.out_of_order += 1          # dropped; counted here, not as unpaired
             return None
         self._last_stamp[orientation] = stamp_ns
         other = ORIENTATION_VERTICAL if orientation == ORIENTATION_HORIZONTAL \

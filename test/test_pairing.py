@@ -65,7 +65,7 @@ def test_out_of_order_and_duplicate_frames_are_dropped():
     pairer.push('horizontal', 1000 * MS, 'a')
     assert pairer.push('horizontal', 1000 * MS, 'dup') is None
     assert pairer.push('horizontal', 900 * MS, 'old') is None
-    assert pairer.stats.out_of_order == 2
+    assert pairer.stats.out_of_order == 2 and pairer.stats.unpaired_horizontal == 0
     assert pairer.pending('horizontal') == [1000 * MS]
 
 

@@ -169,6 +169,7 @@ def test_static_target_is_removed_by_clutter_removal():
     (np.zeros((192, 4, 255), np.complex64), r'not \(chirps, rx, samples\)'),
     (np.zeros((2, 3, 192, 4, 256), np.complex64), 'radar frame shape'),
     (np.zeros((192, 4, 256), np.float32), 'must be complex'),
+    (np.zeros((192, 4, 256), np.int16), 'must be complex'),
     (np.full((192, 4, 256), np.nan, np.complex64), 'NaN'),
 ])
 def test_bad_frames_raise_clear_errors(bad, match):

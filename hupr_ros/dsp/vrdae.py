@@ -94,8 +94,8 @@ def check_frames(frames: np.ndarray, config: VRDAEConfig = HUPR_VRDAE_CONFIG) ->
         raise PreprocessingError(
             f'radar frame shape {frames.shape} is not (chirps, rx, samples) = {expected} '
             f'or (batch, {expected[0]}, {expected[1]}, {expected[2]})')
-    if not (np.iscomplexobj(frames) or np.issubdtype(frames.dtype, np.integer)):
-        raise PreprocessingError(f'radar frames must be complex, got {frames.dtype}')
+    if not np.iscomplexobj(frames):
+        raise PreprocessingError(f'radar frames must be complex (I + jQ), got {frames.dtype}')
     frames = frames.astype(np.complex64, copy=False)
     if not np.isfinite(frames.view(np.float32)).all():
         raise PreprocessingError('radar frame contains NaN or inf samples')

@@ -24,6 +24,7 @@ windows are dropped and counted, never queued.
 import sys
 import threading
 import time
+from collections import OrderedDict
 from typing import Optional
 
 from hupr_msgs.msg import RadarCubePair, Skeleton2D
@@ -72,7 +73,9 @@ class PoseNode(Node):
         self.lifetime = float(self._param('marker_lifetime_s'))
         self.timer_stats = StageTimer()
         self.counts = {'pairs': 0, 'malformed': 0, 'windows_dropped': 0, 'inferences': 0}
-        self._last_cube = None
+        # horizontal cubes of the frames in the window, by stamp, for the overlay of the
+        # target frame (with a centered window it is 3 frames older than the newest)
+        self._cubes: 'OrderedDict[int, object]' = OrderedDict()
         self._window: Optional[Window] = None
         self._cv = threading.Condition()
         self._stopping = False
@@ -126,7 +129,10 @@ class PoseNode(Node):
             self.get_logger().error(f'cube pair {msg.horizontal.frame_number} skipped: {error}',
                                     throttle_duration_sec=5.0)
             return
-        self._last_cube = hori
+        with self._cv:
+            self._cubes[ns_from_stamp(msg.header.stamp)] = hori
+            while len(self._cubes) > self.estimator.model.config.num_frames + 2:
+                self._cubes.popitem(last=False)
         if window is None:
             return
         with self._cv:
@@ -142,7 +148,8 @@ class PoseNode(Node):
                 self._cv.wait_for(lambda: self._window is not None or self._stopping)
                 if self._stopping:
                     return
-                window, arrived, cube = self._window, self._window_arrived, self._last_cube
+                window, arrived = self._window, self._window_arrived
+                cube = self._cubes.get(window.target_stamp_ns)
                 self._window = None
             try:
                 result = self.estimator.infer(window)
