@@ -19,6 +19,29 @@ if ! command -v "$PYTHON" >/dev/null 2>&1; then
   exit 1
 fi
 
+# 0. System packages a stock Debian 12 lacks: the venv module, Python headers (the generated
+#    message code compiles against them), CMake and a C/C++ compiler (for hupr_msgs).
+need=()
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v c++ >/dev/null 2>&1 || need+=(g++)
+command -v make >/dev/null 2>&1 || need+=(make)
+"$PYTHON" -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+py_h=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h
+[ -f "$py_h" ] || need+=(python3-dev)
+if [ ${#need[@]} -gt 0 ]; then
+  apt_sudo=""
+  [ "$(id -u)" = 0 ] || apt_sudo="sudo -n"
+  if command -v apt-get >/dev/null 2>&1 && { [ -z "$apt_sudo" ] || sudo -n true 2>/dev/null; }; then
+    log "installing system packages: ${need[*]}"
+    $apt_sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $apt_sudo apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    log "error: missing system packages: ${need[*]}"
+    log "       install them (Debian: apt-get install ${need[*]}) and run again"
+    exit 1
+  fi
+fi
+
 # 1. Virtual environment and Python dependencies (re-installed only when the list changes).
 if [ ! -x "$VENV/bin/python" ]; then
   log "creating $VENV with $PYTHON"
