@@ -27,6 +27,7 @@ import numpy as np
 
 from hupr_ros import topics
 from hupr_ros.radar.config import ChirpConfig
+from hupr_ros.radar.dca1000 import interleave_iq
 
 MSG_NAMES = ('ChirpConfig', 'RadarFrame', 'CubeAxis', 'RadarCube', 'RadarCubePair',
              'Skeleton2D')
@@ -121,15 +122,8 @@ class BagWriter:
                           bytes_zero_filled: int = 0) -> None:
         """frame: complex (chirps, rx, samples) with int16-valued parts."""
         t = self.store.types
-        iq = np.empty(frame.shape + (2,), dtype=np.int16)
-        iq[..., 0], iq[..., 1] = frame.real, frame.imag
-        chirp = t['hupr_msgs/msg/ChirpConfig'](
-            num_tx=config.num_tx, num_rx=config.num_rx, num_loops=config.num_loops,
-            num_chirps=config.num_chirps, num_samples=config.num_samples,
-            start_frequency=config.start_frequency, slope=config.slope,
-            sample_rate=config.sample_rate, idle_time=config.idle_time,
-            adc_start_time=config.adc_start_time, ramp_end_time=config.ramp_end_time,
-            chirp_period=config.chirp_period, frame_period=config.frame_period)
+        iq = interleave_iq(frame)
+        chirp = t['hupr_msgs/msg/ChirpConfig'](**config.message_fields())
         horizontal = orientation == topics.ORIENTATION_HORIZONTAL
         frame_id = frame_id or (topics.FRAME_RADAR_HORI if horizontal else topics.FRAME_RADAR_VERT)
         msg = t['hupr_msgs/msg/RadarFrame'](

@@ -34,6 +34,7 @@ from visualization_msgs.msg import Marker, MarkerArray
 
 from hupr_ros.dsp.axes import AxisSpec
 from hupr_ros.radar.config import ChirpConfig
+from hupr_ros.radar.dca1000 import interleave_iq
 from hupr_ros.skeleton import EDGES, NUM_JOINTS
 from hupr_ros.visualization import confidence_colour
 
@@ -72,13 +73,7 @@ def _fast_array(typecode: str, values: np.ndarray) -> array.array:
 
 def chirp_config_to_msg(config: ChirpConfig) -> ChirpConfigMsg:
     """Return the hupr_msgs/ChirpConfig of a ChirpConfig."""
-    return ChirpConfigMsg(
-        num_tx=config.num_tx, num_rx=config.num_rx, num_loops=config.num_loops,
-        num_chirps=config.num_chirps, num_samples=config.num_samples,
-        start_frequency=float(config.start_frequency), slope=float(config.slope),
-        sample_rate=float(config.sample_rate), idle_time=float(config.idle_time),
-        adc_start_time=float(config.adc_start_time), ramp_end_time=float(config.ramp_end_time),
-        chirp_period=float(config.chirp_period), frame_period=float(config.frame_period))
+    return ChirpConfigMsg(**config.message_fields())
 
 
 def chirp_config_from_msg(msg: ChirpConfigMsg) -> ChirpConfig:
@@ -111,9 +106,7 @@ def frame_to_msg(frame: np.ndarray, config: ChirpConfig, *, stamp_ns: int, frame
     if np.iscomplexobj(frame):
         if frame.shape != expected:
             raise ConversionError(f'frame shape {frame.shape} != (chirps, rx, samples) {expected}')
-        iq = np.empty(expected + (2,), dtype=np.int16)
-        iq[..., 0] = frame.real
-        iq[..., 1] = frame.imag
+        iq = interleave_iq(frame)
     else:
         if frame.shape != expected + (2,) or frame.dtype != np.int16:
             raise ConversionError(

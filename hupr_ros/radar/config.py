@@ -55,6 +55,17 @@ class ChirpConfig:
                 f'sampling ({self.num_samples} samples at {self.sample_rate} Hz from '
                 f'{self.adc_start_time} s) does not fit in the ramp of {self.ramp_end_time} s')
 
+    def message_fields(self) -> dict:
+        """The fields of a hupr_msgs/ChirpConfig message (rclpy or rosbags class)."""
+        return dict(num_tx=self.num_tx, num_rx=self.num_rx, num_loops=self.num_loops,
+                    num_chirps=self.num_chirps, num_samples=self.num_samples,
+                    start_frequency=float(self.start_frequency), slope=float(self.slope),
+                    sample_rate=float(self.sample_rate), idle_time=float(self.idle_time),
+                    adc_start_time=float(self.adc_start_time),
+                    ramp_end_time=float(self.ramp_end_time),
+                    chirp_period=float(self.chirp_period),
+                    frame_period=float(self.frame_period))
+
     @property
     def num_chirps(self) -> int:
         """Chirps per frame, all transmitters (192)."""

@@ -87,6 +87,14 @@ def encode_samples(samples: np.ndarray, iq_order: str = 'iq') -> np.ndarray:
     return out.reshape(-1)
 
 
+def interleave_iq(frame: np.ndarray) -> np.ndarray:
+    """complex (...) with int16-valued parts -> int16 (..., 2) holding I, Q (message layout)."""
+    iq = np.empty(frame.shape + (2,), dtype=np.int16)
+    iq[..., 0] = frame.real
+    iq[..., 1] = frame.imag
+    return iq
+
+
 def frame_bytes(num_rx: int = 4, num_chirps: int = 192, num_samples: int = 256) -> int:
     """Bytes of one frame in the DCA1000 stream (786,432 for the HuPR profile)."""
     return num_rx * num_chirps * num_samples * 4
