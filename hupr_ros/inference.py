@@ -36,7 +36,7 @@ from typing import Deque, Optional, Tuple
 import numpy as np
 import torch
 
-from hupr_ros.dsp import frame_window, model_input, PreprocessingError, VRDAEConfig
+from hupr_ros.dsp import frame_window, model_input, VRDAEConfig
 from hupr_ros.dsp.axes import range_values
 from hupr_ros.model import decode, HuPRNet
 
@@ -148,5 +148,4 @@ class PoseEstimator:
                           time.perf_counter() - start)
 
 
-__all__ = ['ALIGNMENTS', 'estimate_person_range', 'PoseEstimator', 'PoseResult',
-           'PreprocessingError', 'Window']
+__all__ = ['ALIGNMENTS', 'estimate_person_range', 'PoseEstimator', 'PoseResult', 'Window']

@@ -36,9 +36,6 @@ class PairingStats:
     unpaired_vertical: int = 0
     out_of_order: int = 0
 
-    def unpaired(self, orientation: str) -> int:
-        return getattr(self, f'unpaired_{orientation}')
-
 
 class FramePairer:
     """Match frames of two streams by stamp.

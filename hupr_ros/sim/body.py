@@ -20,8 +20,8 @@ the origin, ``sensor_height`` above the floor. A subject stands or walks on the 
 poses held for at least 10 s, standing while waving one or both hands, walking while waving.
 """
 
-from dataclasses import dataclass, field
-from typing import Dict, List, Tuple
+from dataclasses import dataclass
+from typing import List, Tuple
 
 import numpy as np
 
@@ -232,7 +232,7 @@ BODY_PARTS: Tuple[BodyPart, ...] = (
 )
 
 
-def _endpoint(joints: np.ndarray, name: str) -> np.ndarray:
+def segment_endpoint(joints: np.ndarray, name: str) -> np.ndarray:
     if name == 'pelvis':
         return (joints[JOINT_INDEX['R_Hip']] + joints[JOINT_INDEX['L_Hip']]) / 2
     return joints[JOINT_INDEX[name]]
@@ -245,7 +245,6 @@ class BodySampling:
     along: int = 6
     around: int = 8
     parts: Tuple[BodyPart, ...] = BODY_PARTS
-    _grid: Dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -264,7 +263,7 @@ def body_scatterers(joints: np.ndarray, subject: Subject, sampling: BodySampling
     theta = 2 * np.pi * np.arange(sampling.around) / sampling.around
     points, normals, weights = [], [], []
     for part in sampling.parts:
-        a, b = _endpoint(joints, part.start), _endpoint(joints, part.end)
+        a, b = segment_endpoint(joints, part.start), segment_endpoint(joints, part.end)
         axis = b - a
         length = max(np.linalg.norm(axis), 1e-6)
         d = axis / length

@@ -34,8 +34,8 @@ import numpy as np
 
 from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, RadarMount, VERTICAL_MOUNT
 from hupr_ros.radar.config import ChirpConfig, HUPR_CHIRP_CONFIG
-from hupr_ros.sim.body import _endpoint, BODY_PARTS, body_scatterers, BodySampling, \
-    joint_positions, Motion, Subject
+from hupr_ros.sim.body import BODY_PARTS, body_scatterers, BodySampling, joint_positions, \
+    Motion, segment_endpoint, Subject
 from hupr_ros.sim.fmcw import quantize, synthesize_frame
 
 #: Static reflectors of the room (sensor frame, m) and their amplitudes at 1 m (counts):
@@ -152,7 +152,7 @@ class Simulator:
         draw = ImageDraw.Draw(canvas)
         parts = []
         for part in BODY_PARTS:
-            a, b = _endpoint(joints, part.start), _endpoint(joints, part.end)
+            a, b = segment_endpoint(joints, part.start), segment_endpoint(joints, part.end)
             parts.append(((a[1] + b[1]) / 2, part, a, b))
         for depth, part, a, b in sorted(parts, key=lambda item: -item[0]):
             (ua, va), (ub, vb) = project(np.stack([a, b]), c)
