@@ -46,14 +46,20 @@ def test_sim_node_publishes_both_radars_camera_and_truth_on_one_clock():
         tester.create_subscription(Image, topics.CAMERA_IMAGE, got['image'].append, SENSOR_QOS)
         tester.create_subscription(Skeleton2D, topics.SIM_GROUND_TRUTH, got['truth'].append,
                                    RESULT_QOS)
-        node = h.add(SimNode, parameter_overrides=[
-            Parameter('max_frames', value=3), Parameter('motion', value='wave_one'),
-            Parameter('frame_rate', value=20.0)])
-        assert h.spin_until(lambda: all(len(v) >= 2 for v in got.values()), 30)
-        stamps = {k: [conv.ns_from_stamp(m.header.stamp) for m in v] for k, v in got.items()}
-        common = set(stamps['hori']) & set(stamps['vert']) & set(stamps['image']) & \
-            set(stamps['truth'])
-        assert len(common) >= 2                       # one clock: identical stamps
+        # Streams until the subscriptions have matched and received (a bounded run could be
+        # over before discovery finishes), at a rate the ~60 ms simulation step keeps up
+        # with, so that the tester spun in turn drains its queues between frames.
+        h.add(SimNode, parameter_overrides=[
+            Parameter('max_frames', value=0), Parameter('motion', value='wave_one'),
+            Parameter('frame_rate', value=5.0)])
+
+        def stamps():
+            return {k: {conv.ns_from_stamp(m.header.stamp) for m in v} for k, v in got.items()}
+
+        def common():
+            s = stamps()
+            return s['hori'] & s['vert'] & s['image'] & s['truth']
+        assert h.spin_until(lambda: len(common()) >= 2, 30)   # one clock: identical stamps
         hori = got['hori'][0]
         assert hori.orientation == 'horizontal' and got['vert'][0].orientation == 'vertical'
         assert hori.header.frame_id == topics.FRAME_RADAR_HORI
@@ -61,9 +67,24 @@ def test_sim_node_publishes_both_radars_camera_and_truth_on_one_clock():
         assert got['truth'][0].source == Skeleton2D.SOURCE_SIMULATOR_GROUND_TRUTH
         keypoints, _ = conv.msg_to_skeleton(got['truth'][0])
         assert ((keypoints > 0) & (keypoints < 256)).all()
-        assert node.count == 3
         image = conv.msg_to_image(got['image'][0])
         assert image.shape == (256, 256, 3) and image.std() > 5
+
+
+def test_sim_node_stops_after_max_frames():
+    import time
+
+    from rclpy.parameter import Parameter
+
+    from hupr_ros.nodes.sim_node import SimNode
+    from ros_harness import harness
+    with harness() as h:
+        node = h.add(SimNode, parameter_overrides=[Parameter('max_frames', value=3),
+                                                   Parameter('frame_rate', value=20.0)])
+        assert h.spin_until(lambda: node.count == 3, 30)
+        later = time.monotonic() + 0.5
+        h.spin_until(lambda: time.monotonic() > later, 5)
+        assert node.count == 3
 
 
 def test_demo_runs_the_graph_and_writes_pictures(tmp_path):
