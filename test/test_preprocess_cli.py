@@ -54,7 +54,7 @@ def test_cli_writes_exact_maps_and_skips_done(dataset, tmp_path, caplog):
             np.testing.assert_array_equal(cache, vrdae_map(frames))
             meta = json.loads((out / seq / radar / 'vrdae.json').read_text())
             assert meta['frames'] == n and meta['dtype'] == 'complex64'
-            assert not (out / seq / radar / '.progress').exists()
+            assert not (out / seq / radar / '.vrdae.progress').exists()
     mtime = (out / 'single_1' / 'hori' / 'vrdae.npy').stat().st_mtime_ns
     with caplog.at_level('INFO'):
         assert preprocess.main([str(dataset), str(out), '--workers', '2']) == 0
@@ -77,7 +77,7 @@ def test_resume_after_interruption(dataset, tmp_path, monkeypatch):
     monkeypatch.setattr(preprocess, 'vrdae_map', crash_on_third)
     with pytest.raises(KeyboardInterrupt):
         preprocess.preprocess_capture(source, out / 's1h')
-    assert (out / 's1h' / '.progress').read_text() == '2'
+    assert (out / 's1h' / '.vrdae.progress').read_text() == '2'
     assert not (out / 's1h' / 'vrdae.json').exists()
     calls.clear()
     monkeypatch.setattr(preprocess, 'vrdae_map', real)

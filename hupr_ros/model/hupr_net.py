@@ -85,7 +85,9 @@ class HuPRNet(nn.Module):
     """Two radar branches (MNet + Encoder3D each) fused by the CSAM decoder, refined by PRGCN.
 
     ``forward(hori, vert)``: each float32 (B, N=8, K=8, 2, R=64, A=64, E=8), the published
-    network input of ``hupr_ros.dsp.model_input`` over a window of N frames. Returns
+    network input of ``hupr_ros.dsp.model_input`` over a window of N frames, or with E = 1 when
+    the input was already averaged over elevation (the network's first step; the training
+    cache stores it so, see ``hupr-preprocess --output input``). Returns
     ``(initial, refined)``, each (B, 14, 64, 64) probabilities; variants without PRGCN return
     the initial heat maps twice.
     """
@@ -137,9 +139,11 @@ class InputShapeError(ValueError):
 
 def check_input(x: torch.Tensor, config: ModelConfig, name: str) -> None:
     expected = config.input_shape
-    if x.dim() != 7 or tuple(x.shape[1:]) != expected:
+    if x.dim() != 7 or tuple(x.shape[1:-1]) != expected[:-1] \
+            or x.shape[-1] not in (expected[-1], 1):
         raise InputShapeError(f'{name} input has shape {tuple(x.shape)}, expected '
-                              f'(B, {", ".join(map(str, expected))}) = (B, N, K, 2, R, A, E)')
+                              f'(B, {", ".join(map(str, expected))}) = (B, N, K, 2, R, A, E) '
+                              '(or E = 1: already averaged over elevation)')
     if not x.is_floating_point():
         raise InputShapeError(f'{name} input must be floating point, got {x.dtype}')
 

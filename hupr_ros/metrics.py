@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Pose accuracy as the paper reports it (COCO OKS AP) plus pixel error and PCK (no ROS).
+
+The published evaluation: every frame has one ground-truth person; its area is half its box
+(``w * h / 2``); predictions score 1; OKS uses the 14 HuPR joint sigmas; AP, AP50 and AP75 come
+from the COCO evaluator (``pycocotools``). Per-joint AP runs the same evaluation with the OKS
+restricted to that joint (the other joints are marked unlabelled in the ground truth, which is
+how the COCO evaluator leaves a joint out of the OKS sum).
+"""
+
+import contextlib
+import io
+from dataclasses import asdict, dataclass, field
+from typing import Dict, Optional, Sequence
+
+import numpy as np
+
+from hupr_ros.skeleton import JOINT_INDEX, JOINT_NAMES, NUM_JOINTS, OKS_SIGMAS
+
+#: PCK threshold as a fraction of the torso diameter (left shoulder to right hip).
+PCK_FRACTION = 0.2
+
+
+def gt_area(boxes: np.ndarray) -> np.ndarray:
+    """Published ground-truth area: box width x height / 2. boxes (M, 4) x0, y0, x1, y1."""
+    boxes = np.asarray(boxes, dtype=np.float64)
+    return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]) / 2.0
+
+
+def oks(pred: np.ndarray, gt: np.ndarray, area: np.ndarray,
+        sigmas: np.ndarray = OKS_SIGMAS, joints: Optional[Sequence[int]] = None) -> np.ndarray:
+    """Object keypoint similarity of each prediction with its ground truth, (M,).
+
+    ``exp(-d^2 / (2 * area * (2 sigma)^2))`` averaged over ``joints`` (all by default).
+    Args:
+        pred, gt: (M, 14, 2) pixels. area: (M,).
+    """
+    pred, gt = np.asarray(pred, np.float64), np.asarray(gt, np.float64)
+    joints = list(range(NUM_JOINTS)) if joints is None else list(joints)
+    d2 = ((pred - gt) ** 2).sum(-1)[:, joints]
+    variances = (2 * np.asarray(sigmas, np.float64)[joints]) ** 2
+    e = d2 / variances / (np.asarray(area, np.float64)[:, None] + np.spacing(1)) / 2
+    return np.exp(-e).mean(axis=1)
+
+
+def coco_ap(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
+            sigmas: np.ndarray = OKS_SIGMAS, joints: Optional[Sequence[int]] = None
+            ) -> Dict[str, float]:
+    """COCO keypoint AP, AP50 and AP75 (percent) of one prediction per frame, by pycocotools.
+
+    Args:
+        pred, gt: (M, 14, 2) pixels; boxes: (M, 4) ground-truth boxes x0, y0, x1, y1.
+        joints: restrict the OKS to these joints (per-joint AP).
+    """
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    pred, gt, boxes = (np.asarray(a, np.float64) for a in (pred, gt, boxes))
+    if not (pred.shape == gt.shape and pred.ndim == 3 and pred.shape[1:] == (NUM_JOINTS, 2)
+            and boxes.shape == (len(gt), 4)):
+        raise ValueError(f'pred {pred.shape} and gt {gt.shape} must be (M, {NUM_JOINTS}, 2) '
+                         f'and boxes {boxes.shape} (M, 4)')
+    if len(gt) == 0:
+        raise ValueError('no frames to evaluate')
+    visible = np.zeros(NUM_JOINTS)
+    visible[list(range(NUM_JOINTS)) if joints is None else list(joints)] = 2
+    area = gt_area(boxes)
+    images, annotations, results = [], [], []
+    for i in range(len(gt)):
+        images.append({'id': i})
+        x0, y0, x1, y1 = boxes[i]
+        annotations.append({
+            'id': i + 1, 'image_id': i, 'category_id': 1, 'iscrowd': 0,
+            'keypoints': np.column_stack([gt[i], visible]).ravel().tolist(),
+            'num_keypoints': int((visible > 0).sum()), 'area': float(area[i]),
+            'bbox': [float(x0), float(y0), float(x1 - x0), float(y1 - y0)]})
+        results.append({'image_id': i, 'category_id': 1, 'score': 1.0,
+                        'keypoints': np.column_stack([pred[i], np.ones(NUM_JOINTS)]
+                                                     ).ravel().tolist()})
+    with contextlib.redirect_stdout(io.StringIO()):
+        truth = COCO()
+        truth.dataset = {'images': images, 'annotations': annotations,
+                         'categories': [{'id': 1, 'name': 'person',
+                                         'keypoints': list(JOINT_NAMES), 'skeleton': []}]}
+        truth.createIndex()
+        detections = truth.loadRes(results)
+        evaluator = COCOeval(truth, detections, 'keypoints')
+        evaluator.params.kpt_oks_sigmas = np.asarray(sigmas, np.float64)
+        evaluator.evaluate()
+        evaluator.accumulate()
+        evaluator.summarize()
+    stats = evaluator.stats
+    return {'AP': 100 * float(stats[0]), 'AP50': 100 * float(stats[1]),
+            'AP75': 100 * float(stats[2])}
+
+
+@dataclass
+class PoseMetrics:
+    """Accuracy of predictions on a set of frames (AP in percent, errors in pixels)."""
+
+    frames: int
+    ap: float
+    ap50: float
+    ap75: float
+    joint_ap: Dict[str, float] = field(default_factory=dict)
+    mean_error_px: float = float('nan')
+    joint_error_px: Dict[str, float] = field(default_factory=dict)
+    pck: float = float('nan')
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def table_rows(self, name: str = 'model') -> str:
+        """Paper Table 3 style: AP, AP50, AP75 and per-joint-group AP."""
+        groups = joint_group_ap(self.joint_ap) if self.joint_ap else {}
+        head = ['method', 'AP', 'AP50', 'AP75'] + list(groups) + ['err px', 'PCK@0.2']
+        row = [name] + [f'{v:.1f}' for v in (self.ap, self.ap50, self.ap75)] + \
+            [f'{v:.1f}' for v in groups.values()] + [f'{self.mean_error_px:.1f}',
+                                                     f'{100 * self.pck:.1f}']
+        return '| ' + ' | '.join(head) + ' |\n|' + ' --- |' * len(head) + '\n| ' + \
+            ' | '.join(row) + ' |'
+
+
+#: Paper Table 3 reports AP per joint type, both sides together.
+JOINT_GROUPS = {'head': ('Head',), 'neck': ('Neck',),
+                'shoulder': ('L_Shoulder', 'R_Shoulder'), 'elbow': ('L_Elbow', 'R_Elbow'),
+                'wrist': ('L_Wrist', 'R_Wrist'), 'hip': ('L_Hip', 'R_Hip'),
+                'knee': ('L_Knee', 'R_Knee'), 'ankle': ('L_Ankle', 'R_Ankle')}
+
+
+def joint_group_ap(joint_ap: Dict[str, float]) -> Dict[str, float]:
+    """Per-joint AP averaged over the left and right joint of each type."""
+    return {group: float(np.mean([joint_ap[j] for j in joints]))
+            for group, joints in JOINT_GROUPS.items()}
+
+
+def pixel_errors(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
+    """Euclidean error per frame and joint, (M, 14) pixels."""
+    return np.linalg.norm(np.asarray(pred, np.float64) - np.asarray(gt, np.float64), axis=-1)
+
+
+def pck(pred: np.ndarray, gt: np.ndarray, fraction: float = PCK_FRACTION) -> float:
+    """Fraction of joints within ``fraction`` x torso diameter (left shoulder to right hip)."""
+    gt = np.asarray(gt, np.float64)
+    torso = np.linalg.norm(gt[:, JOINT_INDEX['L_Shoulder']] - gt[:, JOINT_INDEX['R_Hip']],
+                           axis=-1)
+    return float((pixel_errors(pred, gt) <= fraction * torso[:, None]).mean())
+
+
+def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
+                   per_joint: bool = True) -> PoseMetrics:
+    """All metrics of predictions (M, 14, 2) against ground truth (M, 14, 2) with boxes (M, 4).
+
+    Raises:
+        ValueError: shapes differ, no frames, or a prediction is NaN / inf.
+    """
+    pred = np.asarray(pred, np.float64)
+    if not np.isfinite(pred).all():
+        raise ValueError('predictions contain NaN or inf')
+    overall = coco_ap(pred, gt, boxes)
+    joint_ap = {name: coco_ap(pred, gt, boxes, joints=[j])['AP']
+                for j, name in enumerate(JOINT_NAMES)} if per_joint else {}
+    errors = pixel_errors(pred, gt)
+    return PoseMetrics(len(pred), overall['AP'], overall['AP50'], overall['AP75'], joint_ap,
+                       float(errors.mean()),
+                       {name: float(errors[:, j].mean()) for j, name in enumerate(JOINT_NAMES)},
+                       pck(pred, gt))

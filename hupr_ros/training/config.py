@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Training configuration: a frozen dataclass with the published hyper-parameters as defaults,
+read from YAML with unknown keys rejected."""
+
+import dataclasses
+import pathlib
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
+
+import yaml
+
+from hupr_ros.data.dataset import CACHE_KINDS
+from hupr_ros.dsp.config import REPRESENTATIONS, VRDAEConfig
+from hupr_ros.inference import ALIGNMENTS
+from hupr_ros.model.hupr_net import VARIANTS
+
+
+class ConfigError(ValueError):
+    """A training configuration is invalid (the message names the key)."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything a training run depends on.
+
+    Model: ``variant``, ``num_filters`` (None: the variant's default), ``num_frames`` (N),
+    ``num_doppler`` (K), ``alignment`` and ``representation``. Optimisation defaults are the
+    published ones: Adam lr 1e-4, betas (0.9, 0.999), weight decay 1e-4, lr x0.999 every 2000
+    iterations, batch 20, 200 epochs, loss BCE(initial) + BCE(refined).
+
+    Bounds for runs on small machines: ``max_steps`` (total optimiser steps, across resumes)
+    and ``max_minutes`` (wall time of one invocation); both stop with a resumable checkpoint.
+    ``eval_every``: validate every this many steps (0: at the end of every epoch) on at most
+    ``val_max_frames`` frames, spread evenly over the validation split.
+    """
+
+    data_root: str = ''
+    cache: str = ''
+    out_dir: str = 'runs/hupr'
+    cache_kind: str = 'input'
+    train_split: str = 'train'
+    val_split: str = 'val'
+    variant: str = 'csam_prgcn'
+    num_filters: Optional[int] = None
+    num_frames: int = 8
+    num_doppler: int = 8
+    alignment: str = 'centered'
+    representation: str = 'vrdaemap'
+    batch_size: int = 20
+    epochs: int = 200
+    lr: float = 1e-4
+    betas: Tuple[float, float] = (0.9, 0.999)
+    weight_decay: float = 1e-4
+    lr_decay: float = 0.999
+    lr_decay_every: int = 2000
+    seed: int = 0
+    device: str = 'auto'
+    amp: bool = True
+    threads: Optional[int] = None
+    workers: int = 0
+    max_steps: Optional[int] = None
+    max_minutes: Optional[float] = None
+    eval_every: int = 0
+    val_max_frames: int = 400
+    save_every: int = 100
+    log_every: int = 10
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.variant in VARIANTS, f'variant must be one of {sorted(VARIANTS)}'),
+            (self.alignment in ALIGNMENTS, f'alignment must be one of {ALIGNMENTS}'),
+            (self.representation in REPRESENTATIONS,
+             f'representation must be one of {REPRESENTATIONS}'),
+            (self.cache_kind in CACHE_KINDS, f'cache_kind must be one of {CACHE_KINDS}'),
+            (self.batch_size >= 1, 'batch_size must be >= 1'),
+            (self.epochs >= 1, 'epochs must be >= 1'),
+            (self.lr > 0, 'lr must be > 0'),
+            (len(self.betas) == 2, 'betas must be two numbers'),
+            (self.lr_decay_every >= 1, 'lr_decay_every must be >= 1'),
+            (self.save_every >= 1 and self.log_every >= 1, 'save_every, log_every >= 1'),
+            (self.eval_every >= 0, 'eval_every must be >= 0'),
+            (self.workers >= 0, 'workers must be >= 0'),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(f'{message} (config: {self.summary()})')
+        self.preprocessing()      # K / representation combination
+
+    def summary(self) -> str:
+        return ', '.join(f'{f.name}={getattr(self, f.name)!r}' for f in dataclasses.fields(self)
+                         if getattr(self, f.name) != f.default)
+
+    def preprocessing(self) -> VRDAEConfig:
+        try:
+            return VRDAEConfig(representation=self.representation,
+                               num_input_doppler=self.num_doppler)
+        except ValueError as error:
+            raise ConfigError(f'num_doppler / representation: {error}') from error
+
+    def as_dict(self) -> Dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data['betas'] = list(self.betas)
+        return data
+
+    def replace(self, **changes) -> 'TrainConfig':
+        return from_dict({**self.as_dict(), **changes})
+
+
+def from_dict(data: Dict[str, Any], source: str = 'config') -> TrainConfig:
+    """Build a TrainConfig from plain data; unknown keys and wrong types are errors."""
+    if not isinstance(data, dict):
+        raise ConfigError(f'{source}: expected a mapping of keys, got {type(data).__name__}')
+    fields = {f.name: f for f in dataclasses.fields(TrainConfig)}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ConfigError(f'{source}: unknown keys {unknown}; known keys: {sorted(fields)}')
+    values = dict(data)
+    if 'betas' in values:
+        values['betas'] = tuple(values['betas'])
+    for name in ('lr', 'weight_decay', 'lr_decay', 'max_minutes'):
+        if isinstance(values.get(name), (int, str)) and not isinstance(values.get(name), bool):
+            try:
+                values[name] = float(values[name])
+            except ValueError as error:
+                raise ConfigError(f'{source}: {name} must be a number, got '
+                                  f'{values[name]!r}') from error
+    for name, value in values.items():
+        default = fields[name].default
+        if isinstance(default, bool) and not isinstance(value, bool):
+            raise ConfigError(f'{source}: {name} must be true or false, got {value!r}')
+        if isinstance(default, int) and not isinstance(default, bool) \
+                and not isinstance(value, int):
+            raise ConfigError(f'{source}: {name} must be an integer, got {value!r}')
+    return TrainConfig(**values)
+
+
+def load_config(path: Union[str, pathlib.Path],
+                overrides: Sequence[str] = ()) -> TrainConfig:
+    """Read a YAML training config; ``overrides`` are ``key=value`` strings (YAML values).
+
+    Relative ``data_root``, ``cache`` and ``out_dir`` are taken relative to the YAML file
+    when they come from it, and to the working directory when they come from an override.
+    """
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise ConfigError(f'config file not found: {path}')
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f'{path}: not valid YAML ({error})') from error
+    if not isinstance(data, dict):
+        raise ConfigError(f'{path}: expected a mapping of keys, got {type(data).__name__}')
+    for key in PATH_KEYS:
+        if data.get(key) and not pathlib.Path(data[key]).is_absolute():
+            data[key] = str((path.parent / data[key]).resolve())
+    for item in overrides:
+        key, sep, value = item.partition('=')
+        if not sep:
+            raise ConfigError(f'override {item!r} is not key=value')
+        key = key.strip()
+        data[key] = yaml.safe_load(value)
+        if key in PATH_KEYS:
+            data[key] = str(pathlib.Path(value).resolve())
+    return from_dict(data, str(path))
+
+
+PATH_KEYS = ('data_root', 'cache', 'out_dir')

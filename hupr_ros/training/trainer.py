@@ -1,0 +1,386 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The training loop: published recipe, exact resume, bounded runs, DDP (no ROS).
+
+Run folder (``config.out_dir``)::
+
+    config.yaml        the final configuration, with the git commit of the code
+    last.pth           latest state: published-format weights + ``training`` (optimiser,
+                       scheduler, RNG, epoch, step, position in the epoch, best so far)
+    best.pth           best validation AP (ties: lower pixel error), published format plus
+                       ``hupr_ros_training`` metadata (alignment, K, data, metrics)
+    tb/                TensorBoard scalars (when the tensorboard package is installed)
+    metrics.jsonl      one line per validation
+
+Resuming replays the same sample order: epoch ``e`` shuffles with a generator seeded by
+``seed + e``, and a resumed epoch skips the batches already done.
+"""
+
+import json
+import logging
+import math
+import os
+import pathlib
+import subprocess
+import time
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+import yaml
+from torch.utils.data import DataLoader, Subset
+
+from hupr_ros.data.dataset import HuPRDataset
+from hupr_ros.metrics import evaluate_poses, PoseMetrics
+from hupr_ros.model import build_model, decode, HuPRNet, save_checkpoint, VARIANTS
+from hupr_ros.model.checkpoint import load_state_strict, read_checkpoint
+from hupr_ros.training.config import TrainConfig
+
+_LOG = logging.getLogger('hupr-train')
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN or infinite."""
+
+
+@dataclass
+class Progress:
+    """Where a run stands (saved in last.pth)."""
+
+    epoch: int = 0
+    step: int = 0               # optimiser steps done in total
+    batch_in_epoch: int = 0     # batches of ``epoch`` already done
+    best_ap: float = -1.0
+    best_error: float = math.inf
+
+
+def heatmap_loss(initial: torch.Tensor, refined: torch.Tensor, target: torch.Tensor,
+                 with_refined: bool = True) -> torch.Tensor:
+    """Published loss: mean BCE of the initial heat maps plus that of the refined ones."""
+    loss = F.binary_cross_entropy(initial.float(), target)
+    if with_refined:
+        loss = loss + F.binary_cross_entropy(refined.float(), target)
+    return loss
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == 'auto':
+        return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    device = torch.device(name)
+    if device.type == 'cuda' and not torch.cuda.is_available():
+        raise RuntimeError(f'device {name!r} asked for, but torch sees no CUDA device')
+    return device
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True,
+                              cwd=pathlib.Path(__file__).parent, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ''
+
+
+def collate(samples: List[dict]) -> dict:
+    out = {k: torch.stack([s[k] for s in samples]) for k in
+           ('hori', 'vert', 'target', 'keypoints', 'box')}
+    out['sequence'] = torch.tensor([s['sequence'] for s in samples])
+    out['frame'] = torch.tensor([s['frame'] for s in samples])
+    return out
+
+
+@torch.inference_mode()
+def predict(model: HuPRNet, dataset, batch_size: int = 8, device: torch.device = None,
+            progress: bool = False) -> Dict[str, np.ndarray]:
+    """Run the model over a dataset: predicted and true keypoints, boxes, confidences."""
+    device = device or torch.device('cpu')
+    was_training = model.training
+    model.eval()
+    loader = DataLoader(dataset, batch_size=batch_size, shuffle=False, collate_fn=collate)
+    keys = ('pred', 'confidence', 'keypoints', 'box', 'sequence', 'frame')
+    out: Dict[str, list] = {k: [] for k in keys}
+    from tqdm import tqdm
+    for batch in tqdm(loader, desc='evaluating', unit='batch', disable=not progress,
+                      leave=False):
+        _, refined = model(batch['hori'].to(device), batch['vert'].to(device))
+        keypoints, confidence = decode(refined.float())
+        out['pred'].append(keypoints.cpu().numpy())
+        out['confidence'].append(confidence.cpu().numpy())
+        for k in ('keypoints', 'box', 'sequence', 'frame'):
+            out[k].append(batch[k].numpy())
+    model.train(was_training)
+    return {k: np.concatenate(v) for k, v in out.items()}
+
+
+def evaluate_model(model: HuPRNet, dataset, batch_size: int = 8, device=None,
+                   per_joint: bool = True, progress: bool = False
+                   ) -> Tuple[PoseMetrics, Dict[str, np.ndarray]]:
+    predictions = predict(model, dataset, batch_size, device, progress)
+    return evaluate_poses(predictions['pred'], predictions['keypoints'], predictions['box'],
+                          per_joint), predictions
+
+
+def even_subset(dataset, max_items: int):
+    """At most ``max_items`` samples spread evenly over the dataset (all when it is smaller)."""
+    if len(dataset) <= max_items:
+        return dataset
+    return Subset(dataset, np.linspace(0, len(dataset) - 1, max_items).round().astype(int))
+
+
+def epoch_batches(num_samples: int, batch_size: int, epoch: int, seed: int, rank: int = 0,
+                  world: int = 1) -> List[List[int]]:
+    """The shuffled batches of one epoch for one process (drop-last, equal across ranks)."""
+    generator = torch.Generator().manual_seed(seed + epoch)
+    order = torch.randperm(num_samples, generator=generator).tolist()
+    per_rank = num_samples // world
+    mine = order[rank * per_rank:(rank + 1) * per_rank]
+    return [mine[i:i + batch_size] for i in range(0, len(mine) - batch_size + 1, batch_size)]
+
+
+class Trainer:
+    """One training run (see module docstring). ``run()`` returns the final :class:`Progress`.
+
+    Raises:
+        TrainingDiverged: the loss became NaN / inf (last.pth then holds the last good state).
+    """
+
+    def __init__(self, config: TrainConfig, resume: bool = False,
+                 show_progress: bool = True) -> None:
+        self.config = config
+        self.show_progress = show_progress
+        self.world = int(os.environ.get('WORLD_SIZE', '1'))
+        self.rank = int(os.environ.get('RANK', '0'))
+        self.device = resolve_device(config.device)
+        if self.world > 1:
+            import torch.distributed as dist
+            if self.device.type == 'cuda':
+                local = int(os.environ.get('LOCAL_RANK', '0'))
+                self.device = torch.device('cuda', local)
+                torch.cuda.set_device(self.device)
+            if not dist.is_initialized():
+                dist.init_process_group('nccl' if self.device.type == 'cuda' else 'gloo')
+        if config.threads:
+            torch.set_num_threads(config.threads)
+        self.out = pathlib.Path(config.out_dir)
+        self.is_main = self.rank == 0
+        torch.manual_seed(config.seed)
+        np.random.seed(config.seed % (1 << 32))
+        preprocessing = config.preprocessing()
+        common = dict(alignment=config.alignment, num_frames=config.num_frames,
+                      config=preprocessing, cache_kind=config.cache_kind)
+        self.train_set = HuPRDataset(config.data_root, config.cache, config.train_split,
+                                     **common)
+        self.val_set = None
+        if config.val_split and self.is_main:
+            self.val_set = even_subset(
+                HuPRDataset(config.data_root, config.cache, config.val_split, **common),
+                config.val_max_frames)
+        self.model = build_model(config.variant, config.num_filters,
+                                 num_frames=config.num_frames, num_doppler=config.num_doppler)
+        self.model.to(self.device).train()
+        self.with_refined = VARIANTS[config.variant][1]    # has PRGCN
+        self.net = self.model
+        if self.world > 1:
+            from torch.nn.parallel import DistributedDataParallel
+            self.net = DistributedDataParallel(
+                self.model, device_ids=[self.device.index] if self.device.type == 'cuda'
+                else None)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr,
+                                          betas=tuple(config.betas),
+                                          weight_decay=config.weight_decay)
+        self.scheduler = torch.optim.lr_scheduler.StepLR(
+            self.optimizer, step_size=config.lr_decay_every, gamma=config.lr_decay)
+        self.amp = config.amp and self.device.type == 'cuda'
+        self.scaler = torch.amp.GradScaler('cuda', enabled=self.amp)
+        self.progress = Progress()
+        if resume:
+            self._resume()
+        self.writer = None
+
+    # -- checkpoints ---------------------------------------------------------------------------
+    def _training_state(self) -> dict:
+        p = self.progress
+        return {'optimizer': self.optimizer.state_dict(),
+                'scheduler': self.scheduler.state_dict(),
+                'scaler': self.scaler.state_dict(),
+                'torch_rng': torch.get_rng_state(),
+                'epoch': p.epoch, 'step': p.step, 'batch_in_epoch': p.batch_in_epoch,
+                'best_ap': p.best_ap, 'best_error': p.best_error,
+                'config': self.config.as_dict()}
+
+    def save_last(self) -> None:
+        if self.is_main:
+            save_checkpoint(self.model, self.out / 'last.pth', epoch=self.progress.epoch,
+                            accuracy=max(self.progress.best_ap, 0.0),
+                            extra={'training': self._training_state()})
+
+    def _resume(self) -> None:
+        path = self.out / 'last.pth'
+        if not path.is_file():
+            raise FileNotFoundError(f'--resume: no {path} to resume from (start without '
+                                    '--resume, or point out_dir at the earlier run)')
+        checkpoint = read_checkpoint(path)
+        state = checkpoint.get('training')
+        if not isinstance(state, dict):
+            raise ValueError(f'{path} holds no training state (a weights-only checkpoint)')
+        stored = dict(state['config'])
+        mismatched = [k for k in ('variant', 'num_filters', 'num_frames', 'num_doppler',
+                                  'alignment', 'representation', 'batch_size', 'seed')
+                      if stored.get(k) != self.config.as_dict()[k]]
+        if mismatched:
+            raise ValueError(f'{path} was trained with other settings for {mismatched}: '
+                             + ', '.join(f'{k}={stored.get(k)!r} (now '
+                                         f'{self.config.as_dict()[k]!r})' for k in mismatched))
+        load_state_strict(self.model, checkpoint['model_state_dict'], str(path))
+        self.optimizer.load_state_dict(state['optimizer'])
+        self.scheduler.load_state_dict(state['scheduler'])
+        self.scaler.load_state_dict(state['scaler'])
+        torch.set_rng_state(state['torch_rng'])
+        self.progress = Progress(state['epoch'], state['step'], state['batch_in_epoch'],
+                                 state['best_ap'], state['best_error'])
+        _LOG.info('resumed %s at epoch %d, step %d', path, self.progress.epoch,
+                  self.progress.step)
+
+    def _save_best(self, metrics: PoseMetrics) -> None:
+        p = self.progress
+        better = metrics.ap > p.best_ap or (metrics.ap == p.best_ap
+                                           and metrics.mean_error_px < p.best_error)
+        if not better:
+            return
+        p.best_ap, p.best_error = metrics.ap, metrics.mean_error_px
+        c = self.config
+        save_checkpoint(self.model, self.out / 'best.pth', epoch=p.epoch, accuracy=metrics.ap,
+                        extra={'hupr_ros_training': {
+                            'alignment': c.alignment, 'representation': c.representation,
+                            'num_doppler': c.num_doppler, 'step': p.step,
+                            'samples_seen': p.step * c.batch_size * self.world,
+                            'data_root': c.data_root, 'val_split': c.val_split,
+                            'val_metrics': {'AP': metrics.ap, 'AP50': metrics.ap50,
+                                            'AP75': metrics.ap75,
+                                            'mean_error_px': metrics.mean_error_px,
+                                            'pck': metrics.pck},
+                            'commit': git_commit()}})
+
+    # -- the loop ------------------------------------------------------------------------------
+    def validate(self) -> Optional[PoseMetrics]:
+        if self.val_set is None:
+            return None
+        metrics, _ = evaluate_model(self.model, self.val_set, self.config.batch_size,
+                                    self.device, per_joint=False)
+        p = self.progress
+        self._save_best(metrics)
+        record = {'step': p.step, 'epoch': p.epoch, 'AP': metrics.ap, 'AP50': metrics.ap50,
+                  'AP75': metrics.ap75, 'mean_error_px': metrics.mean_error_px,
+                  'pck': metrics.pck, 'time': time.time()}
+        with open(self.out / 'metrics.jsonl', 'a') as f:
+            f.write(json.dumps(record) + '\n')
+        if self.writer is not None:
+            for key in ('AP', 'AP50', 'mean_error_px', 'pck'):
+                self.writer.add_scalar(f'val/{key}', record[key], p.step)
+        _LOG.info('step %d: val AP %.1f AP50 %.1f, error %.1f px, PCK@0.2 %.1f%%', p.step,
+                  metrics.ap, metrics.ap50, metrics.mean_error_px, 100 * metrics.pck)
+        return metrics
+
+    def _write_run_files(self) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        data = self.config.as_dict()
+        data['_commit'] = git_commit()
+        (self.out / 'config.yaml').write_text(yaml.safe_dump(data, sort_keys=False))
+        try:
+            from torch.utils.tensorboard import SummaryWriter
+            self.writer = SummaryWriter(str(self.out / 'tb'))
+        except ImportError:
+            _LOG.warning('tensorboard is not installed: no TensorBoard scalars '
+                         '(pip install tensorboard)')
+
+    def run(self) -> Progress:
+        c, p = self.config, self.progress
+        if self.is_main:
+            self._write_run_files()
+        batches_per_epoch = len(self.train_set) // self.world // c.batch_size
+        if batches_per_epoch == 0:
+            raise ValueError(f'{len(self.train_set)} training samples make no batch of '
+                             f'{c.batch_size} on {self.world} process(es)')
+        total = c.epochs * batches_per_epoch
+        if c.max_steps is not None:
+            total = min(total, c.max_steps)
+        deadline = time.monotonic() + 60 * c.max_minutes if c.max_minutes else math.inf
+        from tqdm import tqdm
+        bar = tqdm(total=total, initial=min(p.step, total), unit='step', dynamic_ncols=True,
+                   disable=not (self.show_progress and self.is_main))
+        last_log = (time.monotonic(), p.step)
+        try:
+            while p.step < total and p.epoch < c.epochs:
+                batches = epoch_batches(len(self.train_set), c.batch_size, p.epoch, c.seed,
+                                        self.rank, self.world)[p.batch_in_epoch:]
+                loader = DataLoader(self.train_set, batch_sampler=batches,
+                                    collate_fn=collate, num_workers=c.workers)
+                for batch in loader:
+                    loss = self._step(batch)
+                    p.step += 1
+                    p.batch_in_epoch += 1
+                    bar.update(1)
+                    if p.step % c.log_every == 0:
+                        now = time.monotonic()
+                        rate = (p.step - last_log[1]) * c.batch_size * self.world / max(
+                            now - last_log[0], 1e-9)
+                        last_log = (now, p.step)
+                        bar.set_postfix(loss=f'{loss:.4f}', samples_s=f'{rate:.1f}',
+                                        epoch=p.epoch)
+                        if self.writer is not None:
+                            self.writer.add_scalar('train/loss', loss, p.step)
+                            self.writer.add_scalar('train/lr', self.scheduler.get_last_lr()[0],
+                                                   p.step)
+                            self.writer.add_scalar('train/samples_per_s', rate, p.step)
+                    if c.eval_every and p.step % c.eval_every == 0 and self.is_main:
+                        self.validate()
+                    if p.step % c.save_every == 0:
+                        self.save_last()
+                    if p.step >= total or time.monotonic() > deadline:
+                        break
+                else:
+                    p.epoch += 1
+                    p.batch_in_epoch = 0
+                    if not c.eval_every and self.is_main:
+                        self.validate()
+                    self.save_last()
+                    continue
+                break
+        except KeyboardInterrupt:
+            bar.close()
+            self.save_last()
+            _LOG.warning('interrupted at step %d: %s saved; continue with --resume', p.step,
+                         self.out / 'last.pth')
+            raise
+        bar.close()
+        if self.is_main and c.eval_every and p.step % c.eval_every:
+            self.validate()
+        self.save_last()
+        if self.writer is not None:
+            self.writer.close()
+        return p
+
+    def _step(self, batch: dict) -> float:
+        hori = batch['hori'].to(self.device, non_blocking=True)
+        vert = batch['vert'].to(self.device, non_blocking=True)
+        target = batch['target'].to(self.device, non_blocking=True)
+        with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.amp):
+            initial, refined = self.net(hori, vert)
+        loss = heatmap_loss(initial, refined, target, self.with_refined)
+        if not torch.isfinite(loss):
+            p = self.progress
+            weights_ok = all(torch.isfinite(t).all() for t in self.model.state_dict().values()
+                             if t.is_floating_point())
+            if weights_ok:
+                self.save_last()       # weights are still those before this step
+            raise TrainingDiverged(
+                f'loss is {loss.item()} at step {p.step + 1} (epoch {p.epoch}, sequences '
+                f'{sorted(set(batch["sequence"].tolist()))}); stopped. The last good state is '
+                f'{self.out / "last.pth"}' + ('' if weights_ok else ' (as last saved)') +
+                '. Lower lr or check the data, then continue with --resume.')
+        self.optimizer.zero_grad(set_to_none=True)
+        self.scaler.scale(loss).backward()
+        self.scaler.step(self.optimizer)
+        self.scaler.update()
+        self.scheduler.step()
+        return float(loss.detach())
