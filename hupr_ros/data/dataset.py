@@ -99,19 +99,24 @@ def read_labels(root: Union[str, pathlib.Path], phase: str) -> Dict[int, Sequenc
     labels = {}
     for number, block in zip(numbers, blocks):
         where = f'{path} ({sequence_name(number)})'
-        try:
-            keypoints = np.asarray([a['joints'] for a in block], dtype=np.float32)
-            boxes = np.asarray([a['bbox'] for a in block], dtype=np.float32)
-            images = [str(a['image']) for a in block]
-        except (KeyError, TypeError, ValueError) as error:
-            raise DatasetError(f'{where}: malformed annotation ({error!r}); each frame needs '
-                               '"image", "joints" [[x, y] x 14] and "bbox" [x0, y0, x1, y1]'
-                               ) from error
-        if keypoints.ndim != 3 or keypoints.shape[1:] != (NUM_JOINTS, 2):
-            raise DatasetError(f'{where}: joints have shape {keypoints.shape[1:]}, expected '
-                               f'({NUM_JOINTS}, 2) per frame')
-        if boxes.ndim != 2 or boxes.shape[1] != 4:
-            raise DatasetError(f'{where}: bbox has shape {boxes.shape[1:]}, expected (4,)')
+        if not isinstance(block, list):
+            raise DatasetError(f'{where}: expected a list of frame annotations')
+        keypoints = np.zeros((len(block), NUM_JOINTS, 2), dtype=np.float32)
+        boxes = np.zeros((len(block), 4), dtype=np.float32)
+        images = []
+        for frame, entry in enumerate(block):
+            try:
+                joints = np.asarray(entry['joints'], dtype=np.float32)
+                box = np.asarray(entry['bbox'], dtype=np.float32)
+                images.append(str(entry['image']))
+            except (KeyError, TypeError, ValueError) as error:
+                raise DatasetError(f'{where}: frame {frame}: malformed annotation ({error!r}); '
+                                   'each frame needs "image", "joints" [[x, y] x 14] and '
+                                   '"bbox" [x0, y0, x1, y1]') from error
+            if joints.shape != (NUM_JOINTS, 2) or box.shape != (4,):
+                raise DatasetError(f'{where}: frame {frame}: joints have shape {joints.shape} '
+                                   f'and bbox {box.shape}, expected ({NUM_JOINTS}, 2) and (4,)')
+            keypoints[frame], boxes[frame] = joints, box
         bad = ~(np.isfinite(keypoints).all(axis=(1, 2)) & np.isfinite(boxes).all(axis=1))
         if bad.any():
             raise DatasetError(f'{where}: frame {int(np.argmax(bad))}: NaN or inf in the '
