@@ -32,12 +32,15 @@ TOOLS = {
     'hupr-sim': 'hupr_ros.tools.sim:main',
     'hupr-demo': 'hupr_ros.tools.demo:main',
     'hupr-sim-figure': 'hupr_ros.tools.sim_figure:main',
+    'hupr-train': 'hupr_ros.tools.train:main',
+    'hupr-eval': 'hupr_ros.tools.evaluate:main',
 }
 
 setup(
     name=package_name,
     version='0.1.0',
     packages=find_packages(include=['hupr_ros', 'hupr_ros.*']),
+    package_data={'hupr_ros.model': ['weights/*.pth']},
     data_files=[
         ('share/ament_index/resource_index/packages', ['resource/' + package_name]),
         ('share/' + package_name, ['package.xml']),
@@ -48,7 +51,7 @@ setup(
     python_requires='>=3.10',
     install_requires=['numpy', 'pyyaml'],
     extras_require={
-        'train': ['torch', 'tqdm'],
+        'train': ['torch', 'tqdm', 'pycocotools', 'tensorboard', 'pillow'],
         'sim': ['pillow', 'tqdm'],
         'bags': ['rosbags>=0.11'],
         'hardware': ['pyserial'],

@@ -26,6 +26,10 @@ the network on it. Window alignment:
 
 At the start of a stream indices are clamped to the first frame, as the published code does
 at the start of a sequence.
+
+Two optional stages follow the network: presence (:mod:`hupr_ros.presence`: no skeleton when
+the radars see nobody; decided per target frame from radar energy, with hysteresis) and
+temporal smoothing (:class:`hupr_ros.filters.OneEuroFilter` on the keypoints).
 """
 
 import time
@@ -38,7 +42,9 @@ import torch
 
 from hupr_ros.dsp import frame_window, model_input, VRDAEConfig
 from hupr_ros.dsp.axes import range_values
+from hupr_ros.filters import OneEuroFilter
 from hupr_ros.model import decode, HuPRNet
+from hupr_ros.presence import motion_energy_db, motion_map, PresenceDetector
 
 ALIGNMENTS = ('centered', 'causal')
 
@@ -52,6 +58,8 @@ class Window:
     hori: np.ndarray          # float32 (N, K, 2, R, A, E)
     vert: np.ndarray
     person_range_m: float
+    presence_db: float = float('inf')    # target frame's motion energy (both radars' mean)
+    present: bool = True                 # presence decision for the target frame
 
 
 @dataclass
@@ -63,6 +71,8 @@ class PoseResult:
     refined: np.ndarray       # float32 (14, 64, 64)
     person_range_m: float
     inference_s: float
+    present: bool = True      # False: nobody in front of the radars; publish no skeleton
+    presence_db: float = float('inf')
 
 
 def estimate_person_range(cube: np.ndarray, config: VRDAEConfig = VRDAEConfig()) -> float:
@@ -70,12 +80,16 @@ def estimate_person_range(cube: np.ndarray, config: VRDAEConfig = VRDAEConfig())
 
     Args:
         cube: complex (doppler, range, azimuth, elevation); the zero-Doppler bin (static
-            clutter, removed upstream) is ignored.
+            clutter, removed upstream) is ignored. Or its (range, azimuth)
+            :func:`hupr_ros.presence.motion_map`.
     """
-    power = np.abs(cube) ** 2
-    if config.representation == 'vrdaemap':
-        power[config.num_stored_doppler // 2] = 0
-    profile = power.sum(axis=(0, 2, 3))
+    if cube.ndim == 2:
+        profile = cube.sum(axis=1)
+    else:
+        power = np.abs(cube) ** 2
+        if config.representation == 'vrdaemap':
+            power[config.num_stored_doppler // 2] = 0
+        profile = power.sum(axis=(0, 2, 3))
     return float(range_values(config)[int(np.argmax(profile))])
 
 
@@ -87,10 +101,14 @@ class PoseEstimator:
         alignment: 'centered' or 'causal' (see module docstring).
         device: torch device for inference.
         subpixel: sub-pixel decoding (off = published decoding).
+        presence: decides whether anybody is there (None: always publish a skeleton).
+        smoother: One-Euro filter for the keypoints (None: raw keypoints, the default).
     """
 
     def __init__(self, model: HuPRNet, alignment: str = 'centered', device: str = 'cpu',
-                 subpixel: bool = False, config: VRDAEConfig = None) -> None:
+                 subpixel: bool = False, config: VRDAEConfig = None,
+                 presence: Optional[PresenceDetector] = None,
+                 smoother: Optional[OneEuroFilter] = None) -> None:
         if alignment not in ALIGNMENTS:
             raise ValueError(f'alignment must be one of {ALIGNMENTS}, got {alignment!r}')
         self.model = model.eval().to(device)
@@ -99,7 +117,9 @@ class PoseEstimator:
         self.subpixel = subpixel
         n = model.config.num_frames
         self.config = config or VRDAEConfig(num_input_doppler=model.config.num_doppler)
-        self._frames: Deque[Tuple[int, np.ndarray, np.ndarray, float]] = deque(maxlen=n)
+        self.presence, self.smoother = presence, smoother
+        # (stamp, hori input, vert input, person range m, presence score dB)
+        self._frames: Deque[Tuple[int, np.ndarray, np.ndarray, float, float]] = deque(maxlen=n)
         self._count = 0
 
     @property
@@ -118,8 +138,10 @@ class PoseEstimator:
         """
         hori = model_input(hori_cube, self.config)
         vert = model_input(vert_cube, self.config)
-        self._frames.append((int(stamp_ns), hori, vert, estimate_person_range(hori_cube,
-                                                                              self.config)))
+        moving = motion_map(hori_cube)
+        score = 0.5 * (motion_energy_db(moving) + motion_energy_db(vert_cube))
+        self._frames.append((int(stamp_ns), hori, vert,
+                             estimate_person_range(moving, self.config), score))
         self._count += 1
         n = self.model.config.num_frames
         newest = self._count - 1
@@ -131,21 +153,31 @@ class PoseEstimator:
         indices = np.clip(indices, 0, len(self._frames) - 1)
         frames = [self._frames[i] for i in indices]
         target_frame = self._frames[target - first]
+        present = True if self.presence is None else self.presence.update(target_frame[4])
         return Window(target_frame[0], self._frames[-1][0],
                       np.stack([f[1] for f in frames]), np.stack([f[2] for f in frames]),
-                      target_frame[3])
+                      target_frame[3], target_frame[4], present)
 
     @torch.inference_mode()
     def infer(self, window: Window) -> PoseResult:
+        """Run the network on a window (also when nobody is present: the caller decides what
+        to publish from ``result.present``); smooth the keypoints when a smoother is set."""
         start = time.perf_counter()
         hori = torch.from_numpy(window.hori).unsqueeze(0).to(self.device)
         vert = torch.from_numpy(window.vert).unsqueeze(0).to(self.device)
         initial, refined = self.model(hori, vert)
         keypoints, confidence = decode(refined, subpixel=self.subpixel)
-        return PoseResult(window.target_stamp_ns, keypoints[0].cpu().numpy(),
-                          confidence[0].cpu().numpy(), initial[0].cpu().numpy(),
-                          refined[0].cpu().numpy(), window.person_range_m,
-                          time.perf_counter() - start)
+        keypoints = keypoints[0].cpu().numpy()
+        if self.smoother is not None:
+            if window.present:
+                keypoints = self.smoother(keypoints, window.target_stamp_ns * 1e-9).astype(
+                    np.float32)
+            else:
+                self.smoother.reset()
+        return PoseResult(window.target_stamp_ns, keypoints, confidence[0].cpu().numpy(),
+                          initial[0].cpu().numpy(), refined[0].cpu().numpy(),
+                          window.person_range_m, time.perf_counter() - start, window.present,
+                          window.presence_db)
 
 
 __all__ = ['ALIGNMENTS', 'estimate_person_range', 'PoseEstimator', 'PoseResult', 'Window']

@@ -323,3 +323,10 @@ def skeleton_markers(keypoints: np.ndarray, confidence: np.ndarray, depth_m: flo
     joints.points = [point(i) for i in range(len(points))]
     joints.colors = [colour(i) for i in range(len(points))]
     return MarkerArray(markers=[bones, joints])
+
+
+def clear_markers(stamp_ns: int, frame_id: str, ns: str = 'hupr_skeleton') -> MarkerArray:
+    """A MarkerArray that deletes every marker of ``ns`` (the skeleton of a person who left)."""
+    marker = Marker(header=make_header(stamp_ns, frame_id), ns=ns, id=0,
+                    action=Marker.DELETEALL)
+    return MarkerArray(markers=[marker])

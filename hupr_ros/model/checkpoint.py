@@ -76,7 +76,10 @@ def load_official_checkpoint(path: Union[str, os.PathLike], num_filters: Optiona
     """Load a published-format checkpoint into a new model, in eval mode on the CPU.
 
     Our own checkpoints (:func:`save_checkpoint`) load the same way; their stored config
-    (variant, num_filters, ...) is used when present.
+    (variant, num_filters, ...) is used when present. Weights stored as float16 load into the
+    float32 model. The returned model carries ``alignment`` (the window it was trained with;
+    'centered' for published checkpoints) and ``training_metadata`` (what the trainer stored
+    beside the weights under ``hupr_ros_training``; empty for published checkpoints).
 
     Raises:
         CheckpointError: file missing or unreadable; keys or shapes do not match.
@@ -91,6 +94,9 @@ def load_official_checkpoint(path: Union[str, os.PathLike], num_filters: Optiona
     else:
         model = build_model(variant, num_filters or default_num_filters(variant), **kwargs)
     load_state_strict(model, checkpoint['model_state_dict'], str(path))
+    metadata = checkpoint.get('hupr_ros_training')
+    model.training_metadata = dict(metadata) if isinstance(metadata, dict) else {}
+    model.alignment = model.training_metadata.get('alignment', 'centered')
     return model.eval()
 
 

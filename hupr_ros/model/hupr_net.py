@@ -95,6 +95,10 @@ class HuPRNet(nn.Module):
     def __init__(self, config: ModelConfig = ModelConfig()) -> None:
         super().__init__()
         self.config = config
+        #: Window the weights were trained with ('centered' or 'causal') and what the trainer
+        #: stored about them; set by the checkpoint loaders.
+        self.alignment = 'centered'
+        self.training_metadata: dict = {}
         fusion, use_prgcn, _ = VARIANTS[config.variant]
         f = config.num_filters
         self.RAchirpNet = MNet(f, config.num_doppler)

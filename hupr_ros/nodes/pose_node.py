@@ -19,6 +19,10 @@ Subscribes ``radar/cube_pair``; publishes ``pose/skeleton`` (hupr_msgs/Skeleton2
 Every pair is added to the sliding window in the subscription callback (cheap); inference
 runs on a worker thread that always takes the newest window: when inference lags, older
 windows are dropped and counted, never queued.
+
+Without ``weights_path`` it runs the shipped default model (``hupr_ros.model.load_pretrained``)
+with the window alignment it was trained with. When the radars see nobody (``presence``), no
+skeleton is published and the markers are cleared once.
 """
 
 import sys
@@ -34,9 +38,11 @@ from sensor_msgs.msg import Image
 from visualization_msgs.msg import MarkerArray
 
 from hupr_ros import topics
+from hupr_ros.filters import OneEuroFilter
 from hupr_ros.inference import PoseEstimator, PoseResult, Window
-from hupr_ros.msg_conversions import ConversionError, image_to_msg, msg_to_cube, \
-    ns_from_stamp, skeleton_markers, skeleton_to_msg
+from hupr_ros.msg_conversions import clear_markers, ConversionError, image_to_msg, \
+    msg_to_cube, ns_from_stamp, skeleton_markers, skeleton_to_msg
+from hupr_ros.presence import PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
 from hupr_ros.nodes.common import RESULT_QOS, run_node, SENSOR_QOS, StageTimer, \
     StartupError
 
@@ -48,16 +54,30 @@ class PoseNode(Node):
         super().__init__('hupr_pose', **kwargs)
         p = self.declare_parameter
         p('weights_path', '', ParameterDescriptor(
-            description='local checkpoint (published model_best.pth or ours); never downloaded'))
+            description="local checkpoint (published model_best.pth or ours) or the name of a "
+                        "shipped model; '' = the shipped default; never downloaded"))
         p('allow_random_weights', False, ParameterDescriptor(
-            description='tests only: run with untrained weights when weights_path is empty'))
+            description='tests only: run untrained weights instead of the shipped default'))
         p('variant', 'csam_prgcn', ParameterDescriptor(
             description='csam_prgcn (published), realtime, csam, ca, sa, baseline'))
         p('num_filters', 0, ParameterDescriptor(description="F; 0 = the variant's default"))
         p('device', 'cpu', ParameterDescriptor(description="'cpu' or 'cuda'"))
         p('torch_threads', 2, ParameterDescriptor(description='CPU threads for inference'))
-        p('window_alignment', 'centered', ParameterDescriptor(
-            description="'centered' (published, +0.3 s latency) or 'causal' (no look-ahead)"))
+        p('window_alignment', '', ParameterDescriptor(
+            description="'centered' (published, +0.3 s latency), 'causal' (no look-ahead) or "
+                        "'' = the one the weights were trained with"))
+        p('presence', True, ParameterDescriptor(
+            description='publish no skeleton when the radars see nobody (radar energy)'))
+        p('presence_on_db', PRESENCE_ON_DB, ParameterDescriptor(
+            description='motion energy (peak over median, dB) above which a person appears'))
+        p('presence_off_db', PRESENCE_OFF_DB, ParameterDescriptor(
+            description='motion energy below which the person has left'))
+        p('smoothing', False, ParameterDescriptor(
+            description='One-Euro filter on the keypoints (less jitter, a little lag)'))
+        p('smoothing_min_cutoff', 1.0, ParameterDescriptor(
+            description='One-Euro cut-off at rest, Hz (lower = smoother)'))
+        p('smoothing_beta', 0.05, ParameterDescriptor(
+            description='One-Euro speed coefficient (higher = less lag when moving)'))
         p('subpixel', False, ParameterDescriptor(description='sub-pixel decoding'))
         p('camera_frame', topics.FRAME_CAMERA, ParameterDescriptor(
             description='frame of the skeleton pixels and markers'))
@@ -65,14 +85,32 @@ class PoseNode(Node):
             description='fx, fy, cx, cy of the 256x256 image the keypoints refer to'))
         p('marker_lifetime_s', 0.5, ParameterDescriptor(description='markers vanish after'))
         p('stats_period_s', 10.0, ParameterDescriptor(description='rate / latency log period'))
-        self.estimator = PoseEstimator(self._load_model(), self._param('window_alignment'),
-                                       self._param('device'), bool(self._param('subpixel')))
+        model = self._load_model()
+        alignment = self._param('window_alignment') or model.alignment
+        if alignment != model.alignment:
+            self.get_logger().warning(
+                f'window_alignment {alignment!r} differs from the {model.alignment!r} window '
+                'the weights were trained with: the skeleton will lag or lead the body')
+        presence = PresenceDetector(float(self._param('presence_on_db')),
+                                    float(self._param('presence_off_db'))) \
+            if self._param('presence') else None
+        smoother = OneEuroFilter(float(self._param('smoothing_min_cutoff')),
+                                 float(self._param('smoothing_beta'))) \
+            if self._param('smoothing') else None
+        try:
+            self.estimator = PoseEstimator(model, alignment, self._param('device'),
+                                           bool(self._param('subpixel')), presence=presence,
+                                           smoother=smoother)
+        except ValueError as error:
+            raise StartupError(str(error)) from error
+        self._shown = False      # a skeleton is on screen (markers to clear when one leaves)
         self.model_name = f'hupr_{self.estimator.model.config.variant}'
         self.camera_frame = self._param('camera_frame')
         self.intrinsics = tuple(float(v) for v in self._param('camera_intrinsics'))
         self.lifetime = float(self._param('marker_lifetime_s'))
         self.timer_stats = StageTimer()
-        self.counts = {'pairs': 0, 'malformed': 0, 'windows_dropped': 0, 'inferences': 0}
+        self.counts = {'pairs': 0, 'malformed': 0, 'windows_dropped': 0, 'inferences': 0,
+                       'nobody': 0}
         # horizontal cubes of the frames in the window, by stamp, for the overlay of the
         # target frame (with a centered window it is 3 frames older than the newest)
         self._cubes: 'OrderedDict[int, object]' = OrderedDict()
@@ -99,20 +137,22 @@ class PoseNode(Node):
     def _load_model(self):
         import torch
 
-        from hupr_ros.model import build_model, CheckpointError, load_official_checkpoint
+        from hupr_ros.model import build_model, CheckpointError, load_official_checkpoint, \
+            load_pretrained, PRETRAINED
         torch.set_num_threads(max(1, int(self._param('torch_threads'))))
         path, variant = self._param('weights_path'), self._param('variant')
         filters = int(self._param('num_filters')) or None
         try:
-            if path:
-                return load_official_checkpoint(path, filters, variant)
-            if not self._param('allow_random_weights'):
-                raise StartupError(
-                    'no weights: set the parameter weights_path to a local checkpoint (the '
-                    'published model_best.pth or one trained with hupr_ros); weights are never '
-                    'downloaded. (allow_random_weights:=true runs untrained weights, for tests.)')
-            self.get_logger().warning('running with RANDOM weights (allow_random_weights)')
-            return build_model(variant, filters).eval()
+            if self._param('allow_random_weights'):
+                self.get_logger().warning('running with RANDOM weights (allow_random_weights)')
+                return build_model(variant, filters).eval()
+            if not path or path in PRETRAINED:
+                model = load_pretrained(path or None)
+                self.get_logger().info(
+                    f'shipped model {path or "(default)"}: trained on simulated data '
+                    f'({model.training_metadata.get("val_metrics", {})})')
+                return model
+            return load_official_checkpoint(path, filters, variant)
         except (CheckpointError, ValueError) as error:
             raise StartupError(str(error)) from error
 
@@ -163,6 +203,13 @@ class PoseNode(Node):
 
     def publish(self, result: PoseResult, cube) -> None:
         from hupr_ros.visualization import draw_skeleton, range_azimuth_image
+        if not result.present:
+            self.counts['nobody'] += 1
+            if self._shown:       # the person left: clear their skeleton in RViz now
+                self.marker_pub.publish(clear_markers(result.stamp_ns, self.camera_frame))
+                self._shown = False
+            return
+        self._shown = True
         self.skeleton_pub.publish(skeleton_to_msg(
             result.keypoints, result.confidence, stamp_ns=result.stamp_ns,
             frame_id=self.camera_frame, source=Skeleton2D.SOURCE_RADAR_MODEL,

@@ -28,6 +28,14 @@ import numpy as np
 from hupr_ros.skeleton import JOINT_INDEX, NUM_JOINTS
 
 MOTIONS = ('static', 'wave_one', 'wave_both', 'walk_wave')
+#: Sequences for presence detection: nobody in the room, or a person who walks in from the
+#: side, waves and walks out again (absent 2 s, present 6 s, every 10 s). Not in the training
+#: cycle: their frames without a person have no pose to learn.
+PRESENCE_MOTIONS = ('empty', 'enter_leave')
+ENTER_LEAVE_CYCLE_S = 10.0
+ENTER_LEAVE_PRESENT_S = (2.0, 8.0)
+ENTER_LEAVE_WALK_S = 1.5
+ENTER_LEAVE_OFFSET_M = 1.6
 
 
 @dataclass(frozen=True)
@@ -88,8 +96,32 @@ class Motion:
     wave_side: str = 'right'
 
     def __post_init__(self) -> None:
-        if self.kind not in MOTIONS:
-            raise ValueError(f'motion kind must be one of {MOTIONS}, got {self.kind!r}')
+        if self.kind not in MOTIONS + PRESENCE_MOTIONS:
+            raise ValueError(f'motion kind must be one of {MOTIONS + PRESENCE_MOTIONS}, got '
+                             f'{self.kind!r}')
+
+
+def person_present(motion: Motion, t: float) -> bool:
+    """Whether the person is in the room at time ``t`` (s)."""
+    if motion.kind == 'empty':
+        return False
+    if motion.kind == 'enter_leave':
+        local = t % ENTER_LEAVE_CYCLE_S
+        return ENTER_LEAVE_PRESENT_S[0] <= local < ENTER_LEAVE_PRESENT_S[1]
+    return True
+
+
+def _enter_leave_offset(t: float) -> float:
+    """Lateral offset (m) of an 'enter_leave' person: walking in from the left, out to the
+    right, standing in between."""
+    local = t % ENTER_LEAVE_CYCLE_S
+    start, end = ENTER_LEAVE_PRESENT_S
+    if local < start + ENTER_LEAVE_WALK_S:
+        return -ENTER_LEAVE_OFFSET_M * (1 - max(local - start, 0.0) / ENTER_LEAVE_WALK_S)
+    if local > end - ENTER_LEAVE_WALK_S:
+        return ENTER_LEAVE_OFFSET_M * min((local - end + ENTER_LEAVE_WALK_S)
+                                          / ENTER_LEAVE_WALK_S, 1.0)
+    return 0.0
 
 
 def random_motion(rng: np.random.Generator, kind: str = '') -> Motion:
@@ -151,7 +183,9 @@ def joint_positions(subject: Subject, motion: Motion, t: float,
     heading = motion.heading
     r_arm = list(STATIC_POSES[motion.static_pose if motion.kind == 'static' else 0])
     hip_r = hip_l = knee_r = knee_l = 0.0
-    if motion.kind in ('wave_one', 'wave_both', 'walk_wave'):
+    if motion.kind == 'enter_leave':
+        position = position + np.array([_enter_leave_offset(t), 0.0, 0.0])
+    if motion.kind in ('wave_one', 'wave_both', 'walk_wave', 'enter_leave'):
         swing = motion.amplitude * np.sin(w * t + motion.phase)
         wave = (150, 5, 30 + swing)          # arm up, forearm swinging
         if motion.kind == 'wave_one' or motion.kind == 'walk_wave':
@@ -159,7 +193,7 @@ def joint_positions(subject: Subject, motion: Motion, t: float,
                 r_arm[0:3] = wave
             else:
                 r_arm[3:6] = wave
-        else:
+        else:      # both hands (also while standing in an enter_leave sequence)
             r_arm[0:3] = wave
             r_arm[3:6] = (150, 5, 30 - swing)
     if motion.kind == 'walk_wave':

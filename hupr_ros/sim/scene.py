@@ -28,14 +28,14 @@ with the same intrinsics.
 """
 
 from dataclasses import dataclass, field
-from typing import Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 
 from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, RadarMount, VERTICAL_MOUNT
 from hupr_ros.radar.config import ChirpConfig, HUPR_CHIRP_CONFIG
 from hupr_ros.sim.body import BODY_PARTS, body_scatterers, BodySampling, joint_positions, \
-    Motion, segment_endpoint, Subject
+    Motion, person_present, segment_endpoint, Subject
 from hupr_ros.sim.fmcw import quantize, synthesize_frame
 
 #: Static reflectors of the room (sensor frame, m) and their amplitudes at 1 m (counts):
@@ -87,8 +87,9 @@ class SimFrame:
     vert: np.ndarray
     image: np.ndarray         # uint8 (H, W, 3)
     joints_3d: np.ndarray     # float64 (14, 3), sensor frame
-    keypoints: np.ndarray     # float32 (14, 2), image pixels
+    keypoints: np.ndarray     # float32 (14, 2), image pixels; NaN when nobody is there
     bbox: Tuple[float, float, float, float] = field(default=(0, 0, 0, 0))
+    present: bool = True      # a person is in the room (see body.PRESENCE_MOTIONS)
 
 
 def project(points: np.ndarray, config: SimConfig) -> np.ndarray:
@@ -114,17 +115,20 @@ class Simulator:
         """(points (P, 3), velocities (P, 3), amplitudes (P,)) seen by one radar at time t."""
         c = self.config
         dt = 0.5 / c.chirp.num_chirps / max(c.frame_rate, 1.0)
-        j0 = joint_positions(self.subject, self.motion, t, c.sensor_height)
-        j1 = joint_positions(self.subject, self.motion, t + dt, c.sensor_height)
-        p0, normals, weights = body_scatterers(j0, self.subject, self.sampling)
-        p1, _, _ = body_scatterers(j1, self.subject, self.sampling)
-        velocity = (p1 - p0) / dt
-        to_radar = np.asarray(mount.origin) - p0
-        distance = np.linalg.norm(to_radar, axis=1)
-        facing = np.einsum('ij,ij->i', normals, to_radar) / distance
-        keep = facing > 0
-        amplitude = c.gain * np.sqrt(weights[keep] * facing[keep]) / distance[keep] ** 2
-        points, velocity = p0[keep], velocity[keep]
+        if person_present(self.motion, t):
+            j0 = joint_positions(self.subject, self.motion, t, c.sensor_height)
+            j1 = joint_positions(self.subject, self.motion, t + dt, c.sensor_height)
+            p0, normals, weights = body_scatterers(j0, self.subject, self.sampling)
+            p1, _, _ = body_scatterers(j1, self.subject, self.sampling)
+            velocity = (p1 - p0) / dt
+            to_radar = np.asarray(mount.origin) - p0
+            distance = np.linalg.norm(to_radar, axis=1)
+            facing = np.einsum('ij,ij->i', normals, to_radar) / distance
+            keep = facing > 0
+            amplitude = c.gain * np.sqrt(weights[keep] * facing[keep]) / distance[keep] ** 2
+            points, velocity = p0[keep], velocity[keep]
+        else:
+            points, velocity, amplitude = np.zeros((0, 3)), np.zeros((0, 3)), np.zeros(0)
         if c.clutter:
             for reflectors, strength in CLUTTER:
                 r = np.linalg.norm(reflectors - np.asarray(mount.origin), axis=1)
@@ -138,8 +142,8 @@ class Simulator:
         clean = synthesize_frame(points, velocity, amplitude, self.config.chirp, mount)
         return quantize(clean, self.config.noise_std, rng)
 
-    def render(self, joints: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """uint8 (S, S, 3) camera image of the posed body."""
+    def render(self, joints: Optional[np.ndarray], rng: np.random.Generator) -> np.ndarray:
+        """uint8 (S, S, 3) camera image of the posed body (the empty room for None)."""
         from PIL import Image, ImageDraw
         c = self.config
         size = c.image_size
@@ -151,7 +155,7 @@ class Simulator:
         canvas = Image.fromarray(image.astype(np.uint8))
         draw = ImageDraw.Draw(canvas)
         parts = []
-        for part in BODY_PARTS:
+        for part in (BODY_PARTS if joints is not None else ()):
             a, b = segment_endpoint(joints, part.start), segment_endpoint(joints, part.end)
             parts.append(((a[1] + b[1]) / 2, part, a, b))
         for depth, part, a, b in sorted(parts, key=lambda item: -item[0]):
@@ -176,9 +180,13 @@ class Simulator:
         t = index / c.frame_rate
         rng = np.random.default_rng([self.seed, index])
         joints = joint_positions(self.subject, self.motion, t, c.sensor_height)
+        present = person_present(self.motion, t)
+        if not present:
+            joints = np.full_like(joints, np.nan)
         keypoints = project(joints, c).astype(np.float32)
         x0, y0 = keypoints.min(axis=0)
         x1, y1 = keypoints.max(axis=0)
         return SimFrame(index, t, self.radar_frame(t, c.hori_mount, rng),
-                        self.radar_frame(t, c.vert_mount, rng), self.render(joints, rng),
-                        joints, keypoints, (float(x0), float(y0), float(x1), float(y1)))
+                        self.radar_frame(t, c.vert_mount, rng),
+                        self.render(joints if present else None, rng), joints, keypoints,
+                        (float(x0), float(y0), float(x1), float(y1)), present)

@@ -30,6 +30,11 @@ class TrainConfig:
 
     Bounds for runs on small machines: ``max_steps`` (total optimiser steps, across resumes)
     and ``max_minutes`` (wall time of one invocation); both stop with a resumable checkpoint.
+    Data: ``train_split`` / ``val_split`` name splits of ``data_root/splits.json``;
+    ``train_sequences`` / ``val_sequences``, when given, list sequence numbers instead (e.g. the
+    published split of the public HuPR data). An empty ``val_split`` and no ``val_sequences``:
+    no validation.
+
     ``eval_every``: validate every this many steps (0: at the end of every epoch) on at most
     ``val_max_frames`` frames, spread evenly over the validation split.
     """
@@ -40,6 +45,8 @@ class TrainConfig:
     cache_kind: str = 'input'
     train_split: str = 'train'
     val_split: str = 'val'
+    train_sequences: Optional[Tuple[int, ...]] = None
+    val_sequences: Optional[Tuple[int, ...]] = None
     variant: str = 'csam_prgcn'
     num_filters: Optional[int] = None
     num_frames: int = 8
@@ -99,7 +106,9 @@ class TrainConfig:
 
     def as_dict(self) -> Dict[str, Any]:
         data = dataclasses.asdict(self)
-        data['betas'] = list(self.betas)
+        for name in ('betas', 'train_sequences', 'val_sequences'):
+            if data[name] is not None:
+                data[name] = list(data[name])
         return data
 
     def replace(self, **changes) -> 'TrainConfig':
@@ -115,8 +124,11 @@ def from_dict(data: Dict[str, Any], source: str = 'config') -> TrainConfig:
     if unknown:
         raise ConfigError(f'{source}: unknown keys {unknown}; known keys: {sorted(fields)}')
     values = dict(data)
-    if 'betas' in values:
-        values['betas'] = tuple(values['betas'])
+    for name in ('betas', 'train_sequences', 'val_sequences'):
+        if values.get(name) is not None:
+            if not isinstance(values[name], (list, tuple)):
+                raise ConfigError(f'{source}: {name} must be a list, got {values[name]!r}')
+            values[name] = tuple(values[name])
     for name in ('lr', 'weight_decay', 'lr_decay', 'max_minutes'):
         if isinstance(values.get(name), (int, str)) and not isinstance(values.get(name), bool):
             try:

@@ -169,12 +169,12 @@ class Trainer:
         common = dict(alignment=config.alignment, num_frames=config.num_frames,
                       config=preprocessing, cache_kind=config.cache_kind)
         self.train_set = HuPRDataset(config.data_root, config.cache, config.train_split,
-                                     **common)
+                                     config.train_sequences, **common)
         self.val_set = None
-        if config.val_split and self.is_main:
+        if (config.val_split or config.val_sequences) and self.is_main:
             self.val_set = even_subset(
-                HuPRDataset(config.data_root, config.cache, config.val_split, **common),
-                config.val_max_frames)
+                HuPRDataset(config.data_root, config.cache, config.val_split,
+                            config.val_sequences, **common), config.val_max_frames)
         self.model = build_model(config.variant, config.num_filters,
                                  num_frames=config.num_frames, num_doppler=config.num_doppler)
         self.model.to(self.device).train()

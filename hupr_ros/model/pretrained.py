@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Weights that ship with the package (trained on HuPR-Sim; see docs/results.md).
+
+    model = load_pretrained()                    # the default: realtime, causal window
+    model.alignment, model.training_metadata     # how it was trained, its metrics
+"""
+
+import pathlib
+from dataclasses import dataclass
+from typing import Dict, Optional
+
+from hupr_ros.model.checkpoint import CheckpointError, load_official_checkpoint
+from hupr_ros.model.hupr_net import HuPRNet
+
+WEIGHTS_DIR = pathlib.Path(__file__).resolve().parent / 'weights'
+
+
+@dataclass(frozen=True)
+class Pretrained:
+    file: str
+    description: str
+
+
+#: Shipped models by name. Trained on simulated data only: fine-tune on real captures before
+#: trusting them on a real radar.
+PRETRAINED: Dict[str, Pretrained] = {
+    'realtime_causal_sim': Pretrained(
+        'realtime_causal_sim.pth',
+        'realtime variant (F=8), causal window (no look-ahead), HuPR-Sim'),
+    'realtime_centered_sim': Pretrained(
+        'realtime_centered_sim.pth',
+        'realtime variant (F=8), published centred window (0.3 s look-ahead), HuPR-Sim'),
+}
+DEFAULT_PRETRAINED = 'realtime_causal_sim'
+
+
+def pretrained_path(name: Optional[str] = None) -> pathlib.Path:
+    """Path of a shipped checkpoint. Raises KeyError for an unknown name."""
+    name = name or DEFAULT_PRETRAINED
+    if name not in PRETRAINED:
+        raise KeyError(f'no shipped model {name!r}; available: {sorted(PRETRAINED)}')
+    return WEIGHTS_DIR / PRETRAINED[name].file
+
+
+def load_pretrained(name: Optional[str] = None) -> HuPRNet:
+    """Load a shipped model (default :data:`DEFAULT_PRETRAINED`) in eval mode on the CPU.
+
+    Raises:
+        KeyError: unknown name. CheckpointError: the file is missing from this install.
+    """
+    path = pretrained_path(name)
+    if not path.is_file():
+        raise CheckpointError(f'shipped weights {path} are missing from this installation '
+                              '(reinstall hupr_ros; nothing is downloaded)')
+    return load_official_checkpoint(path)

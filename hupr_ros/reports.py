@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Evaluation pictures (no ROS): per-joint AP bar chart and a contact sheet of predicted vs
+ground-truth skeletons over the camera frames."""
+
+import pathlib
+from typing import Dict, Optional, Sequence
+
+import numpy as np
+
+from hupr_ros.visualization import draw_skeleton
+
+TRUTH_COLOUR = (40, 220, 60)
+PREDICTION_COLOUR = (235, 60, 40)
+
+
+def joint_ap_chart(joint_ap: Dict[str, float], title: str = 'per-joint AP',
+                   width: int = 640, height: int = 360) -> np.ndarray:
+    """uint8 (height, width, 3): a bar per joint, AP 0..100."""
+    from PIL import Image, ImageDraw
+    image = Image.new('RGB', (width, height), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    left, bottom, top = 40, height - 70, 30
+    draw.text((left, 8), title, fill=(0, 0, 0))
+    for ap in range(0, 101, 20):
+        y = bottom - (bottom - top) * ap / 100
+        draw.line([(left, y), (width - 10, y)], fill=(225, 225, 225))
+        draw.text((8, y - 6), f'{ap:3d}', fill=(80, 80, 80))
+    slot = (width - left - 10) / max(len(joint_ap), 1)
+    for i, (name, ap) in enumerate(joint_ap.items()):
+        x0 = left + i * slot + slot * 0.15
+        y = bottom - (bottom - top) * float(np.clip(ap, 0, 100)) / 100
+        draw.rectangle([x0, y, x0 + slot * 0.7, bottom], fill=(70, 110, 200))
+        draw.text((x0, y - 12), f'{ap:.0f}', fill=(0, 0, 0))
+        label = Image.new('RGB', (64, 12), (255, 255, 255))
+        ImageDraw.Draw(label).text((0, 0), name, fill=(0, 0, 0))
+        label = label.rotate(60, expand=True, fillcolor=(255, 255, 255))
+        image.paste(label, (int(x0 - 8), bottom + 4))
+    return np.asarray(image)
+
+
+def contact_sheet(images: Sequence[Optional[np.ndarray]], truths: np.ndarray,
+                  predictions: np.ndarray, captions: Sequence[str] = (),
+                  columns: int = 6, size: int = 256) -> np.ndarray:
+    """uint8 grid of frames with the ground truth (green) and the prediction (red).
+
+    Args:
+        images: uint8 (size, size, 3) camera frames (None: a grey frame).
+        truths, predictions: (M, 14, 2) pixels.
+    """
+    from PIL import Image, ImageDraw
+    tiles = []
+    for i, image in enumerate(images):
+        base = np.full((size, size, 3), 60, np.uint8) if image is None else image
+        tile = draw_skeleton(base, truths[i], colour=TRUTH_COLOUR)
+        tile = draw_skeleton(tile, predictions[i], colour=PREDICTION_COLOUR)
+        if i < len(captions):
+            canvas = Image.fromarray(tile)
+            ImageDraw.Draw(canvas).text((4, 4), captions[i], fill=(255, 255, 255))
+            tile = np.asarray(canvas)
+        tiles.append(tile)
+    rows = -(-len(tiles) // columns)
+    sheet = np.full((rows * size, columns * size, 3), 255, np.uint8)
+    for i, tile in enumerate(tiles):
+        r, c = divmod(i, columns)
+        sheet[r * size:(r + 1) * size, c * size:(c + 1) * size] = tile[:size, :size]
+    return sheet
+
+
+def load_image(path: pathlib.Path) -> Optional[np.ndarray]:
+    """RGB uint8 image, or None when the file is missing."""
+    from PIL import Image
+    if not path.is_file():
+        return None
+    return np.asarray(Image.open(path).convert('RGB'))

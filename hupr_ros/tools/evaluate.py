@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: Apache-2.0
+"""hupr-eval: accuracy of a checkpoint on a HuPR-layout split, as the paper reports it.
+
+    hupr-eval CHECKPOINT DATA [--cache CACHE] [--split test] [--out DIR]
+
+CHECKPOINT is a .pth file or the name of a shipped model (e.g. realtime_causal_sim). Prints
+paper Table 3 style rows (AP, AP50, AP75, per-joint-type AP) plus the mean pixel error and
+PCK@0.2, and writes to --out (default: eval_<checkpoint>_<split> beside the cache):
+metrics.json, joint_ap.png (bar chart), contact_sheet.png (predicted skeletons in red over the
+ground truth in green, on the camera frames) and predictions.npz.
+"""
+
+import argparse
+import json
+import logging
+import pathlib
+import sys
+import time
+from typing import Optional, Sequence
+
+import numpy as np
+
+from hupr_ros.data.dataset import CACHE_KINDS, DatasetError, HuPRDataset, PHASES
+from hupr_ros.dsp import VRDAEConfig
+from hupr_ros.model import CheckpointError, load_official_checkpoint, PRETRAINED, \
+    pretrained_path
+
+_LOG = logging.getLogger('hupr-eval')
+
+
+def load_model(checkpoint: str):
+    path = pathlib.Path(checkpoint)
+    if not path.is_file() and checkpoint in PRETRAINED:
+        path = pretrained_path(checkpoint)
+    return load_official_checkpoint(path), path
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog='hupr-eval', description=__doc__.split('\n')[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split('\n', 1)[1])
+    parser.add_argument('checkpoint')
+    parser.add_argument('data', type=pathlib.Path, help='data root (HuPR layout)')
+    parser.add_argument('--cache', type=pathlib.Path,
+                        help='hupr-preprocess output for DATA (default: DATA_cache)')
+    parser.add_argument('--cache-kind', choices=CACHE_KINDS, default='input')
+    parser.add_argument('--split', choices=PHASES, default='test')
+    parser.add_argument('--alignment', choices=('centered', 'causal'),
+                        help="default: the checkpoint's own")
+    parser.add_argument('--out', type=pathlib.Path)
+    parser.add_argument('--batch-size', type=int, default=8)
+    parser.add_argument('--sheet-frames', type=int, default=18)
+    parser.add_argument('--threads', type=int, default=0, help='torch threads (0: default)')
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format='%(name)s: %(message)s')
+    import torch
+    from PIL import Image
+
+    from hupr_ros.reports import contact_sheet, joint_ap_chart, load_image
+    from hupr_ros.training.trainer import evaluate_model
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    cache = args.cache or args.data.with_name(args.data.name + '_cache')
+    try:
+        model, path = load_model(args.checkpoint)
+        alignment = args.alignment or model.alignment
+        config = VRDAEConfig(num_input_doppler=model.config.num_doppler,
+                             representation=model.training_metadata.get('representation',
+                                                                        'vrdaemap'))
+        dataset = HuPRDataset(args.data, cache, args.split, alignment=alignment,
+                              num_frames=model.config.num_frames, config=config,
+                              cache_kind=args.cache_kind)
+    except (CheckpointError, DatasetError, KeyError) as error:
+        _LOG.error('%s', error)
+        return 2
+    out = args.out or cache.parent / f'eval_{path.stem}_{args.split}'
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    metrics, predictions = evaluate_model(model, dataset, args.batch_size, progress=True)
+    seconds = time.perf_counter() - start
+    name = f'{path.stem} ({alignment})'
+    print(f'{args.split} split of {args.data}: {metrics.frames} frames, {seconds:.1f} s\n')
+    print(metrics.table_rows(name))
+    print('\nper joint AP: ' + ', '.join(f'{k} {v:.1f}' for k, v in metrics.joint_ap.items()))
+    report = {'checkpoint': str(path), 'data': str(args.data), 'split': args.split,
+              'alignment': alignment, 'seconds': round(seconds, 2), **metrics.as_dict()}
+    (out / 'metrics.json').write_text(json.dumps(report, indent=1))
+    Image.fromarray(joint_ap_chart(metrics.joint_ap, f'{name}: per-joint AP, {args.split}')
+                    ).save(out / 'joint_ap.png')
+    picks = np.linspace(0, len(dataset) - 1, min(args.sheet_frames, len(dataset))).astype(int)
+    errors = np.linalg.norm(predictions['pred'] - predictions['keypoints'], axis=-1).mean(-1)
+    sheet = contact_sheet([load_image(dataset.image_path(i)) for i in picks],
+                          predictions['keypoints'][picks], predictions['pred'][picks],
+                          [f'single_{predictions["sequence"][i]} #{predictions["frame"][i]}'
+                           f'  {errors[i]:.0f} px' for i in picks])
+    Image.fromarray(sheet).save(out / 'contact_sheet.png')
+    np.savez_compressed(out / 'predictions.npz', **predictions)
+    print(f'\nwrote {out}/metrics.json, joint_ap.png, contact_sheet.png, predictions.npz')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: Apache-2.0
+"""COCO OKS AP by pycocotools against OKS computed by hand; pixel error and PCK."""
+
+import math
+
+import numpy as np
+import pytest
+
+from hupr_ros.metrics import coco_ap, evaluate_poses, gt_area, oks, pck, pixel_errors
+from hupr_ros.skeleton import JOINT_INDEX, OKS_SIGMAS
+
+THRESHOLDS = np.linspace(0.5, 0.95, 10)
+
+
+def pose(offset=(0.0, 0.0)):
+    """A standing person in a 100 x 200 px box at (78, 28)."""
+    base = np.array([[110, 130], [110, 170], [110, 210], [146, 130], [146, 170], [146, 210],
+                     [128, 60], [128, 40], [150, 66], [160, 95], [165, 125], [106, 66],
+                     [96, 95], [91, 125]], dtype=np.float64)
+    return base + np.asarray(offset)
+
+
+BOX = np.array([78.0, 28.0, 178.0, 228.0])
+
+
+def hand_oks(pred, gt, area, joints=range(14)):
+    total = 0.0
+    for j in joints:
+        d2 = (pred[j, 0] - gt[j, 0]) ** 2 + (pred[j, 1] - gt[j, 1]) ** 2
+        total += math.exp(-d2 / (2 * area * (2 * OKS_SIGMAS[j]) ** 2))
+    return total / len(joints)
+
+
+@pytest.mark.parametrize('shift', [0.0, 3.0, 6.0, 9.0, 14.0])
+def test_single_pose_ap_is_the_share_of_thresholds_below_its_oks(shift):
+    gt = pose()
+    pred = pose((shift, -shift / 2))
+    area = 100 * 200 / 2
+    assert gt_area(BOX[None])[0] == area
+    expected_oks = hand_oks(pred, gt, area)
+    assert oks(pred[None], gt[None], [area])[0] == pytest.approx(expected_oks, rel=1e-12)
+    ap = coco_ap(pred[None], gt[None], BOX[None])
+    assert ap['AP'] == pytest.approx(100 * np.mean(expected_oks >= THRESHOLDS - 1e-12))
+    assert ap['AP50'] == pytest.approx(100.0 if expected_oks >= 0.5 else 0.0)
+    assert ap['AP75'] == pytest.approx(100.0 if expected_oks >= 0.75 else 0.0)
+
+
+def test_per_joint_ap_uses_only_that_joint():
+    gt = pose()
+    pred = gt.copy()
+    wrist = JOINT_INDEX['L_Wrist']
+    pred[wrist] += (12.0, 0.0)          # only the left wrist is off
+    area = 10000.0
+    wrist_oks = hand_oks(pred, gt, area, [wrist])
+    assert 0.5 < wrist_oks < 0.95
+    result = coco_ap(pred[None], gt[None], BOX[None], joints=[wrist])
+    assert result['AP'] == pytest.approx(100 * np.mean(wrist_oks >= THRESHOLDS - 1e-12))
+    assert coco_ap(pred[None], gt[None], BOX[None], joints=[JOINT_INDEX['Head']])['AP'] == \
+        pytest.approx(100)
+
+
+def test_several_frames_and_report():
+    rng = np.random.default_rng(1)
+    gt = np.stack([pose(rng.uniform(-20, 20, 2)) for _ in range(6)])
+    boxes = np.stack([BOX] * 6) + np.repeat(gt[:, :1] - pose()[None, :1], 2, axis=1
+                                            ).reshape(6, 4)
+    perfect = evaluate_poses(gt, gt, boxes)
+    assert perfect.ap == pytest.approx(100) and perfect.mean_error_px == 0 and perfect.pck == 1
+    assert perfect.joint_ap == pytest.approx({k: 100.0 for k in perfect.joint_ap})
+    # Half the frames far off: AP 50 exactly (score ties are broken by frame order, so use
+    # the per-threshold recall: 3 of 6 matched at every threshold -> precision-recall area).
+    pred = gt.copy()
+    pred[3:] += 80
+    result = evaluate_poses(pred, gt, boxes, per_joint=False)
+    assert result.ap50 == pytest.approx(50.0, abs=0.5)
+    errors = pixel_errors(pred, gt)
+    assert result.mean_error_px == pytest.approx(errors.mean())
+    assert errors[:3].max() == 0 and errors[3:].min() == pytest.approx(80 * math.sqrt(2))
+    assert result.pck == pytest.approx(0.5)
+    assert 'AP50' in result.table_rows('x') and 'wrist' in perfect.table_rows('x')
+
+
+def test_pck_uses_torso_diameter():
+    gt = pose()[None]
+    torso = np.linalg.norm(gt[0, JOINT_INDEX['L_Shoulder']] - gt[0, JOINT_INDEX['R_Hip']])
+    near = gt + [0.19 * torso, 0]
+    far = gt + [0.21 * torso, 0]
+    assert pck(near, gt) == 1.0 and pck(far, gt) == 0.0
+
+
+def test_bad_input_is_refused():
+    gt = pose()[None]
+    with pytest.raises(ValueError, match='NaN'):
+        evaluate_poses(gt * np.nan, gt, BOX[None])
+    with pytest.raises(ValueError, match=r'\(M, 14, 2\)'):
+        coco_ap(gt[:, :13], gt[:, :13], BOX[None])
