@@ -55,7 +55,8 @@ def transcribed_input(cubes, k=8):
 def test_heatmaps_match_published_generator():
     rng = np.random.default_rng(0)
     joints = np.concatenate([rng.uniform(0, 255, (14, 2)),
-                             [[-30, 10], [300, 100], [270, 100], [-5, -5], [255.9, 3.4], [1.9, 2.1]]])
+                             [[-30, 10], [300, 100], [270, 100], [-5, -5], [255.9, 3.4],
+                              [1.9, 2.1]]])
     np.testing.assert_allclose(keypoint_heatmaps(joints), transcribed_heatmaps(joints),
                                atol=1e-7)
     maps = keypoint_heatmaps(joints)

@@ -14,15 +14,18 @@
 
 """hupr-demo: run the node graph on the simulator and write results a person can look at.
 
-Starts ``sim_node`` and ``preprocess_node`` (and ``pose_node`` when ``--weights`` is given) as
-separate processes, exactly as the launch file does, records their topics for ``--seconds``,
-then writes to ``--out`` (default ``out/demo``):
+Starts ``sim_node``, ``preprocess_node`` and ``pose_node`` (the shipped model unless
+``--weights`` names another; none with ``--no-pose``) as separate processes, exactly as the
+launch file does, records their topics for ``--seconds``, then writes to ``--out`` (default
+``out/demo``):
 
-- ``demo.gif``: per frame, the camera image with the ground-truth skeleton | the horizontal
-  radar's range-azimuth map | the vertical radar's range-elevation map (and the predicted
-  skeleton when a model runs);
+- ``demo.gif``: per frame, the camera image with the ground-truth skeleton (green) and the
+  predicted one (coloured by confidence) | the horizontal radar's range-azimuth map | the
+  vertical radar's range-elevation map;
 - ``demo.png``: four of those frames stacked, for a quick look;
-- ``rates.json``: achieved rates and latencies, also printed.
+- ``rates.json``: achieved rates, latencies (radar frame stamp to skeleton received) and the
+  live accuracy (OKS AP of the received skeletons against the simulator's ground truth), also
+  printed.
 
 Traffic stays on this machine (ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST, a random domain).
 """
@@ -50,8 +53,9 @@ def panel(camera: np.ndarray, truth: Optional[np.ndarray], cube_pair, predicted=
                         msg_to_cube(cube_pair.vertical), truth, predicted)
 
 
-def run(seconds: float, out: pathlib.Path, weights: str = '', seed: int = 0,
-        motion: str = 'wave_both') -> Dict[str, float]:
+def run(seconds: float, out: pathlib.Path, weights: Optional[str] = '', seed: int = 0,
+        motion: str = 'wave_both', pose_args: Sequence[str] = ()) -> Dict[str, float]:
+    """Run the graph; ``weights``: '' = the shipped default model, None = no pose node."""
     os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(20, 99)))
     os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
     import hupr_ros.nodes  # noqa: F401  (DDS profile + BLAS defaults before rclpy)
@@ -69,16 +73,17 @@ def run(seconds: float, out: pathlib.Path, weights: str = '', seed: int = 0,
     commands = [[python, '-m', 'hupr_ros.nodes.sim_node', '--ros-args', '-p', f'seed:={seed}',
                  '-p', f'motion:={motion}'],
                 [python, '-m', 'hupr_ros.nodes.preprocess_node']]
-    if weights:
+    if weights is not None:
         commands.append([python, '-m', 'hupr_ros.nodes.pose_node', '--ros-args', '-p',
-                         f'weights_path:={weights}'])
+                         f'weights_path:={weights}'] +
+                        [a for arg in pose_args for a in ('-p', arg)])
     out.mkdir(parents=True, exist_ok=True)
     logs = [open(out / f'{pathlib.Path(c[2]).suffix.lstrip(".")}.log', 'w') for c in commands]
     processes = [subprocess.Popen(c, stdout=log, stderr=subprocess.STDOUT)
                  for c, log in zip(commands, logs)]
     rclpy.init()
     node = Node('hupr_demo_recorder')
-    images, truths, pairs, poses, latencies = {}, {}, {}, {}, []
+    images, truths, pairs, poses, latencies, pose_latencies = {}, {}, {}, {}, [], []
 
     def on_pair(msg: RadarCubePair) -> None:
         stamp = ns_from_stamp(msg.header.stamp)
@@ -90,9 +95,12 @@ def run(seconds: float, out: pathlib.Path, weights: str = '', seed: int = 0,
     node.create_subscription(Skeleton2D, topics.SIM_GROUND_TRUTH,
                              lambda m: truths.__setitem__(ns_from_stamp(m.header.stamp),
                                                           msg_to_skeleton(m)[0]), RESULT_QOS)
-    node.create_subscription(Skeleton2D, topics.POSE_SKELETON,
-                             lambda m: poses.__setitem__(ns_from_stamp(m.header.stamp),
-                                                         msg_to_skeleton(m)), RESULT_QOS)
+
+    def on_pose(msg: Skeleton2D) -> None:
+        stamp = ns_from_stamp(msg.header.stamp)
+        pose_latencies.append(time.time() - stamp / 1e9)
+        poses[stamp] = msg_to_skeleton(msg)
+    node.create_subscription(Skeleton2D, topics.POSE_SKELETON, on_pose, RESULT_QOS)
     node.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR, on_pair, SENSOR_QOS)
     executor = SingleThreadedExecutor()
     executor.add_node(node)
@@ -104,7 +112,14 @@ def run(seconds: float, out: pathlib.Path, weights: str = '', seed: int = 0,
                 raise RuntimeError('a node exited early; see the logs in ' + str(out))
         if not pairs:
             raise RuntimeError('no cube pair within 30 s; see the logs in ' + str(out))
+        if weights is not None:            # the model loads after the graph is up
+            ready = time.monotonic() + 60.0
+            while not poses and time.monotonic() < ready:
+                executor.spin_once(timeout_sec=0.1)
+                if any(p.poll() is not None for p in processes):
+                    raise RuntimeError('a node exited early; see the logs in ' + str(out))
         start, count0 = time.monotonic(), (len(images), len(pairs), len(poses))
+        del pose_latencies[:]
         while time.monotonic() - start < seconds:
             executor.spin_once(timeout_sec=0.05)
         elapsed = time.monotonic() - start
@@ -126,8 +141,14 @@ def run(seconds: float, out: pathlib.Path, weights: str = '', seed: int = 0,
         'cube_pairs_per_s': round((len(pairs) - count0[1]) / elapsed, 2),
         'pair_latency_ms_mean': round(1e3 * float(np.mean(latencies)), 1),
         'pair_latency_ms_p95': round(1e3 * float(np.percentile(latencies, 95)), 1),
-        'skeletons_per_s': round((len(poses) - count0[2]) / elapsed, 2) if weights else None,
+        'skeletons_per_s': round((len(poses) - count0[2]) / elapsed, 2)
+        if weights is not None else None,
     }
+    if pose_latencies:
+        rates['skeleton_latency_ms_mean'] = round(1e3 * float(np.mean(pose_latencies)), 1)
+        rates['skeleton_latency_ms_p95'] = round(1e3 * float(np.percentile(pose_latencies,
+                                                                           95)), 1)
+    rates.update(live_accuracy(poses, truths))
     frames: List[np.ndarray] = []
     for stamp in sorted(pairs):
         if stamp in images:
@@ -146,22 +167,49 @@ def run(seconds: float, out: pathlib.Path, weights: str = '', seed: int = 0,
     return rates
 
 
+def live_accuracy(poses: dict, truths: dict) -> Dict[str, float]:
+    """OKS AP, AP50 and mean pixel error of the received skeletons against the ground truth of
+    the same frames (box: the ground-truth keypoints' extent, as the simulator labels it)."""
+    from hupr_ros.metrics import evaluate_poses
+    stamps = sorted(set(poses) & set(truths))
+    if not stamps:
+        return {}
+    pred = np.stack([poses[s][0] for s in stamps])
+    gt = np.stack([truths[s] for s in stamps])
+    boxes = np.concatenate([gt.min(axis=1), gt.max(axis=1)], axis=1)
+    metrics = evaluate_poses(pred, gt, boxes, per_joint=False)
+    return {'live_frames_scored': len(stamps), 'live_ap': round(metrics.ap, 1),
+            'live_ap50': round(metrics.ap50, 1),
+            'live_mean_error_px': round(metrics.mean_error_px, 1)}
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog='hupr-demo', description=__doc__.split('\n')[0])
     parser.add_argument('--seconds', type=float, default=15.0)
     parser.add_argument('--out', type=pathlib.Path, default=pathlib.Path('out/demo'))
-    parser.add_argument('--weights', default='', help='checkpoint: also run the pose node')
+    parser.add_argument('--weights', default='',
+                        help='checkpoint file or shipped model name for the pose node '
+                             '(default: the shipped default model)')
+    parser.add_argument('--no-pose', action='store_true', help='do not run the pose node')
+    parser.add_argument('--pose-param', action='append', default=[], metavar='NAME:=VALUE',
+                        help='extra pose node parameter, e.g. smoothing:=true (repeatable)')
     parser.add_argument('--motion', default='wave_both')
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args(argv)
-    if args.weights and not pathlib.Path(args.weights).is_file():
-        parser.error(f'--weights: no such file {args.weights}')
-    rates = run(args.seconds, args.out, args.weights, args.seed, args.motion)
+    from hupr_ros.model import PRETRAINED
+    if args.weights and args.weights not in PRETRAINED and not pathlib.Path(
+            args.weights).is_file():
+        parser.error(f'--weights: no such file or shipped model {args.weights} '
+                     f'(shipped: {sorted(PRETRAINED)})')
+    rates = run(args.seconds, args.out, None if args.no_pose else args.weights, args.seed,
+                args.motion, args.pose_param)
     print(json.dumps(rates, indent=1))
     print(f'wrote {args.out / "demo.gif"}, {args.out / "demo.png"}, {args.out / "rates.json"}')
-    if not args.weights:
-        print('no --weights given: the pose node did not run (no trained weights ship with '
-              'the package).')
+    if 'live_ap' in rates:
+        print(f'live accuracy against the simulator: AP {rates["live_ap"]}, '
+              f'{rates["live_mean_error_px"]} px mean joint error over '
+              f'{rates["live_frames_scored"]} frames; skeleton latency '
+              f'{rates.get("skeleton_latency_ms_mean")} ms mean')
     return 0
 
 

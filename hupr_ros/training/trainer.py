@@ -243,8 +243,8 @@ class Trainer:
 
     def _save_best(self, metrics: PoseMetrics) -> None:
         p = self.progress
-        better = metrics.ap > p.best_ap or (metrics.ap == p.best_ap
-                                           and metrics.mean_error_px < p.best_error)
+        better = metrics.ap > p.best_ap or (
+            metrics.ap == p.best_ap and metrics.mean_error_px < p.best_error)
         if not better:
             return
         p.best_ap, p.best_error = metrics.ap, metrics.mean_error_px

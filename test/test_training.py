@@ -1,0 +1,196 @@
+# SPDX-License-Identifier: Apache-2.0
+"""hupr-train / hupr-eval: exact resume, Ctrl-C and NaN handling, DDP on CPU (gloo, 2
+processes), config validation, and the end-to-end loop (simulate, preprocess, train, evaluate).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+import yaml
+
+from hupr_ros.data import HuPRDataset
+from hupr_ros.model import load_official_checkpoint
+from hupr_ros.tools import evaluate, preprocess, train
+from hupr_ros.tools.sim import write_dataset
+from hupr_ros.training import ConfigError, load_config, TrainConfig, Trainer, TrainingDiverged
+from hupr_ros.training import trainer as trainer_module
+from hupr_ros.training.trainer import evaluate_model
+
+
+@pytest.fixture(scope='module')
+def tiny(tmp_path_factory):
+    """Six 8-frame HuPR-Sim sequences (sequence 1 is a static pose) and their input cache."""
+    root = tmp_path_factory.mktemp('train')
+    write_dataset(root / 'data', num_sequences=6, frames=8, seed=5, progress=False)
+    assert preprocess.main([str(root / 'data'), str(root / 'cache'), '--output', 'input',
+                            '--workers', '2']) == 0
+    return root
+
+
+def small_config(tiny, out, **changes) -> TrainConfig:
+    values = dict(data_root=str(tiny / 'data'), cache=str(tiny / 'cache'), out_dir=str(out),
+                  variant='realtime', num_filters=2, batch_size=2, threads=2, save_every=1,
+                  log_every=1, val_max_frames=4)
+    values.update(changes)
+    return TrainConfig(**values)
+
+
+def weights(path):
+    return torch.load(path, weights_only=True)['model_state_dict']
+
+
+def test_resume_is_exact(tiny, tmp_path):
+    straight = Trainer(small_config(tiny, tmp_path / 'a', max_steps=4), show_progress=False)
+    straight.run()
+    first = Trainer(small_config(tiny, tmp_path / 'b', max_steps=2), show_progress=False)
+    first.run()
+    resumed = Trainer(small_config(tiny, tmp_path / 'b', max_steps=4), resume=True,
+                      show_progress=False)
+    assert resumed.progress.step == 2
+    resumed.run()
+    a, b = weights(tmp_path / 'a' / 'last.pth'), weights(tmp_path / 'b' / 'last.pth')
+    assert a.keys() == b.keys()
+    for key in a:
+        torch.testing.assert_close(a[key], b[key], rtol=0, atol=0, msg=key)
+    state = torch.load(tmp_path / 'b' / 'last.pth', weights_only=True)
+    assert state['training']['step'] == 4 and 'optimizer' in state['training']
+    # Checkpoints are in the published format: they load with the published loader.
+    model = load_official_checkpoint(tmp_path / 'a' / 'best.pth')
+    assert model.config.num_filters == 2 and model.alignment == 'centered'
+    assert model.training_metadata['alignment'] == 'centered'
+    saved = yaml.safe_load((tmp_path / 'a' / 'config.yaml').read_text())
+    assert saved['max_steps'] == 4 and '_commit' in saved
+    assert (tmp_path / 'a' / 'metrics.jsonl').read_text().count('\n') >= 1
+
+
+def test_resume_refuses_other_settings(tiny, tmp_path):
+    Trainer(small_config(tiny, tmp_path, max_steps=1), show_progress=False).run()
+    with pytest.raises(ValueError, match='batch_size=2 \\(now 4\\)'):
+        Trainer(small_config(tiny, tmp_path, max_steps=2, batch_size=4), resume=True)
+    with pytest.raises(FileNotFoundError, match='no .*last.pth'):
+        Trainer(small_config(tiny, tmp_path / 'new'), resume=True)
+
+
+def test_ctrl_c_leaves_a_resumable_checkpoint(tiny, tmp_path, monkeypatch):
+    config = small_config(tiny, tmp_path, max_steps=6, save_every=100)
+    run = Trainer(config, show_progress=False)
+    original = Trainer._step
+    calls = []
+
+    def interrupted(self, batch):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(self, batch)
+    monkeypatch.setattr(Trainer, '_step', interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run.run()
+    monkeypatch.setattr(Trainer, '_step', original)
+    state = torch.load(tmp_path / 'last.pth', weights_only=True)['training']
+    assert state['step'] == 2 and state['batch_in_epoch'] == 2
+    resumed = Trainer(config, resume=True, show_progress=False)
+    assert resumed.run().step == 6
+
+
+def test_nan_loss_stops_with_last_good_checkpoint(tiny, tmp_path, monkeypatch):
+    config = small_config(tiny, tmp_path, max_steps=6, save_every=100)
+    run = Trainer(config, show_progress=False)
+    original = trainer_module.heatmap_loss
+    calls = []
+
+    def poisoned(*args, **kwargs):
+        calls.append(1)
+        loss = original(*args, **kwargs)
+        return loss * float('nan') if len(calls) == 3 else loss
+    monkeypatch.setattr(trainer_module, 'heatmap_loss', poisoned)
+    with pytest.raises(TrainingDiverged, match='loss is nan at step 3'):
+        run.run()
+    checkpoint = torch.load(tmp_path / 'last.pth', weights_only=True)
+    assert checkpoint['training']['step'] == 2
+    assert all(torch.isfinite(v).all() for v in checkpoint['model_state_dict'].values()
+               if v.is_floating_point())
+
+
+def test_config_errors_name_the_key(tmp_path):
+    path = tmp_path / 'c.yaml'
+    path.write_text('variant: realtime\nlearning_rate: 0.1\n')
+    with pytest.raises(ConfigError, match=r"unknown keys \['learning_rate'\]"):
+        load_config(path)
+    path.write_text('variant: fancy\n')
+    with pytest.raises(ConfigError, match='variant must be one of'):
+        load_config(path)
+    path.write_text('batch_size: 4.5\n')
+    with pytest.raises(ConfigError, match='batch_size must be an integer'):
+        load_config(path)
+    path.write_text('data_root: data\nlr: 1e-4\n')
+    config = load_config(path, ['out_dir=/tmp/x', 'num_doppler=4'])
+    assert config.data_root == str(tmp_path / 'data') and config.lr == 1e-4
+    assert config.out_dir == '/tmp/x' and config.num_doppler == 4
+    with pytest.raises(ConfigError, match='num_doppler'):
+        load_config(path, ['num_doppler=3'])
+    # Published defaults.
+    default = TrainConfig()
+    assert (default.lr, default.betas, default.weight_decay, default.batch_size,
+            default.epochs, default.lr_decay, default.lr_decay_every) == \
+        (1e-4, (0.9, 0.999), 1e-4, 20, 200, 0.999, 2000)
+
+
+def test_cli_reports_bad_data_clearly(tiny, tmp_path, capsys, caplog):
+    path = tmp_path / 'c.yaml'
+    path.write_text(yaml.safe_dump({'data_root': str(tiny / 'data'),
+                                    'cache': str(tmp_path / 'no_cache'), 'variant': 'realtime',
+                                    'out_dir': str(tmp_path / 'run')}))
+    assert train.main([str(path), '--quiet']) == 2
+    assert 'cache is missing or unfinished' in caplog.text
+
+
+def test_ddp_on_cpu_with_two_processes(tiny, tmp_path):
+    config = small_config(tiny, tmp_path, max_steps=2, threads=1)
+    path = tmp_path / 'ddp.yaml'
+    path.write_text(yaml.safe_dump(config.as_dict()))
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    result = subprocess.run(
+        [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2',
+         '-m', 'hupr_ros.tools.train', str(path), '--quiet'],
+        capture_output=True, text=True, timeout=240, env=env)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    checkpoint = torch.load(tmp_path / 'last.pth', weights_only=True)
+    assert checkpoint['training']['step'] == 2
+    assert not any(k.startswith('module.') for k in checkpoint['model_state_dict'])
+    load_official_checkpoint(tmp_path / 'last.pth')
+
+
+def test_end_to_end_training_raises_ap_on_the_training_sequence(tiny, tmp_path, capsys):
+    """Simulate, preprocess, train a small model briefly on one sequence, evaluate."""
+    config = small_config(tiny, tmp_path / 'run', num_filters=8, batch_size=4,
+                          train_sequences=(1,), val_sequences=(1,), train_split='',
+                          val_split='', lr=3e-4, max_steps=E2E_STEPS, eval_every=E2E_STEPS,
+                          save_every=E2E_STEPS, log_every=10, seed=1)
+    run = Trainer(config, show_progress=False)
+    sequence = HuPRDataset(tiny / 'data', tiny / 'cache', sequences=[1])
+    before, _ = evaluate_model(run.model, sequence, per_joint=False)
+    run.run()
+    after, _ = evaluate_model(run.model, sequence, per_joint=False)
+    assert after.ap > before.ap, (before, after)
+    assert after.mean_error_px < before.mean_error_px
+    # hupr-eval on the best checkpoint writes the report files and prints the table.
+    out = tmp_path / 'eval'
+    assert evaluate.main([str(tmp_path / 'run' / 'best.pth'), str(tiny / 'data'), '--cache',
+                          str(tiny / 'cache'), '--split', 'train', '--out', str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert '| method | AP | AP50 | AP75 | head |' in printed
+    report = json.loads((out / 'metrics.json').read_text())
+    splits = json.loads((tiny / 'data' / 'splits.json').read_text())
+    assert report['frames'] == 8 * len(splits['train'])
+    assert set(report['joint_ap']) >= {'L_Wrist', 'Head'}
+    for name in ('joint_ap.png', 'contact_sheet.png', 'predictions.npz'):
+        assert (out / name).stat().st_size > 1000
+    assert np.load(out / 'predictions.npz')['pred'].shape == (report['frames'], 14, 2)
+
+
+E2E_STEPS = 150
