@@ -14,12 +14,13 @@
 
 """Bring up hupr_ros: radar source -> preprocessing -> pose estimation (-> RViz).
 
-    ros2 launch hupr_ros bringup.launch.py                       # simulator, no pose model
+    ros2 launch hupr_ros bringup.launch.py                       # simulator + shipped model
     ros2 launch hupr_ros bringup.launch.py weights_path:=/path/model_best.pth rviz:=true
 
 Arguments: ``use_sim`` (true: the HuPR-Sim node publishes both radars and the camera; the
-hardware drivers are not part of this release yet), ``weights_path`` (the pose node runs only
-when it is set), ``variant``, ``rviz``, ``params_file``. The nodes use the Fast DDS large-data
+hardware drivers are not part of this release yet), ``pose`` (false: no pose node),
+``weights_path`` (a checkpoint file or a shipped model name; empty: the shipped default),
+``variant`` (for published checkpoints), ``rviz``, ``params_file``. The nodes use the Fast DDS large-data
 profile shipped in config/ (raw frames and cube pairs exceed the default shared-memory
 segment).
 """
@@ -29,7 +30,7 @@ import os
 from ament_index_python.packages import get_package_share_directory
 from launch import LaunchDescription
 from launch.actions import DeclareLaunchArgument, LogInfo, SetEnvironmentVariable
-from launch.conditions import IfCondition, LaunchConfigurationNotEquals, UnlessCondition
+from launch.conditions import IfCondition, UnlessCondition
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
 
@@ -40,10 +41,12 @@ def generate_launch_description() -> LaunchDescription:
     return LaunchDescription([
         DeclareLaunchArgument('use_sim', default_value='true',
                               description='true: HuPR-Sim instead of radar hardware'),
+        DeclareLaunchArgument('pose', default_value='true', description='run the pose node'),
         DeclareLaunchArgument('weights_path', default_value='',
-                              description='pose model checkpoint; empty: no pose node'),
+                              description='checkpoint file or shipped model name; '
+                                          'empty: the shipped default model'),
         DeclareLaunchArgument('variant', default_value='csam_prgcn',
-                              description='csam_prgcn (published) or realtime, ...'),
+                              description='variant of a published checkpoint (csam_prgcn)'),
         DeclareLaunchArgument('rviz', default_value='false', description='start RViz'),
         DeclareLaunchArgument('params_file',
                               default_value=os.path.join(share, 'config', 'hupr.yaml')),
@@ -59,7 +62,7 @@ def generate_launch_description() -> LaunchDescription:
         Node(package='hupr_ros', executable='pose_node', name='hupr_pose', output='screen',
              parameters=[params, {'weights_path': LaunchConfiguration('weights_path'),
                                   'variant': LaunchConfiguration('variant')}],
-             condition=LaunchConfigurationNotEquals('weights_path', '')),
+             condition=IfCondition(LaunchConfiguration('pose'))),
         Node(package='rviz2', executable='rviz2', name='rviz2',
              arguments=['-d', os.path.join(share, 'rviz', 'hupr.rviz')],
              condition=IfCondition(LaunchConfiguration('rviz'))),

@@ -57,7 +57,8 @@ def test_pose_node_publishes_skeleton_markers_overlay(data_dir):
         node = h.add(PoseNode, parameter_overrides=[
             Parameter('weights_path', value=str(data_dir / 'hupr_nf4_checkpoint.pth')),
             Parameter('num_filters', value=4), Parameter('camera_frame', value='cam'),
-            Parameter('window_alignment', value='centered')])
+            Parameter('window_alignment', value='centered'),
+            Parameter('presence', value=False)])     # noise cubes: nobody would be there
         tester = h.add(Node, node_name='pose_tester')
         pub = tester.create_publisher(RadarCubePair, topics.RADAR_CUBE_PAIR, SENSOR_QOS)
         got = {'skeleton': [], 'markers': [], 'overlay': []}
@@ -106,19 +107,82 @@ def test_pose_node_publishes_skeleton_markers_overlay(data_dir):
         assert conv.ns_from_stamp(overlay.header.stamp) in stamps[:3]
 
 
-def test_pose_node_refuses_to_start_without_weights(tmp_path):
+def test_pose_node_runs_the_shipped_model_by_default_and_refuses_bad_weights(tmp_path):
     import rclpy
     from rclpy.parameter import Parameter
 
+    from hupr_ros.model import DEFAULT_PRETRAINED, load_pretrained
     from hupr_ros.nodes.common import StartupError
     from hupr_ros.nodes.pose_node import PoseNode
     context = rclpy.Context()
     rclpy.init(context=context)
     try:
-        with pytest.raises(StartupError, match='no weights: set the parameter weights_path'):
-            PoseNode(context=context)
+        node = PoseNode(context=context)
+        shipped = load_pretrained()
+        assert node.estimator.model.config == shipped.config
+        assert node.estimator.alignment == shipped.alignment
+        assert node.model_name == 'hupr_realtime'
+        node.destroy_node()
+        node = PoseNode(context=context, parameter_overrides=[
+            Parameter('weights_path', value=DEFAULT_PRETRAINED),
+            Parameter('window_alignment', value='centered'), Parameter('smoothing', value=True)])
+        assert node.estimator.alignment == 'centered' and node.estimator.smoother is not None
+        node.destroy_node()
         with pytest.raises(StartupError, match='checkpoint not found'):
             PoseNode(context=context, parameter_overrides=[
                 Parameter('weights_path', value=str(tmp_path / 'missing.pth'))])
     finally:
         rclpy.shutdown(context=context)
+
+
+def test_pose_node_publishes_nothing_for_an_empty_room_and_clears_markers():
+    from hupr_msgs.msg import RadarCubePair, Skeleton2D
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
+    from visualization_msgs.msg import Marker, MarkerArray
+
+    from hupr_ros import msg_conversions as conv, topics
+    from hupr_ros.dsp import cube_axes, vrdae_map
+    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+    from hupr_ros.nodes.pose_node import PoseNode
+    from hupr_ros.sim.body import make_subjects, Motion
+    from hupr_ros.sim.scene import Simulator
+    from ros_harness import harness, wait_for_match
+
+    def pair(stamp, number, frame):
+        msg = RadarCubePair(header=conv.make_header(stamp, 'radar_hori'))
+        msg.horizontal, msg.vertical = (
+            conv.cube_to_msg(vrdae_map(data), cube_axes(), stamp_ns=stamp, frame_id='r',
+                             frame_number=number, orientation=o)
+            for data, o in ((frame.hori, 'horizontal'), (frame.vert, 'vertical')))
+        return msg
+    person = Simulator(make_subjects(0)[1], Motion(kind='wave_both'), seed=1)
+    room = Simulator(make_subjects(0)[1], Motion(kind='empty'), seed=2)
+    frames = [person.frame(k) for k in range(4)] + [room.frame(k) for k in range(5)]
+    with harness() as h:
+        node = h.add(PoseNode, parameter_overrides=[
+            Parameter('allow_random_weights', value=True), Parameter('variant', value='realtime'),
+            Parameter('num_filters', value=2), Parameter('window_alignment', value='causal')])
+        tester = h.add(Node, node_name='presence_tester')
+        pub = tester.create_publisher(RadarCubePair, topics.RADAR_CUBE_PAIR, SENSOR_QOS)
+        skeletons, markers = [], []
+        tester.create_subscription(Skeleton2D, topics.POSE_SKELETON, skeletons.append,
+                                   RESULT_QOS)
+        tester.create_subscription(MarkerArray, topics.POSE_MARKERS, markers.append, RESULT_QOS)
+        wait_for_match(h, pub)
+        assert h.spin_until(lambda: node.marker_pub.get_subscription_count() > 0)
+        t0 = 1_700_000_000_000_000_000
+        for i, frame in enumerate(frames):
+            pub.publish(pair(t0 + i * 100_000_000, i, frame))
+            assert h.spin_until(lambda: node.counts['pairs'] == i + 1, 10)
+            # one frame at a time: every window is inferred, none dropped
+            assert h.spin_until(lambda: node.counts['inferences'] + node.counts[
+                'windows_dropped'] == i + 1, 20)
+        assert node.counts['windows_dropped'] == 0
+        # hysteresis: the person appears on the 2nd frame above threshold and leaves on the
+        # 3rd frame below it, so frames 1..5 carry a skeleton and 0, 6, 7, 8 do not.
+        assert h.spin_until(lambda: len(skeletons) == 5 and node.counts['nobody'] == 4, 10)
+        assert h.spin_until(lambda: len(markers) == 6, 10)
+        assert sorted(conv.ns_from_stamp(s.header.stamp) for s in skeletons) == \
+            [t0 + i * 100_000_000 for i in range(1, 6)]
+        assert [m.action for m in markers[-1].markers] == [Marker.DELETEALL]

@@ -28,6 +28,9 @@ class TrainConfig:
     published ones: Adam lr 1e-4, betas (0.9, 0.999), weight decay 1e-4, lr x0.999 every 2000
     iterations, batch 20, 200 epochs, loss BCE(initial) + BCE(refined).
 
+    ``init_from``: start from the weights of this checkpoint (fine-tuning; fresh optimiser),
+    instead of a random initialisation.
+
     Bounds for runs on small machines: ``max_steps`` (total optimiser steps, across resumes)
     and ``max_minutes`` (wall time of one invocation); both stop with a resumable checkpoint.
     Data: ``train_split`` / ``val_split`` name splits of ``data_root/splits.json``;
@@ -60,6 +63,7 @@ class TrainConfig:
     weight_decay: float = 1e-4
     lr_decay: float = 0.999
     lr_decay_every: int = 2000
+    init_from: str = ''
     seed: int = 0
     device: str = 'auto'
     amp: bool = True
@@ -176,4 +180,4 @@ def load_config(path: Union[str, pathlib.Path],
     return from_dict(data, str(path))
 
 
-PATH_KEYS = ('data_root', 'cache', 'out_dir')
+PATH_KEYS = ('data_root', 'cache', 'out_dir', 'init_from')

@@ -15,12 +15,15 @@ Resuming replays the same sample order: epoch ``e`` shuffles with a generator se
 ``seed + e``, and a resumed epoch skips the batches already done.
 """
 
+import contextlib
 import json
 import logging
 import math
 import os
 import pathlib
+import signal
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
@@ -137,6 +140,24 @@ def epoch_batches(num_samples: int, batch_size: int, epoch: int, seed: int, rank
     return [mine[i:i + batch_size] for i in range(0, len(mine) - batch_size + 1, batch_size)]
 
 
+@contextlib.contextmanager
+def _interrupt_on_signals():
+    """Turn SIGTERM (schedulers, ``kill``) and SIGINT -- also where a background shell ignored
+    it -- into KeyboardInterrupt, so that the loop saves a resumable checkpoint."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
 class Trainer:
     """One training run (see module docstring). ``run()`` returns the final :class:`Progress`.
 
@@ -195,6 +216,10 @@ class Trainer:
         self.progress = Progress()
         if resume:
             self._resume()
+        elif config.init_from:
+            source = read_checkpoint(config.init_from)
+            load_state_strict(self.model, source['model_state_dict'], config.init_from)
+            _LOG.info('weights initialised from %s (fresh optimiser)', config.init_from)
         self.writer = None
 
     # -- checkpoints ---------------------------------------------------------------------------
@@ -294,6 +319,11 @@ class Trainer:
                          '(pip install tensorboard)')
 
     def run(self) -> Progress:
+        """Train until the step / epoch / time bound; Ctrl-C or SIGTERM save last.pth first."""
+        with _interrupt_on_signals():
+            return self._run()
+
+    def _run(self) -> Progress:
         c, p = self.config, self.progress
         if self.is_main:
             self._write_run_files()
