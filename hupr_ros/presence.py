@@ -6,8 +6,9 @@ room too. The radar itself knows better: after static clutter removal an empty r
 receiver noise in the moving (non-zero Doppler) bins, spread evenly over range and azimuth,
 while a person -- even one standing still sways by about a centimetre -- concentrates energy in
 a few cells. The score is that concentration: the peak of the range-azimuth motion map over its
-median, in dB. It does not depend on the radar's gain, and noise alone keeps it low (the peak of
-4,096 noise cells sits a fixed ~10 dB above their median).
+median, in dB. It does not depend on the radar's gain, and noise alone keeps it low: summed over
+15 Doppler and 8 elevation bins, the noisiest of 4,096 cells sits only ~2-3 dB above their
+median, while a person in HuPR-Sim scores 18-50 dB.
 
 :class:`PresenceDetector` adds hysteresis: a person appears after ``on_frames`` frames above
 ``on_db`` and leaves after ``off_frames`` frames below ``off_db``. Thresholds are calibrated on
@@ -18,9 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Defaults from bench/bench_presence.py on HuPR-Sim (calibration subjects 0-4).
-PRESENCE_ON_DB = 17.0
-PRESENCE_OFF_DB = 15.0
+#: Defaults from bench/bench_presence.py on HuPR-Sim: halfway (10.3 dB) between the calibration
+#: subjects' highest empty-room score (2.8 dB) and lowest person score (17.7 dB), +-1 dB.
+PRESENCE_ON_DB = 11.0
+PRESENCE_OFF_DB = 9.0
 
 
 def motion_map(cube: np.ndarray) -> np.ndarray:

@@ -20,14 +20,15 @@
     keypoints, confidence = decode(refined)                   # (B, 14, 2) pixels, (B, 14)
 """
 
-from hupr_ros.model.checkpoint import CheckpointError, load_official_checkpoint, \
-    load_state_strict, save_checkpoint
+from hupr_ros.model.checkpoint import CheckpointError, export_checkpoint, \
+    load_official_checkpoint, load_state_strict, save_checkpoint
 from hupr_ros.model.decode import decode
 from hupr_ros.model.hupr_net import build_model, HuPRNet, InputShapeError, ModelConfig, \
     VARIANTS
 from hupr_ros.model.pretrained import DEFAULT_PRETRAINED, load_pretrained, PRETRAINED, \
     pretrained_path
 
-__all__ = ['build_model', 'CheckpointError', 'decode', 'DEFAULT_PRETRAINED', 'HuPRNet',
-           'InputShapeError', 'load_official_checkpoint', 'load_pretrained', 'load_state_strict',
-           'ModelConfig', 'PRETRAINED', 'pretrained_path', 'save_checkpoint', 'VARIANTS']
+__all__ = ['build_model', 'CheckpointError', 'decode', 'DEFAULT_PRETRAINED', 'export_checkpoint',
+           'HuPRNet', 'InputShapeError', 'load_official_checkpoint', 'load_pretrained',
+           'load_state_strict', 'ModelConfig', 'PRETRAINED', 'pretrained_path',
+           'save_checkpoint', 'VARIANTS']

@@ -113,3 +113,26 @@ def save_checkpoint(model: HuPRNet, path: Union[str, os.PathLike], epoch: int = 
     tmp = path.with_suffix(path.suffix + '.tmp')
     torch.save(checkpoint, tmp)
     os.replace(tmp, path)
+
+
+def export_checkpoint(source: Union[str, os.PathLike], target: Union[str, os.PathLike],
+                      half: bool = True, metadata: Optional[Dict[str, Any]] = None) -> None:
+    """Write a small published-format copy of a checkpoint for shipping.
+
+    Keeps the weights (as float16 with ``half``; they load back into float32 models),
+    ``hupr_ros_config`` and ``hupr_ros_training`` (updated with ``metadata``), and drops the
+    optimiser and other training state.
+    """
+    checkpoint = read_checkpoint(source)
+    state = {k: (v.half() if half and v.is_floating_point() else v)
+             for k, v in checkpoint['model_state_dict'].items()}
+    out = {'epoch': checkpoint.get('epoch', 0), 'model_state_dict': state,
+           'accuracy': checkpoint.get('accuracy', 0.0)}
+    for key in ('hupr_ros_config', 'hupr_ros_training'):
+        if key in checkpoint:
+            out[key] = checkpoint[key]
+    if metadata:
+        out['hupr_ros_training'] = {**out.get('hupr_ros_training', {}), **metadata}
+    target = pathlib.Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(out, target)
