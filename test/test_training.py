@@ -191,6 +191,11 @@ def test_end_to_end_training_raises_ap_on_the_training_sequence(tiny, tmp_path, 
     for name in ('joint_ap.png', 'contact_sheet.png', 'predictions.npz'):
         assert (out / name).stat().st_size > 1000
     assert np.load(out / 'predictions.npz')['pred'].shape == (report['frames'], 14, 2)
+    # The no-radar baseline: the mean training pose at the image centre, for every frame.
+    assert evaluate.main(['baseline', str(tiny / 'data'), '--split', 'test', '--out',
+                          str(tmp_path / 'baseline')]) == 0
+    baseline = json.loads((tmp_path / 'baseline' / 'metrics.json').read_text())
+    assert baseline['frames'] == 8 * len(splits['test']) and baseline['mean_error_px'] > 0
 
 
 E2E_STEPS = 150

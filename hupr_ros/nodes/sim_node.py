@@ -18,7 +18,8 @@ Publishes ``radar/hori/raw`` and ``radar/vert/raw`` (hupr_msgs/RadarFrame), ``ca
 (sensor_msgs/Image) and ``sim/ground_truth`` (hupr_msgs/Skeleton2D) at ``frame_rate``, all
 stamped from one clock (as the hardware trigger does): both radars, the camera and the ground
 truth of one frame carry the same stamp, the time the frame is triggered. Every
-``sequence_s`` seconds a new random motion starts.
+``sequence_s`` seconds a new random motion starts. With ``motion:=empty`` or
+``motion:=enter_leave`` the room is (at times) empty: no ground truth is published then.
 """
 
 import sys
@@ -32,7 +33,7 @@ from sensor_msgs.msg import Image
 from hupr_ros import topics
 from hupr_ros.msg_conversions import frame_to_msg, image_to_msg, skeleton_to_msg
 from hupr_ros.nodes.common import RESULT_QOS, run_node, SENSOR_QOS, StageTimer, StartupError
-from hupr_ros.sim.body import make_subjects, MOTIONS, random_motion
+from hupr_ros.sim.body import make_subjects, MOTIONS, PRESENCE_MOTIONS, random_motion
 from hupr_ros.sim.scene import SimConfig, Simulator
 
 
@@ -45,7 +46,7 @@ class SimNode(Node):
         p('seed', 0, ParameterDescriptor(description='random seed (subjects, motions, noise)'))
         p('subject', 0, ParameterDescriptor(description='subject index 0..5'))
         p('motion', '', ParameterDescriptor(
-            description=f"one of {MOTIONS}, or '' for random motions"))
+            description=f"one of {MOTIONS + PRESENCE_MOTIONS}, or '' for random motions"))
         p('sequence_s', 20.0, ParameterDescriptor(description='seconds per random motion'))
         p('frame_rate', 10.0, ParameterDescriptor(description='frames per second'))
         p('brightness', 1.0, ParameterDescriptor(description='camera brightness (0.05 = dark)'))
@@ -57,8 +58,9 @@ class SimNode(Node):
         if not 0 <= index < len(subjects):
             raise StartupError(f'subject must be 0..{len(subjects) - 1}, got {index}')
         motion = self._param('motion')
-        if motion and motion not in MOTIONS:
-            raise StartupError(f'motion must be one of {MOTIONS} or empty, got {motion!r}')
+        if motion and motion not in MOTIONS + PRESENCE_MOTIONS:
+            raise StartupError(f'motion must be one of {MOTIONS + PRESENCE_MOTIONS} or empty, '
+                               f'got {motion!r}')
         self.subject, self.motion_kind = subjects[index], motion
         self.config = SimConfig(frame_rate=float(self._param('frame_rate')),
                                 brightness=float(self._param('brightness')),
@@ -105,10 +107,11 @@ class SimNode(Node):
                                          frame_number=k, orientation=orientation))
             self.pub_image.publish(image_to_msg(frame.image, stamp_ns=stamp,
                                                 frame_id=topics.FRAME_CAMERA))
-            self.pub_truth.publish(skeleton_to_msg(
-                frame.keypoints, None, stamp_ns=stamp, frame_id=topics.FRAME_CAMERA,
-                source=Skeleton2D.SOURCE_SIMULATOR_GROUND_TRUTH, model_name='hupr_sim',
-                image_size=(self.config.image_size, self.config.image_size)))
+            if frame.present:          # nobody in the room: no ground-truth skeleton
+                self.pub_truth.publish(skeleton_to_msg(
+                    frame.keypoints, None, stamp_ns=stamp, frame_id=topics.FRAME_CAMERA,
+                    source=Skeleton2D.SOURCE_SIMULATOR_GROUND_TRUTH, model_name='hupr_sim',
+                    image_size=(self.config.image_size, self.config.image_size)))
         self.count += 1
         if self.get_clock().now().nanoseconds - stamp > 1e9 / self.config.frame_rate:
             self._late += 1    # simulating took longer than a frame period

@@ -54,7 +54,8 @@ def panel(camera: np.ndarray, truth: Optional[np.ndarray], cube_pair, predicted=
 
 
 def run(seconds: float, out: pathlib.Path, weights: Optional[str] = '', seed: int = 0,
-        motion: str = 'wave_both', pose_args: Sequence[str] = ()) -> Dict[str, float]:
+        motion: str = 'wave_both', pose_args: Sequence[str] = (),
+        subject: int = 5) -> Dict[str, float]:
     """Run the graph; ``weights``: '' = the shipped default model, None = no pose node."""
     os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(20, 99)))
     os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
@@ -71,7 +72,7 @@ def run(seconds: float, out: pathlib.Path, weights: Optional[str] = '', seed: in
 
     python = sys.executable
     commands = [[python, '-m', 'hupr_ros.nodes.sim_node', '--ros-args', '-p', f'seed:={seed}',
-                 '-p', f'motion:={motion}'],
+                 '-p', f'motion:={motion}', '-p', f'subject:={subject}'],
                 [python, '-m', 'hupr_ros.nodes.preprocess_node']]
     if weights is not None:
         commands.append([python, '-m', 'hupr_ros.nodes.pose_node', '--ros-args', '-p',
@@ -173,12 +174,13 @@ def live_accuracy(poses: dict, truths: dict) -> Dict[str, float]:
     from hupr_ros.metrics import evaluate_poses
     stamps = sorted(set(poses) & set(truths))
     if not stamps:
-        return {}
+        return {'skeletons_without_person': len(poses)}
     pred = np.stack([poses[s][0] for s in stamps])
     gt = np.stack([truths[s] for s in stamps])
     boxes = np.concatenate([gt.min(axis=1), gt.max(axis=1)], axis=1)
     metrics = evaluate_poses(pred, gt, boxes, per_joint=False)
-    return {'live_frames_scored': len(stamps), 'live_ap': round(metrics.ap, 1),
+    return {'skeletons_without_person': len(set(poses) - set(truths)),
+            'live_frames_scored': len(stamps), 'live_ap': round(metrics.ap, 1),
             'live_ap50': round(metrics.ap50, 1),
             'live_mean_error_px': round(metrics.mean_error_px, 1)}
 
@@ -195,6 +197,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help='extra pose node parameter, e.g. smoothing:=true (repeatable)')
     parser.add_argument('--motion', default='wave_both')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--subject', type=int, default=5,
+                        help='simulated subject 0..5; 5 is held out of the shipped training set')
     args = parser.parse_args(argv)
     from hupr_ros.model import PRETRAINED
     if args.weights and args.weights not in PRETRAINED and not pathlib.Path(
@@ -202,7 +206,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.error(f'--weights: no such file or shipped model {args.weights} '
                      f'(shipped: {sorted(PRETRAINED)})')
     rates = run(args.seconds, args.out, None if args.no_pose else args.weights, args.seed,
-                args.motion, args.pose_param)
+                args.motion, args.pose_param, args.subject)
     print(json.dumps(rates, indent=1))
     print(f'wrote {args.out / "demo.gif"}, {args.out / "demo.png"}, {args.out / "rates.json"}')
     if 'live_ap' in rates:

@@ -3,7 +3,9 @@
 
     hupr-eval CHECKPOINT DATA [--cache CACHE] [--split test] [--out DIR]
 
-CHECKPOINT is a .pth file or the name of a shipped model (e.g. realtime_causal_sim). Prints
+CHECKPOINT is a .pth file, the name of a shipped model (e.g. realtime_causal_sim), or
+``baseline``: the no-radar baseline, which predicts for every frame the mean pose of the training
+split placed at the image centre (what a model that ignores the radars can reach). Prints
 paper Table 3 style rows (AP, AP50, AP75, per-joint-type AP) plus the mean pixel error and
 PCK@0.2, and writes to --out (default: eval_<checkpoint>_<split> beside the cache):
 metrics.json, joint_ap.png (bar chart), contact_sheet.png (predicted skeletons in red over the
@@ -26,6 +28,20 @@ from hupr_ros.model import CheckpointError, load_official_checkpoint, PRETRAINED
     pretrained_path
 
 _LOG = logging.getLogger('hupr-eval')
+
+
+BASELINE = 'baseline'
+
+
+def mean_pose_baseline(root: pathlib.Path, image_size: int = 256) -> np.ndarray:
+    """(14, 2): the mean training pose, centred (its joints' mean) on the image centre."""
+    from hupr_ros.data.dataset import read_labels
+    labels = read_labels(root, 'train')
+    if not labels:
+        raise DatasetError(f'{root}: no training split to take the mean pose from')
+    poses = np.concatenate([seq.keypoints for seq in labels.values()])
+    mean = poses.mean(axis=0)
+    return mean - mean.mean(axis=0) + image_size / 2
 
 
 def load_model(checkpoint: str):
@@ -61,6 +77,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     cache = args.cache or args.data.with_name(args.data.name + '_cache')
+    if args.checkpoint == BASELINE:
+        return evaluate_baseline(args, cache)
     try:
         model, path = load_model(args.checkpoint)
         alignment = args.alignment or model.alignment
@@ -96,6 +114,30 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     Image.fromarray(sheet).save(out / 'contact_sheet.png')
     np.savez_compressed(out / 'predictions.npz', **predictions)
     print(f'\nwrote {out}/metrics.json, joint_ap.png, contact_sheet.png, predictions.npz')
+    return 0
+
+
+def evaluate_baseline(args, cache: pathlib.Path) -> int:
+    """The no-radar baseline on the chosen split (labels only; no cache or model needed)."""
+    from hupr_ros.data.dataset import read_labels
+    from hupr_ros.metrics import evaluate_poses
+    try:
+        pose = mean_pose_baseline(args.data)
+        labels = read_labels(args.data, args.split)
+    except DatasetError as error:
+        _LOG.error('%s', error)
+        return 2
+    gt = np.concatenate([seq.keypoints for seq in labels.values()])
+    boxes = np.concatenate([seq.boxes for seq in labels.values()])
+    metrics = evaluate_poses(np.broadcast_to(pose, gt.shape), gt, boxes)
+    print(f'{args.split} split of {args.data}: {metrics.frames} frames\n')
+    print(metrics.table_rows('no radar: mean training pose at the centre'))
+    out = args.out or cache.parent / f'eval_baseline_{args.split}'
+    out.mkdir(parents=True, exist_ok=True)
+    (out / 'metrics.json').write_text(json.dumps(
+        {'checkpoint': BASELINE, 'data': str(args.data), 'split': args.split,
+         **metrics.as_dict()}, indent=1))
+    print(f'\nwrote {out}/metrics.json')
     return 0
 
 
