@@ -31,11 +31,11 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from hupr_ros.data.cache import cache_name, config_metadata, RADARS
 from hupr_ros.data.targets import keypoint_heatmaps
 from hupr_ros.dsp import frame_window, model_input, VRDAEConfig
 from hupr_ros.radar.dca1000 import count_adc_frames
 from hupr_ros.skeleton import NUM_JOINTS
-from hupr_ros.tools.preprocess import cache_name, config_metadata, RADARS
 
 PHASES = ('train', 'val', 'test')
 CACHE_KINDS = ('input', 'cube')

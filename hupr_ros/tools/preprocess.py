@@ -40,7 +40,6 @@ are done; a sequence whose ``vrdae.json`` matches its source is skipped.
 """
 
 import argparse
-import dataclasses
 import json
 import logging
 import os
@@ -51,15 +50,13 @@ from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from hupr_ros.dsp import model_input, vrdae_map, VRDAEConfig
+from hupr_ros.data.cache import cache_name, config_metadata, OUTPUTS, RADARS, training_input
+from hupr_ros.dsp import vrdae_map, VRDAEConfig
 from hupr_ros.dsp.config import REPRESENTATIONS
 from hupr_ros.radar.dca1000 import count_adc_frames, read_adc_frames
 
 _LOG = logging.getLogger('hupr-preprocess')
-RADARS = ('hori', 'vert')
 DTYPES = ('complex64', 'float16')
-#: Cache kinds: the radar cube (exact, any use) or the training input (see module docstring).
-OUTPUTS = ('cube', 'input')
 CHUNK = 8
 
 
@@ -75,23 +72,11 @@ def find_jobs(root: pathlib.Path) -> List[Tuple[str, str]]:
     return jobs
 
 
-def cache_name(output: str) -> str:
-    """File stem of a cache kind: 'vrdae' (cube) or 'input'."""
-    if output not in OUTPUTS:
-        raise ValueError(f'output must be one of {OUTPUTS}, got {output!r}')
-    return 'vrdae' if output == 'cube' else 'input'
-
-
 def _metadata(source: pathlib.Path, frames: int, dtype: str, config: VRDAEConfig,
               output: str = 'cube') -> dict:
     meta = {'source': str(source), 'source_bytes': source.stat().st_size, 'frames': frames,
             'dtype': dtype, 'output': output, 'config': config_metadata(config)}
     return json.loads(json.dumps(meta))   # as it reads back from disk (tuples -> lists)
-
-
-def config_metadata(config: VRDAEConfig) -> dict:
-    """The preprocessing config as it is stored in (and compared with) cache metadata."""
-    return json.loads(json.dumps(dataclasses.asdict(config)))
 
 
 def is_done(out_dir: pathlib.Path, source: pathlib.Path, dtype: str,
@@ -102,15 +87,6 @@ def is_done(out_dir: pathlib.Path, source: pathlib.Path, dtype: str,
     meta = json.loads(meta_path.read_text())
     expected = _metadata(source, meta.get('frames', -1), dtype, config, output)
     return all(meta.get(k) == expected[k] for k in ('source_bytes', 'dtype', 'config'))
-
-
-def training_input(cubes: np.ndarray, config: VRDAEConfig) -> np.ndarray:
-    """Network input of cubes averaged over elevation: float32 (B, K, 2, range, azimuth).
-
-    HuPRNet's first operation on its input is this mean, so the network sees the same numbers
-    (to float32 rounding) from this as from the full (B, K, 2, R, A, E) input.
-    """
-    return model_input(cubes, config).mean(axis=-1, dtype=np.float32)
 
 
 def preprocess_capture(source: pathlib.Path, out_dir: pathlib.Path, dtype: str = 'complex64',

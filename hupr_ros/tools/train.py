@@ -42,6 +42,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        import torch.distributed as dist
+        if dist.is_available() and dist.is_initialized():
+            dist.destroy_process_group()
     log.info('stopped at epoch %d, step %d; best val AP %.1f; checkpoints in %s',
              progress.epoch, progress.step, progress.best_ap, config.out_dir)
     return 0
