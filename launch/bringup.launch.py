@@ -20,9 +20,9 @@
 Arguments: ``use_sim`` (true: the HuPR-Sim node publishes both radars and the camera; the
 hardware drivers are not part of this release yet), ``pose`` (false: no pose node),
 ``weights_path`` (a checkpoint file or a shipped model name; empty: the shipped default),
-``variant`` (for published checkpoints), ``rviz``, ``params_file``. The nodes use the Fast DDS large-data
-profile shipped in config/ (raw frames and cube pairs exceed the default shared-memory
-segment).
+``variant`` (for published checkpoints), ``rviz``, ``params_file``. The nodes use the Fast DDS
+large-data profile shipped in config/ (raw frames and cube pairs exceed the default
+shared-memory segment).
 """
 
 import os
