@@ -8,7 +8,7 @@ sequence comes from ``DATA/sim_meta.json``), filters every sequence's prediction
 - static sequences: jitter (mean frame-to-frame keypoint movement, px) and error vs ground truth;
 - moving sequences: error vs ground truth, and the lag the filter adds, measured on the
   ground-truth trajectories themselves (the shift, in ms, that best aligns the filtered
-  trajectory with the original).
+  trajectory with the original; meaningless, so not shown, where the person stands still).
 
     python bench/bench_smoothing.py EVAL_DIR/predictions.npz DATA [--min-cutoff 1.0 --beta 0.05]
 """
@@ -76,7 +76,8 @@ def main() -> None:
         less = 100 * (1 - mean['jitter_smooth'] / mean['jitter_raw'])
         print(f'| {group} | {len(entries)} | {mean["jitter_raw"]:.2f} | '
               f'{mean["jitter_smooth"]:.2f} ({less:.0f}% less) | '
-              f'{mean["error_raw"]:.1f} | {mean["error_smooth"]:.1f} | {mean["lag_ms"]:.0f} |')
+              f'{mean["error_raw"]:.1f} | {mean["error_smooth"]:.1f} | '
+              f'{"-" if group == "static" else round(mean["lag_ms"])} |')
 
 
 if __name__ == '__main__':
