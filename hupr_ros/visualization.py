@@ -101,7 +101,8 @@ def sensor_panel(camera: np.ndarray, hori_cube: np.ndarray, vert_cube: np.ndarra
     maps = [np.stack([m] * 3, -1) for m in (hori, vert)]
     image = Image.fromarray(np.concatenate([left] + maps, axis=1))
     draw = ImageDraw.Draw(image)
-    draw.text((4, 4), 'camera + ground truth', fill=(255, 255, 255))
+    label = 'camera, truth green' + (', radar skeleton' if predicted is not None else '')
+    draw.text((4, 4), label, fill=(255, 255, 255))
     draw.text((260, 4), 'hori: range (far at top) x azimuth', fill=(255, 255, 0))
     draw.text((516, 4), 'vert: elevation (up) x range (far left)', fill=(255, 255, 0))
     return np.asarray(image)

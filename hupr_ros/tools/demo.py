@@ -74,10 +74,10 @@ def run(seconds: float, out: pathlib.Path, weights: Optional[str] = '', seed: in
     commands = [[python, '-m', 'hupr_ros.nodes.sim_node', '--ros-args', '-p', f'seed:={seed}',
                  '-p', f'motion:={motion}', '-p', f'subject:={subject}'],
                 [python, '-m', 'hupr_ros.nodes.preprocess_node']]
-    if weights is not None:
-        commands.append([python, '-m', 'hupr_ros.nodes.pose_node', '--ros-args', '-p',
-                         f'weights_path:={weights}'] +
-                        [a for arg in pose_args for a in ('-p', arg)])
+    if weights is not None:      # '' = the node's default (the shipped model)
+        params = ([f'weights_path:={weights}'] if weights else []) + list(pose_args)
+        commands.append([python, '-m', 'hupr_ros.nodes.pose_node', '--ros-args'] +
+                        [a for param in params for a in ('-p', param)])
     out.mkdir(parents=True, exist_ok=True)
     logs = [open(out / f'{pathlib.Path(c[2]).suffix.lstrip(".")}.log', 'w') for c in commands]
     processes = [subprocess.Popen(c, stdout=log, stderr=subprocess.STDOUT)
@@ -151,8 +151,11 @@ def run(seconds: float, out: pathlib.Path, weights: Optional[str] = '', seed: in
                                                                            95)), 1)
     rates.update(live_accuracy(poses, truths))
     frames: List[np.ndarray] = []
+    with_pose: List[int] = []      # frames that carry a predicted skeleton
     for stamp in sorted(pairs):
         if stamp in images:
+            if stamp in poses:
+                with_pose.append(len(frames))
             frames.append(panel(images[stamp], truths.get(stamp), pairs[stamp],
                                 poses.get(stamp)))
     if not frames:
@@ -160,7 +163,11 @@ def run(seconds: float, out: pathlib.Path, weights: Optional[str] = '', seed: in
     from PIL import Image as PILImage
     gif = [PILImage.fromarray(f) for f in frames[-150:]]
     gif[0].save(out / 'demo.gif', save_all=True, append_images=gif[1:], duration=100, loop=0)
-    picks = np.linspace(0, len(frames) - 1, min(4, len(frames))).astype(int)
+    # The still shows frames with a skeleton where there are any (the first frames of a run
+    # come before the model is ready, the last ones' skeletons after the recording stopped).
+    candidates = with_pose or list(range(len(frames)))
+    picks = [candidates[i] for i in np.linspace(0, len(candidates) - 1,
+                                                min(4, len(candidates))).astype(int)]
     PILImage.fromarray(np.concatenate([frames[i] for i in picks], axis=0)).save(
         out / 'demo.png')
     rates['frames_written'] = len(frames)
