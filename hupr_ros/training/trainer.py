@@ -214,6 +214,7 @@ class Trainer:
         self.amp = config.amp and self.device.type == 'cuda'
         self.scaler = torch.amp.GradScaler('cuda', enabled=self.amp)
         self.progress = Progress()
+        self._validated_step = -1
         if resume:
             self._resume()
         elif config.init_from:
@@ -293,6 +294,7 @@ class Trainer:
         metrics, _ = evaluate_model(self.model, self.val_set, self.config.batch_size,
                                     self.device, per_joint=False)
         p = self.progress
+        self._validated_step = p.step
         self._save_best(metrics)
         record = {'step': p.step, 'epoch': p.epoch, 'AP': metrics.ap, 'AP50': metrics.ap50,
                   'AP75': metrics.ap75, 'mean_error_px': metrics.mean_error_px,
@@ -383,7 +385,7 @@ class Trainer:
                          self.out / 'last.pth')
             raise
         bar.close()
-        if self.is_main and c.eval_every and p.step % c.eval_every:
+        if self.is_main and self._validated_step != p.step:     # stopped between validations
             self.validate()
         self.save_last()
         if self.writer is not None:
