@@ -16,7 +16,7 @@
 
 For every variant: median ms/inference, parameters and MACs (counted on the published-order
 path, whose convolutions torch's FLOP counter sees). For the published variant also the
-straightforward implementation of HUPR_REFERENCE.md section 4 (``fast=False``: the published
+straightforward implementation of docs/published_model.md section 4 (``fast=False``: the published
 operation order -- einsum attention with softmax along a strided axis, torch's default batch-1
 conv3d path), with the same weights, measured in the same run, and the largest output
 difference between the two.

@@ -40,7 +40,7 @@ EDGE_NAMES: Tuple[Tuple[str, str], ...] = (
 EDGES: Tuple[Tuple[int, int], ...] = tuple(
     (JOINT_INDEX[a], JOINT_INDEX[b]) for a, b in EDGE_NAMES)
 
-#: COCO-style OKS sigmas per joint, published order (HUPR_REFERENCE.md section 5).
+#: COCO-style OKS sigmas per joint, published order (docs/published_model.md section 5).
 OKS_SIGMAS = np.array(
     [1.07, .87, .89, 1.07, .87, .89, 1.0, 1.0, .79, .72, .62, .79, .72, .62]) / 10.0
 

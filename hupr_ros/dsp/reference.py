@@ -12,7 +12,7 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""A plain, step-by-step transcription of the published VRDAEMap (HUPR_REFERENCE.md section 2).
+"""A plain, step-by-step transcription of the published VRDAEMap (docs/published_model.md §2).
 
 This is the oracle that tests compare the fast implementation (:mod:`hupr_ros.dsp.vrdae`)
 against, and the baseline of ``bench/bench_vrdae.py``. It computes in complex128 with full-size
@@ -66,7 +66,7 @@ def vrdae_map_reference(frame: np.ndarray) -> np.ndarray:
 
 
 def model_input_reference(vrdae: np.ndarray, num_doppler: int = 8) -> np.ndarray:
-    """Return the published normalisation of one VRDAEMap (HUPR_REFERENCE.md section 3).
+    """Return the published normalisation of one VRDAEMap (docs/published_model.md section 3).
 
     Args:
         vrdae: complex (doppler=16, range=64, azimuth=64, elevation=8).

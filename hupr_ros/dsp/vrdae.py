@@ -14,7 +14,7 @@
 
 """VRDAEMap (paper section 4.1) and the published network-input normalisation, vectorised.
 
-Same numbers as the published code (HUPR_REFERENCE.md sections 2-3; checked against its
+Same numbers as the published code (docs/published_model.md sections 2-3; checked against its
 reference vectors), in ~2.5 ms per frame instead of 1.4-2.6 s. Two ideas:
 
 1. Steps 1-3 (split, clutter removal, range and Doppler FFTs) run in float64 with the same

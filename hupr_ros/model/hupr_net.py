@@ -12,7 +12,7 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""HuPRNet: CSAM + PRGCN (paper section 4; HUPR_REFERENCE.md section 4) and its variants."""
+"""HuPRNet: CSAM + PRGCN (paper section 4; docs/published_model.md section 4) and its variants."""
 
 from dataclasses import asdict, dataclass, field
 from typing import Optional, Tuple

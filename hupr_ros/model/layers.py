@@ -12,7 +12,7 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Building blocks of HuPRNet (HUPR_REFERENCE.md section 4), top-down: blocks, encoder, CSAM,
+"""Building blocks of HuPRNet (docs/published_model.md section 4), top-down: blocks, encoder, CSAM,
 PRGCN, decoder. Attribute names inside modules follow the published checkpoint's keys
 (``main``, ``downsample``, ``temporalConvWx1x1``, ...) because strict loading needs them.
 

@@ -14,7 +14,7 @@
 
 """FMCW chirp configuration of the IWR1843 as HuPR uses it, and the quantities derived from it.
 
-Values follow the paper's Table 1 and ../shared/RADAR_IO.md (profileCfg
+Values follow the paper's Table 1 and the HuPR radar configuration (profileCfg
 ``0 77 7 6 65 0 0 60.012 1 256 4400 0 0 30``, frameCfg ``0 2 64 0 100 1 0``).
 """
 

@@ -16,7 +16,7 @@
 
 The stream is int16 little-endian in groups of four ``[a, b, c, d]`` holding two complex
 samples ``a + j*c`` and ``b + j*d`` (lane 0 carries I, lane 1 carries Q). Per chirp it holds
-RX0's samples, then RX1's, ...; chirps in time order. See ../shared/RADAR_IO.md.
+RX0's samples, then RX1's, ...; chirps in time order (docs/published_model.md §1).
 
 Frames here are complex64 ``(chirps, rx, samples)`` in the HuPR convention (I first).
 """
