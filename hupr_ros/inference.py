@@ -83,14 +83,10 @@ def estimate_person_range(cube: np.ndarray, config: VRDAEConfig = VRDAEConfig())
             clutter, removed upstream) is ignored. Or its (range, azimuth)
             :func:`hupr_ros.presence.motion_map`.
     """
-    if cube.ndim == 2:
-        profile = cube.sum(axis=1)
-    else:
-        power = np.abs(cube) ** 2
-        if config.representation == 'vrdaemap':
-            power[config.num_stored_doppler // 2] = 0
-        profile = power.sum(axis=(0, 2, 3))
-    return float(range_values(config)[int(np.argmax(profile))])
+    if cube.ndim != 2:      # the RAEMap has no zero-Doppler bin to leave out
+        cube = motion_map(cube) if config.representation == 'vrdaemap' else \
+            (np.abs(cube) ** 2).sum(axis=(0, 3))
+    return float(range_values(config)[int(np.argmax(cube.sum(axis=1)))])
 
 
 class PoseEstimator:

@@ -26,9 +26,9 @@ from hupr_ros.model.decode import decode
 from hupr_ros.model.hupr_net import build_model, HuPRNet, InputShapeError, ModelConfig, \
     VARIANTS
 from hupr_ros.model.pretrained import DEFAULT_PRETRAINED, load_pretrained, PRETRAINED, \
-    pretrained_path
+    pretrained_path, resolve_weights
 
 __all__ = ['build_model', 'CheckpointError', 'decode', 'DEFAULT_PRETRAINED', 'export_checkpoint',
            'HuPRNet', 'InputShapeError', 'load_official_checkpoint', 'load_pretrained',
            'load_state_strict', 'ModelConfig', 'PRETRAINED', 'pretrained_path',
-           'save_checkpoint', 'VARIANTS']
+           'resolve_weights', 'save_checkpoint', 'VARIANTS']

@@ -42,6 +42,17 @@ def pretrained_path(name: Optional[str] = None) -> pathlib.Path:
     return WEIGHTS_DIR / PRETRAINED[name].file
 
 
+def resolve_weights(spec: str) -> pathlib.Path:
+    """Checkpoint path of a weights argument: '' = the shipped default, an existing file, or
+    the name of a shipped model (a file of that name wins)."""
+    if not spec:
+        return pretrained_path()
+    path = pathlib.Path(spec)
+    if not path.is_file() and spec in PRETRAINED:
+        return pretrained_path(spec)
+    return path
+
+
 def load_pretrained(name: Optional[str] = None) -> HuPRNet:
     """Load a shipped model (default :data:`DEFAULT_PRETRAINED`) in eval mode on the CPU.
 

@@ -138,7 +138,8 @@ class PoseNode(Node):
         import torch
 
         from hupr_ros.model import build_model, CheckpointError, load_official_checkpoint, \
-            load_pretrained, PRETRAINED
+            resolve_weights
+        from hupr_ros.model.pretrained import WEIGHTS_DIR
         torch.set_num_threads(max(1, int(self._param('torch_threads'))))
         path, variant = self._param('weights_path'), self._param('variant')
         filters = int(self._param('num_filters')) or None
@@ -146,13 +147,13 @@ class PoseNode(Node):
             if self._param('allow_random_weights'):
                 self.get_logger().warning('running with RANDOM weights (allow_random_weights)')
                 return build_model(variant, filters).eval()
-            if not path or path in PRETRAINED:
-                model = load_pretrained(path or None)
+            resolved = resolve_weights(path)
+            model = load_official_checkpoint(resolved, filters, variant)
+            if resolved.parent == WEIGHTS_DIR:
                 self.get_logger().info(
-                    f'shipped model {path or "(default)"}: trained on simulated data '
+                    f'shipped model {resolved.stem}: trained on simulated data '
                     f'({model.training_metadata.get("val_metrics", {})})')
-                return model
-            return load_official_checkpoint(path, filters, variant)
+            return model
         except (CheckpointError, ValueError) as error:
             raise StartupError(str(error)) from error
 

@@ -207,9 +207,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('--subject', type=int, default=5,
                         help='simulated subject 0..5; 5 is held out of the shipped training set')
     args = parser.parse_args(argv)
-    from hupr_ros.model import PRETRAINED
-    if args.weights and args.weights not in PRETRAINED and not pathlib.Path(
-            args.weights).is_file():
+    from hupr_ros.model import PRETRAINED, resolve_weights
+    if args.weights and not resolve_weights(args.weights).is_file():
         parser.error(f'--weights: no such file or shipped model {args.weights} '
                      f'(shipped: {sorted(PRETRAINED)})')
     rates = run(args.seconds, args.out, None if args.no_pose else args.weights, args.seed,

@@ -24,8 +24,7 @@ import numpy as np
 
 from hupr_ros.data.dataset import CACHE_KINDS, DatasetError, HuPRDataset, PHASES
 from hupr_ros.dsp import VRDAEConfig
-from hupr_ros.model import CheckpointError, load_official_checkpoint, PRETRAINED, \
-    pretrained_path
+from hupr_ros.model import CheckpointError, load_official_checkpoint, resolve_weights
 
 _LOG = logging.getLogger('hupr-eval')
 
@@ -45,9 +44,7 @@ def mean_pose_baseline(root: pathlib.Path, image_size: int = 256) -> np.ndarray:
 
 
 def load_model(checkpoint: str):
-    path = pathlib.Path(checkpoint)
-    if not path.is_file() and checkpoint in PRETRAINED:
-        path = pretrained_path(checkpoint)
+    path = resolve_weights(checkpoint)
     return load_official_checkpoint(path), path
 
 
