@@ -34,6 +34,7 @@ TOOLS = {
     'hupr-sim-figure': 'hupr_ros.tools.sim_figure:main',
     'hupr-train': 'hupr_ros.tools.train:main',
     'hupr-eval': 'hupr_ros.tools.evaluate:main',
+    'hupr-ablate': 'hupr_ros.tools.ablate:main',
 }
 
 setup(

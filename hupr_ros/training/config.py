@@ -23,7 +23,8 @@ class ConfigError(ValueError):
 class TrainConfig:
     """Everything a training run depends on.
 
-    Model: ``variant``, ``num_filters`` (None: the variant's default), ``num_frames`` (N),
+    Model: ``variant``, ``num_filters`` (None: the variant's default), ``attention_scales``
+    (None: the variant's default; the decoder scales with CSAM, 0 = coarsest), ``num_frames`` (N),
     ``num_doppler`` (K), ``alignment`` and ``representation``. Optimisation defaults are the
     published ones: Adam lr 1e-4, betas (0.9, 0.999), weight decay 1e-4, lr x0.999 every 2000
     iterations, batch 20, 200 epochs, loss BCE(initial) + BCE(refined).
@@ -52,6 +53,7 @@ class TrainConfig:
     val_sequences: Optional[Tuple[int, ...]] = None
     variant: str = 'csam_prgcn'
     num_filters: Optional[int] = None
+    attention_scales: Optional[Tuple[int, ...]] = None
     num_frames: int = 8
     num_doppler: int = 8
     alignment: str = 'centered'
@@ -91,6 +93,9 @@ class TrainConfig:
             (self.save_every >= 1 and self.log_every >= 1, 'save_every, log_every >= 1'),
             (self.eval_every >= 0, 'eval_every must be >= 0'),
             (self.workers >= 0, 'workers must be >= 0'),
+            (self.attention_scales is None
+             or all(isinstance(s, int) and 0 <= s <= 2 for s in self.attention_scales),
+             'attention_scales must list decoder scales among 0, 1, 2'),
         ]
         for ok, message in checks:
             if not ok:
@@ -110,7 +115,7 @@ class TrainConfig:
 
     def as_dict(self) -> Dict[str, Any]:
         data = dataclasses.asdict(self)
-        for name in ('betas', 'train_sequences', 'val_sequences'):
+        for name in SEQUENCE_KEYS:
             if data[name] is not None:
                 data[name] = list(data[name])
         return data
@@ -128,7 +133,7 @@ def from_dict(data: Dict[str, Any], source: str = 'config') -> TrainConfig:
     if unknown:
         raise ConfigError(f'{source}: unknown keys {unknown}; known keys: {sorted(fields)}')
     values = dict(data)
-    for name in ('betas', 'train_sequences', 'val_sequences'):
+    for name in SEQUENCE_KEYS:
         if values.get(name) is not None:
             if not isinstance(values[name], (list, tuple)):
                 raise ConfigError(f'{source}: {name} must be a list, got {values[name]!r}')
@@ -181,3 +186,4 @@ def load_config(path: Union[str, pathlib.Path],
 
 
 PATH_KEYS = ('data_root', 'cache', 'out_dir', 'init_from')
+SEQUENCE_KEYS = ('betas', 'train_sequences', 'val_sequences', 'attention_scales')

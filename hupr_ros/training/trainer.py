@@ -196,8 +196,10 @@ class Trainer:
             self.val_set = even_subset(
                 HuPRDataset(config.data_root, config.cache, config.val_split,
                             config.val_sequences, **common), config.val_max_frames)
-        self.model = build_model(config.variant, config.num_filters,
-                                 num_frames=config.num_frames, num_doppler=config.num_doppler)
+        scales = {} if config.attention_scales is None else \
+            {'attention_scales': tuple(config.attention_scales)}
+        self.model = build_model(config.variant, config.num_filters, num_frames=config.num_frames,
+                                 num_doppler=config.num_doppler, **scales)
         self.model.to(self.device).train()
         self.with_refined = VARIANTS[config.variant][1]    # has PRGCN
         self.net = self.model
@@ -250,7 +252,8 @@ class Trainer:
         if not isinstance(state, dict):
             raise ValueError(f'{path} holds no training state (a weights-only checkpoint)')
         stored = dict(state['config'])
-        mismatched = [k for k in ('variant', 'num_filters', 'num_frames', 'num_doppler',
+        mismatched = [k for k in ('variant', 'num_filters', 'attention_scales', 'num_frames',
+                                  'num_doppler',
                                   'alignment', 'representation', 'batch_size', 'seed')
                       if stored.get(k) != self.config.as_dict()[k]]
         if mismatched:
