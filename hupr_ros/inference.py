@@ -99,12 +99,15 @@ class PoseEstimator:
         subpixel: sub-pixel decoding (off = published decoding).
         presence: decides whether anybody is there (None: always publish a skeleton).
         smoother: One-Euro filter for the keypoints (None: raw keypoints, the default).
+        max_gap_s: a longer step between consecutive pushed frames (a lost frame, an outage)
+            restarts the window instead of letting it span the gap (None: never).
     """
 
     def __init__(self, model: HuPRNet, alignment: str = 'centered', device: str = 'cpu',
                  subpixel: bool = False, config: VRDAEConfig = None,
                  presence: Optional[PresenceDetector] = None,
-                 smoother: Optional[OneEuroFilter] = None) -> None:
+                 smoother: Optional[OneEuroFilter] = None,
+                 max_gap_s: Optional[float] = None) -> None:
         if alignment not in ALIGNMENTS:
             raise ValueError(f'alignment must be one of {ALIGNMENTS}, got {alignment!r}')
         self.model = model.eval().to(device)
@@ -117,6 +120,19 @@ class PoseEstimator:
         # (stamp, hori input, vert input, person range m, presence score dB)
         self._frames: Deque[Tuple[int, np.ndarray, np.ndarray, float, float]] = deque(maxlen=n)
         self._count = 0
+        self.max_gap_ns = None if max_gap_s is None else int(max_gap_s * 1e9)
+        self.restarts = 0          # windows restarted after a gap
+        self.last_gap_s = 0.0
+
+    def reset(self) -> None:
+        """Forget the window (after a gap in the stream): the next windows hold only frames
+        that follow it, clamped at its start as at the start of a stream."""
+        self._frames.clear()
+        self._count = 0
+        if self.presence is not None:
+            self.presence.reset()
+        if self.smoother is not None:
+            self.smoother.reset()
 
     @property
     def latency_frames(self) -> int:
@@ -136,6 +152,11 @@ class PoseEstimator:
         vert = model_input(vert_cube, self.config)
         moving = motion_map(hori_cube)
         score = 0.5 * (motion_energy_db(moving) + motion_energy_db(vert_cube))
+        if self.max_gap_ns is not None and self._frames and \
+                int(stamp_ns) - self._frames[-1][0] > self.max_gap_ns:
+            self.last_gap_s = (int(stamp_ns) - self._frames[-1][0]) * 1e-9
+            self.reset()
+            self.restarts += 1
         self._frames.append((int(stamp_ns), hori, vert,
                              estimate_person_range(moving, self.config), score))
         self._count += 1

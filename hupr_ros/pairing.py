@@ -96,6 +96,14 @@ class FramePairer:
             return stamp_ns, item, match
         return stamp, match, item
 
+    def reset(self, orientation: Optional[str] = None) -> None:
+        """Start one stream (or both) afresh, e.g. after its clock went back: its pending
+        frames are dropped and counted, and its next stamp is not compared with older ones."""
+        for name in ORIENTATIONS if orientation is None else (orientation,):
+            self._drop(name, len(self._pending[name]))
+            self._pending[name].clear()
+            self._last_stamp[name] = None
+
     def pending(self, orientation: str) -> List[int]:
         """Stamps of the frames of one radar still waiting for a partner."""
         return [stamp for stamp, _ in self._pending[orientation]]

@@ -84,7 +84,8 @@ def test_pose_node_publishes_skeleton_markers_overlay(data_dir):
                 bad.vertical.data[17] = float('nan')
                 pub.publish(bad)
                 sent += 2
-                assert h.spin_until(lambda: node.counts['malformed'] == 2, 10)
+                assert h.spin_until(lambda: node.counts['malformed'] == 1 and
+                                    node.counts['wrong_geometry'] == 1, 10)
                 assert h.spin_until(lambda: node.counts['pairs'] == sent, 10)
         # centered window: targets 0..2 need frames up to 3..5 -> three inferences at least
         assert h.spin_until(lambda: len(got['skeleton']) >= 1 and len(got['markers']) >= 1

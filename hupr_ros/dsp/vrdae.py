@@ -167,7 +167,8 @@ def model_input(vrdae: np.ndarray, config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> n
     Returns:
         float32 (..., K, 2 re/im, range, azimuth, elevation).
     Raises:
-        PreprocessingError: wrong shape or dtype, NaN or inf.
+        PreprocessingError: wrong shape or dtype, NaN or inf, or values so large that the
+            normalisation overflows float32.
     """
     vrdae = np.asarray(vrdae)
     if vrdae.ndim < 4 or vrdae.shape[-4:] != config.cube_shape:
@@ -184,13 +185,18 @@ def model_input(vrdae: np.ndarray, config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> n
     parts = np.empty(shape[:-3] + (2, shape[-3], shape[-2] * shape[-1]), dtype=np.float32)
     parts[..., 0, :, :] = kept.real.reshape(shape[:-2] + (-1,))
     parts[..., 1, :, :] = kept.imag.reshape(shape[:-2] + (-1,))
-    parts -= parts.min(axis=-1, keepdims=True)
-    peak = parts.max(axis=-1, keepdims=True)
-    constant = peak == 0
-    parts /= np.where(constant, 1.0, peak)
-    parts -= parts.mean(axis=-1, keepdims=True)
-    std = parts.std(axis=-1, ddof=1, keepdims=True)
-    parts /= np.where(constant, 1.0, std)
+    with np.errstate(over='ignore', invalid='ignore'):    # checked just below
+        parts -= parts.min(axis=-1, keepdims=True)
+        peak = parts.max(axis=-1, keepdims=True)
+        constant = peak == 0
+        parts /= np.where(constant, 1.0, peak)
+        parts -= parts.mean(axis=-1, keepdims=True)
+        std = parts.std(axis=-1, ddof=1, keepdims=True)
+        parts /= np.where(constant, 1.0, std)
+    if not np.isfinite(parts).all():     # finite values whose spread overflows float32
+        raise PreprocessingError(
+            f'radar cube values too large to normalise in float32 (largest magnitude '
+            f'{np.abs(vrdae).max():.3g}; a frame from a broken source?)')
     parts = parts.reshape(shape[:-3] + (2, shape[-3], shape[-2], shape[-1]))
     return np.ascontiguousarray(np.moveaxis(parts, -3, -1))
 

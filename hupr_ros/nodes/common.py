@@ -12,9 +12,12 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""What every hupr_ros node shares: QoS profiles, stage timing and the main() wrapper."""
+"""What every hupr_ros node shares: QoS profiles, stage timing, error reporting and the main()
+wrapper."""
 
+import functools
 import time
+import traceback
 from collections import defaultdict
 from typing import Callable, Dict, List, Optional
 
@@ -23,6 +26,8 @@ from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data, QoSDurabilityPolicy, QoSHistoryPolicy, \
     QoSProfile, QoSReliabilityPolicy
+
+from hupr_ros.guards import ErrorLog
 
 #: Raw frames and cubes: best effort, keep the newest few (drop rather than queue).
 SENSOR_QOS = QoSProfile(
@@ -69,6 +74,30 @@ class _Stage:
 
     def __exit__(self, *exc) -> None:
         self._sink.append(time.perf_counter() - self._start)
+
+
+def report(node: Node, errors: ErrorLog, kind: str, message: str, warn: bool = False) -> None:
+    """Count a problem under ``kind`` and log it, at most once per period per kind."""
+    line = errors.report(kind, message)
+    if line is None:
+        return
+    if warn:     # one severity per call site: rclpy refuses to change it between calls
+        node.get_logger().warning(line)
+    else:
+        node.get_logger().error(line)
+
+
+def guarded(method: Callable) -> Callable:
+    """Decorate a node callback: an unexpected exception is counted as 'internal_error' and
+    logged with its traceback, and the node keeps running (the node needs ``self.errors``)."""
+    @functools.wraps(method)
+    def inner(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as error:   # noqa: B902 - the node must outlive any message
+            report(self, self.errors, 'internal_error',
+                   f'{method.__name__}: {error!r}\n{traceback.format_exc()}')
+    return inner
 
 
 class StartupError(RuntimeError):

@@ -23,6 +23,12 @@ windows are dropped and counted, never queued.
 Without ``weights_path`` it runs the shipped default model (``hupr_ros.model.load_pretrained``)
 with the window alignment it was trained with. When the radars see nobody (``presence``), no
 skeleton is published and the markers are cleared once.
+
+Bad input never stops it (docs/robustness.md): pairs with bad stamps (negative, from the
+future, out of order, repeated), cubes whose axes differ from the geometry the weights were
+trained on, and cubes that are malformed or can't be normalised are counted, logged per kind
+and skipped. After a gap in the stream (a lost pair, an upstream restart) the window starts
+again rather than spanning the gap.
 """
 
 import sys
@@ -31,6 +37,8 @@ import time
 from collections import OrderedDict
 from typing import Optional
 
+import numpy as np
+
 from hupr_msgs.msg import RadarCubePair, Skeleton2D
 from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.node import Node
@@ -38,13 +46,15 @@ from sensor_msgs.msg import Image
 from visualization_msgs.msg import MarkerArray
 
 from hupr_ros import topics
+from hupr_ros.dsp import cube_axes
 from hupr_ros.filters import OneEuroFilter
+from hupr_ros.guards import ErrorLog, StampGuard
 from hupr_ros.inference import PoseEstimator, PoseResult, Window
-from hupr_ros.msg_conversions import clear_markers, ConversionError, image_to_msg, \
-    msg_to_cube, ns_from_stamp, skeleton_markers, skeleton_to_msg
+from hupr_ros.msg_conversions import AxisSpec, clear_markers, ConversionError, image_to_msg, \
+    msg_to_axes, msg_to_cube, ns_from_stamp, skeleton_markers, skeleton_to_msg
 from hupr_ros.presence import PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
-from hupr_ros.nodes.common import RESULT_QOS, run_node, SENSOR_QOS, StageTimer, \
-    StartupError
+from hupr_ros.nodes.common import guarded, report, RESULT_QOS, run_node, SENSOR_QOS, \
+    StageTimer, StartupError
 
 
 class PoseNode(Node):
@@ -85,6 +95,11 @@ class PoseNode(Node):
             description='fx, fy, cx, cy of the 256x256 image the keypoints refer to'))
         p('marker_lifetime_s', 0.5, ParameterDescriptor(description='markers vanish after'))
         p('stats_period_s', 10.0, ParameterDescriptor(description='rate / latency log period'))
+        p('max_future_s', 1.0, ParameterDescriptor(
+            description='pairs stamped further ahead of the node clock are refused'))
+        p('max_frame_gap_s', 0.15, ParameterDescriptor(
+            description='a longer step between pairs (a lost pair at 10 Hz: 0.2 s) restarts '
+                        'the window instead of spanning the gap'))
         model = self._load_model()
         alignment = self._param('window_alignment') or model.alignment
         if alignment != model.alignment:
@@ -100,7 +115,8 @@ class PoseNode(Node):
         try:
             self.estimator = PoseEstimator(model, alignment, self._param('device'),
                                            bool(self._param('subpixel')), presence=presence,
-                                           smoother=smoother)
+                                           smoother=smoother,
+                                           max_gap_s=float(self._param('max_frame_gap_s')))
         except ValueError as error:
             raise StartupError(str(error)) from error
         self._shown = False      # a skeleton is on screen (markers to clear when one leaves)
@@ -109,7 +125,12 @@ class PoseNode(Node):
         self.intrinsics = tuple(float(v) for v in self._param('camera_intrinsics'))
         self.lifetime = float(self._param('marker_lifetime_s'))
         self.timer_stats = StageTimer()
-        self.counts = {'pairs': 0, 'malformed': 0, 'windows_dropped': 0, 'inferences': 0,
+        self.errors = ErrorLog()
+        self.stamps = StampGuard('cube pair', float(self._param('max_future_s')))
+        self.expected_axes = cube_axes(self.estimator.config) + (AxisSpec('complex', 2),)
+        self._axes_checked = {}      # axes signature -> None (as expected) or the mismatch
+        self.counts = {'pairs': 0, 'malformed': 0, 'bad_stamp': 0, 'wrong_geometry': 0,
+                       'restarts': 0, 'windows_dropped': 0, 'inferences': 0, 'errors': 0,
                        'nobody': 0}
         # horizontal cubes of the frames in the window, by stamp, for the overlay of the
         # target frame (with a centered window it is 3 frames older than the newest)
@@ -157,19 +178,52 @@ class PoseNode(Node):
         except (CheckpointError, ValueError) as error:
             raise StartupError(str(error)) from error
 
+    def geometry_mismatch(self, cube) -> Optional[str]:
+        """None when a cube's axes are those the weights expect, else what differs."""
+        key = tuple((a.name, int(a.size), a.unit, bytes(memoryview(a.values)))
+                    for a in cube.axes)
+        if key not in self._axes_checked:
+            self._axes_checked[key] = axes_mismatch(msg_to_axes(cube), self.expected_axes)
+            if len(self._axes_checked) > 16:          # bounded, whatever arrives
+                self._axes_checked.pop(next(iter(self._axes_checked)))
+        return self._axes_checked[key]
+
+    @guarded
     def on_pair(self, msg: RadarCubePair) -> None:
         self.counts['pairs'] += 1
         arrived = time.monotonic()
+        number = msg.horizontal.frame_number
+        stamp = ns_from_stamp(msg.header.stamp)
+        verdict = self.stamps.check(stamp, self.get_clock().now().nanoseconds)
+        if not verdict.accepted:
+            self.counts['bad_stamp'] += 1
+            report(self, self.errors, verdict.kind, f'cube pair {number} skipped: '
+                   f'{verdict.reason}', warn=True)
+            return
+        for cube in (msg.horizontal, msg.vertical):
+            mismatch = self.geometry_mismatch(cube)
+            if mismatch is not None:
+                self.counts['wrong_geometry'] += 1
+                report(self, self.errors, 'wrong_geometry',
+                       f'cube pair {number} skipped: {cube.orientation} cube {mismatch}')
+                return
+        if verdict.restarted:        # the clock went back: an upstream restart
+            self.estimator.reset()
+            report(self, self.errors, 'stream_restarted', verdict.reason, warn=True)
+        restarts = self.estimator.restarts
         try:
             with self.timer_stats.measure('window'):
                 hori = msg_to_cube(msg.horizontal)
                 vert = msg_to_cube(msg.vertical)
-                window = self.estimator.push(ns_from_stamp(msg.header.stamp), hori, vert)
+                window = self.estimator.push(stamp, hori, vert)
         except (ConversionError, ValueError) as error:   # PreprocessingError is a ValueError
             self.counts['malformed'] += 1
-            self.get_logger().error(f'cube pair {msg.horizontal.frame_number} skipped: {error}',
-                                    throttle_duration_sec=5.0)
+            report(self, self.errors, 'malformed_pair', f'cube pair {number} skipped: {error}')
             return
+        if self.estimator.restarts != restarts:
+            self.counts['restarts'] += 1
+            report(self, self.errors, 'stream_gap', f'{self.estimator.last_gap_s:.3f} s since '
+                   'the previous pair: the window starts again', warn=True)
         with self._cv:
             self._cubes[ns_from_stamp(msg.header.stamp)] = hori
             while len(self._cubes) > self.estimator.model.config.num_frames + 2:
@@ -194,13 +248,21 @@ class PoseNode(Node):
                 self._window = None
             try:
                 result = self.estimator.infer(window)
-            except Exception as error:  # keep the node alive; report what broke
-                self.get_logger().error(f'inference failed: {error!r}', throttle_duration_sec=5.0)
-                continue
-            self.timer_stats.add('inference', result.inference_s)
-            self.publish(result, cube)
-            self.timer_stats.add('latency', time.monotonic() - arrived)
-            self.counts['inferences'] += 1
+                self.timer_stats.add('inference', result.inference_s)
+                if not self._can_publish():
+                    return
+                self.publish(result, cube)
+                self.timer_stats.add('latency', time.monotonic() - arrived)
+                self.counts['inferences'] += 1
+            except Exception as error:  # noqa: B902 - the worker outlives any window
+                if not self._can_publish():   # shutting down: the context went first
+                    return
+                self.counts['errors'] += 1
+                report(self, self.errors, 'inference_error',
+                       f'window at {window.target_stamp_ns} ns skipped: {error!r}')
+
+    def _can_publish(self) -> bool:
+        return not self._stopping and self.context.ok()
 
     def publish(self, result: PoseResult, cube) -> None:
         from hupr_ros.visualization import draw_skeleton, range_azimuth_image
@@ -229,15 +291,33 @@ class PoseNode(Node):
         done = self.counts['inferences']
         rate = (done - self._logged_inferences) / max(now - self._window_start, 1e-9)
         self._window_start, self._logged_inferences = now, done
-        self.get_logger().info(f'{rate:.1f} inferences/s; {self.counts}; mean/max: '
+        self.get_logger().info(f'{rate:.1f} inferences/s; {self.counts}; problems '
+                               f'{self.errors.counts or "none"}; mean/max: '
                                f'{self.timer_stats.summary()}')
 
     def destroy_node(self) -> None:
         with self._cv:
             self._stopping = True
             self._cv.notify()
-        self._worker.join(timeout=5.0)
+        self._worker.join(timeout=10.0)      # an inference in flight finishes first
         super().destroy_node()
+
+
+def axes_mismatch(got, expected) -> Optional[str]:
+    """What differs between a cube's axes and the expected ones (None: nothing), in words."""
+    shape = [(a.name, a.size) for a in got]
+    want = [(a.name, a.size) for a in expected]
+    if shape != want:
+        return f'has axes {shape}, the weights expect {want}'
+
+    def span(axis):
+        return (f'{axis.values[0]:.3g} .. {axis.values[-1]:.3g} {axis.unit}'
+                if axis.values else 'no values')
+    differ = [f'{a.name} axis spans {span(a)}, the weights were trained on {span(b)}'
+              for a, b in zip(got, expected)
+              if len(a.values) != len(b.values) or (
+                  a.values and not np.allclose(a.values, b.values, rtol=1e-3, atol=1e-4))]
+    return '; '.join(differ) + ' (another chirp configuration?)' if differ else None
 
 
 def main(args=None) -> None:

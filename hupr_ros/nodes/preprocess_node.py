@@ -17,8 +17,9 @@
 Subscribes ``radar/hori/raw`` and ``radar/vert/raw`` (hupr_msgs/RadarFrame), pairs frames by
 stamp (hupr_ros.pairing), computes each frame's VRDAEMap (hupr_ros.dsp) and publishes one
 hupr_msgs/RadarCubePair per pair on ``radar/cube_pair``: one message, so the pose node can
-never see half a pair. Unpaired, malformed and (optionally) zero-filled frames are counted
-and logged at a throttled rate; the node keeps running.
+never see half a pair. Unpaired, malformed, badly stamped (negative, from the future, out of
+order, repeated) and (optionally) zero-filled frames are counted and logged at a rate limited
+per kind of problem; the node keeps running (docs/robustness.md).
 """
 
 import dataclasses
@@ -35,8 +36,10 @@ from hupr_ros.dsp import cube_axes, vrdae_map, VRDAEConfig
 from hupr_ros.dsp.vrdae import PreprocessingError
 from hupr_ros.msg_conversions import chirp_config_from_msg, ConversionError, cube_to_msg, \
     make_header, msg_to_frame, ns_from_stamp
-from hupr_ros.nodes.common import run_node, SENSOR_QOS, StageTimer
+from hupr_ros.guards import ErrorLog, StampGuard
+from hupr_ros.nodes.common import guarded, report, run_node, SENSOR_QOS, StageTimer
 from hupr_ros.pairing import FramePairer
+from hupr_ros.topics import ORIENTATIONS
 
 
 class PreprocessNode(Node):
@@ -54,6 +57,8 @@ class PreprocessNode(Node):
             description="'vrdaemap' (paper) or 'raemap' (traditional)"))
         self.declare_parameter('stats_period_s', 10.0, ParameterDescriptor(
             description='period of the rate / timing / drop-count log line'))
+        self.declare_parameter('max_future_s', 1.0, ParameterDescriptor(
+            description='frames stamped further ahead of the node clock are refused'))
         self.base_config = VRDAEConfig(
             representation=self.get_parameter('representation').value)
         self._configs = {}
@@ -62,8 +67,12 @@ class PreprocessNode(Node):
             int(self.get_parameter('tolerance_s').value * 1e9),
             int(self.get_parameter('max_pending').value))
         self.timer_stats = StageTimer()
-        self.counts = {'frames': 0, 'malformed': 0, 'zero_filled': 0, 'dropped_zero_filled': 0,
-                       'published': 0}
+        self.errors = ErrorLog()
+        future = float(self.get_parameter('max_future_s').value)
+        self.stamp_guards = {o: StampGuard(f'{o} raw frame', max_future_s=future)
+                             for o in ORIENTATIONS}
+        self.counts = {'frames': 0, 'malformed': 0, 'bad_stamp': 0, 'zero_filled': 0,
+                       'dropped_zero_filled': 0, 'published': 0}
         self._window_start = time.monotonic()
         self._window_published = 0
         self.publisher = self.create_publisher(RadarCubePair, topics.RADAR_CUBE_PAIR, SENSOR_QOS)
@@ -79,19 +88,38 @@ class PreprocessNode(Node):
         """The preprocessing config for frames captured with ``chirp`` (validated once)."""
         config = self._configs.get(chirp)
         if config is None:
-            config = self._configs[chirp] = dataclasses.replace(self.base_config, chirp=chirp)
+            config = dataclasses.replace(self.base_config, chirp=chirp)   # may raise
+            if len(self._configs) >= 8:             # bounded, whatever arrives
+                self._configs.pop(next(iter(self._configs)))
+            self._configs[chirp] = config
+            self.get_logger().info(
+                f'chirp configuration {chirp}: range resolution '
+                f'{chirp.range_resolution * 100:.2f} cm, velocity resolution '
+                f'{chirp.velocity_resolution:.3f} m/s (the pose node checks that its weights '
+                'were trained on this geometry)')
         return config
 
+    @guarded
     def on_frame(self, orientation: str, msg: RadarFrame) -> None:
         self.counts['frames'] += 1
+        verdict = self.stamp_guards[orientation].check(ns_from_stamp(msg.header.stamp),
+                                                       self.get_clock().now().nanoseconds)
+        if not verdict.accepted:
+            self.counts['bad_stamp'] += 1
+            report(self, self.errors, verdict.kind,
+                   f'frame {msg.frame_number} dropped: {verdict.reason}', warn=True)
+            return
+        if verdict.restarted:        # the stream's clock went back: pair afresh
+            self.pairer.reset(orientation)
+            report(self, self.errors, 'stream_restarted', verdict.reason, warn=True)
         try:
             with self.timer_stats.measure('decode'):
                 config = self.config_for(chirp_config_from_msg(msg.config))
                 frame = msg_to_frame(msg)
         except (ConversionError, ValueError) as error:
             self.counts['malformed'] += 1
-            self.get_logger().error(f'{orientation} frame {msg.frame_number} dropped: {error}',
-                                    throttle_duration_sec=5.0)
+            report(self, self.errors, 'malformed_frame',
+                   f'{orientation} frame {msg.frame_number} dropped: {error}')
             return
         if msg.zero_filled:
             self.counts['zero_filled'] += 1
@@ -104,8 +132,8 @@ class PreprocessNode(Node):
             self.publish_pair(*pair)
 
     def publish_pair(self, stamp_ns: int, hori, vert) -> None:
-        out = RadarCubePair(header=make_header(stamp_ns, hori[0].header.frame_id))
         try:
+            out = RadarCubePair(header=make_header(stamp_ns, hori[0].header.frame_id))
             cubes = []
             for msg, frame, config in (hori, vert):
                 with self.timer_stats.measure('vrdae_map'):
@@ -118,8 +146,7 @@ class PreprocessNode(Node):
                         zero_filled=msg.zero_filled))
         except (PreprocessingError, ConversionError) as error:
             self.counts['malformed'] += 1
-            self.get_logger().error(f'pair at {stamp_ns} ns dropped: {error}',
-                                    throttle_duration_sec=5.0)
+            report(self, self.errors, 'bad_pair', f'pair at {stamp_ns} ns dropped: {error}')
             return
         out.horizontal, out.vertical = cubes
         with self.timer_stats.measure('publish'):
@@ -134,7 +161,8 @@ class PreprocessNode(Node):
         self.get_logger().info(
             f'{rate:.1f} pairs/s; {self.counts}; unpaired hori/vert '
             f'{stats.unpaired_horizontal}/{stats.unpaired_vertical}, out of order '
-            f'{stats.out_of_order}; per stage mean/max: {self.timer_stats.summary()}')
+            f'{stats.out_of_order}; problems {self.errors.counts or "none"}; '
+            f'per stage mean/max: {self.timer_stats.summary()}')
         self._window_start, self._window_published = time.monotonic(), 0
 
 

@@ -1,0 +1,338 @@
+# Copyright 2026 The hupr_ros Authors
+# SPDX-License-Identifier: Apache-2.0
+"""Fault injection: hostile messages, bad stamps, lost pairs, shutdown mid-inference.
+
+The rule under test (docs/robustness.md): a node never dies or stalls on a message; a bad one
+is counted under its kind, logged, and skipped, and valid input that follows is processed.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from conftest import REPO, requires_ros
+from hupr_ros.guards import ErrorLog, StampGuard
+
+SECOND = 1_000_000_000
+T0 = 1_700_000_000 * SECOND          # 2023: in the past of any node clock
+NOW = 1_800_000_000 * SECOND
+
+
+# --------------------------------------------------------------------------- the guards
+
+def test_stamp_guard_refuses_bad_stamps_and_resyncs_a_stream_whose_clock_went_back():
+    guard = StampGuard('pair', max_future_s=1.0)
+    assert guard.check(-5, NOW).kind == 'negative_stamp'
+    verdict = guard.check(NOW + 3600 * SECOND, NOW)
+    assert not verdict.accepted and verdict.kind == 'future_stamp' and '3600.000 s ahead' in \
+        verdict.reason
+    assert guard.check(T0, NOW).accepted
+    assert guard.check(T0, NOW).kind == 'duplicate_stamp'
+    assert guard.check(T0 - 1, NOW).kind == 'out_of_order'
+    assert guard.check(T0 + SECOND // 10, NOW).accepted
+    # An hour ahead when the node clock is unknown (0): accepted, and the stream that follows
+    # is taken back after three frames in a row, instead of being refused for an hour.
+    assert guard.check(T0 + 3600 * SECOND, 0).accepted
+    verdicts = [guard.check(T0 + (2 + i) * SECOND // 10, 0) for i in range(3)]
+    assert [v.accepted for v in verdicts] == [False, False, True]
+    assert verdicts[-1].restarted and 'taken as a restarted stream' in verdicts[-1].reason
+    assert guard.check(T0 + 5 * SECOND // 10, 0).accepted
+
+
+def test_error_log_throttles_per_kind_not_per_call_site():
+    now = [0.0]
+    log = ErrorLog(period_s=5.0, clock=lambda: now[0])
+    assert log.report('malformed', 'a') == '[malformed] a'
+    assert log.report('malformed', 'b') is None
+    assert log.report('bad_stamp', 'c') == '[bad_stamp] c'      # another kind: logged
+    now[0] = 6.0
+    assert log.report('malformed', 'd') == '[malformed] d (+1 more malformed in the last 6 s)'
+    assert log.counts == {'malformed': 3, 'bad_stamp': 1}
+
+
+def test_huge_finite_cube_values_are_an_error_not_nan():
+    from hupr_ros.dsp import model_input
+    from hupr_ros.dsp.vrdae import PreprocessingError
+    cube = np.zeros((16, 64, 64, 8), np.complex64)
+    cube[5, 3, 3, 0] = 3e38
+    cube[5, 4, 4, 0] = -3e38 - 3e38j      # the same map: max - min overflows float32
+    with pytest.raises(PreprocessingError, match='too large to normalise'):
+        model_input(cube)
+
+
+def test_window_restarts_after_a_gap_instead_of_spanning_it():
+    from hupr_ros.inference import PoseEstimator
+    from hupr_ros.model import build_model
+    estimator = PoseEstimator(build_model('realtime', 2).eval(), 'causal', max_gap_s=0.15)
+    rng = np.random.default_rng(0)
+    cubes = [(rng.standard_normal((16, 64, 64, 8)) + 1j).astype(np.complex64)
+             for _ in range(4)]
+    for i in range(3):
+        window = estimator.push(T0 + i * SECOND // 10, cubes[i], cubes[i])
+    assert estimator.restarts == 0 and not np.array_equal(window.hori[0], window.hori[-1])
+    window = estimator.push(T0 + 4 * SECOND // 10, cubes[3], cubes[3])    # frame 3 lost
+    assert estimator.restarts == 1 and estimator.last_gap_s == pytest.approx(0.2)
+    assert window.target_stamp_ns == T0 + 4 * SECOND // 10
+    assert all(np.array_equal(frame, window.hori[-1]) for frame in window.hori)
+
+
+# --------------------------------------------------------------------------- the pose node
+
+def other_geometry_axes():
+    from hupr_ros.dsp import cube_axes, VRDAEConfig
+    from hupr_ros.radar.config import ChirpConfig
+    return cube_axes(VRDAEConfig(chirp=ChirpConfig(num_loops=32, num_samples=128)))
+
+
+def pair_msg(stamp_ns, number, seed=0, scale=1.0, axes=None):
+    from hupr_msgs.msg import RadarCubePair
+
+    from hupr_ros import msg_conversions as conv
+    from hupr_ros.dsp import cube_axes
+    rng = np.random.default_rng(seed)
+    pair = RadarCubePair(header=conv.make_header(max(stamp_ns, 0), 'radar_hori'))
+    cubes = []
+    for orientation in ('horizontal', 'vertical'):
+        values = (rng.uniform(-1, 1, (16, 64, 64, 8)) * scale).astype(np.complex64)
+        cubes.append(conv.cube_to_msg(values, axes or cube_axes(), stamp_ns=max(stamp_ns, 0),
+                                      frame_id='radar_' + orientation[:4], frame_number=number,
+                                      orientation=orientation))
+    pair.horizontal, pair.vertical = cubes
+    if stamp_ns < 0:
+        pair.header.stamp.sec = -1
+    return pair
+
+
+@pytest.fixture
+def pose_rig(data_dir):
+    """A pose node (tiny weights, causal window: one skeleton per pair) and a tester that
+    publishes pairs and collects skeletons."""
+    from hupr_msgs.msg import RadarCubePair, Skeleton2D
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
+
+    from hupr_ros import topics
+    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+    from hupr_ros.nodes.pose_node import PoseNode
+    from ros_harness import harness, wait_for_match
+    with harness() as h:
+        node = h.add(PoseNode, parameter_overrides=[
+            Parameter('weights_path', value=str(data_dir / 'hupr_nf4_checkpoint.pth')),
+            Parameter('num_filters', value=4), Parameter('window_alignment', value='causal'),
+            Parameter('presence', value=False), Parameter('torch_threads', value=1)])
+        tester = h.add(Node, node_name='fault_tester')
+        pub = tester.create_publisher(RadarCubePair, topics.RADAR_CUBE_PAIR, SENSOR_QOS)
+        skeletons = []
+        tester.create_subscription(Skeleton2D, topics.POSE_SKELETON, skeletons.append,
+                                   RESULT_QOS)
+        wait_for_match(h, pub)
+        assert h.spin_until(lambda: node.skeleton_pub.get_subscription_count() > 0)
+
+        def send(msg, done=None):
+            before = node.counts['pairs']
+            pub.publish(msg)
+            assert h.spin_until(lambda: node.counts['pairs'] == before + 1, 10)
+            if done is not None:
+                assert h.spin_until(done, 20), node.counts
+        yield h, node, send, skeletons
+
+
+@requires_ros
+def test_pose_node_survives_hostile_pairs_and_never_goes_back_in_time(pose_rig):
+    from hupr_ros.msg_conversions import ns_from_stamp
+    h, node, send, skeletons = pose_rig
+    period = SECOND // 10
+
+    def published(n):
+        return lambda: len(skeletons) >= n
+
+    send(pair_msg(T0, 0), published(1))
+    send(pair_msg(T0 + period, 1, scale=3e38))                 # +-3e38: finite, overflows
+    send(pair_msg(-1, 2))                                       # negative stamp
+    send(pair_msg(T0 + period, 3))                              # duplicate of the huge one
+    send(pair_msg(T0 - period, 4))                              # out of order
+    send(pair_msg(T0 + 2 * period, 5, axes=other_geometry_axes()))   # 32 loops x 128
+    send(pair_msg(T0 + 3 * period, 6), published(2))
+    assert node.counts['malformed'] == 1 and node.counts['bad_stamp'] == 3
+    assert node.counts['wrong_geometry'] == 1
+    assert set(node.errors.counts) == {'malformed_pair', 'negative_stamp', 'duplicate_stamp',
+                                       'out_of_order', 'wrong_geometry', 'stream_gap'}
+    # Pairs 1 and 5 never entered the window: from T0 to T0 + 3 periods is a gap, and the
+    # window restarted rather than span it.
+    assert node.counts['restarts'] == 1
+    send(pair_msg(T0 + 4 * period, 7), published(3))
+    stamps = [ns_from_stamp(s.header.stamp) for s in skeletons]
+    assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
+    assert node._worker.is_alive()
+    mismatch = node.geometry_mismatch(pair_msg(T0, 0, axes=other_geometry_axes()).horizontal)
+    assert 'doppler axis spans -2.25 .. 1.97 m/s, the weights were trained on -1.13 .. 0.986' \
+        in mismatch and 'range axis spans' in mismatch
+
+
+@requires_ros
+def test_pose_node_restarts_its_window_after_a_lost_pair_and_an_upstream_restart(pose_rig):
+    h, node, send, skeletons = pose_rig
+    period = SECOND // 10
+    for i in range(3):
+        send(pair_msg(T0 + i * period, i), lambda: len(skeletons) >= 1)
+    assert node.counts['restarts'] == 0
+    send(pair_msg(T0 + 4 * period, 4))                    # pair 3 lost in transport
+    assert node.counts['restarts'] == 1 and node.estimator._count == 1
+    send(pair_msg(T0 + 25 * SECOND, 5))                  # upstream down for 20 s
+    assert node.counts['restarts'] == 2 and node.estimator._count == 1
+
+
+@requires_ros
+def test_pose_node_worker_survives_a_publish_failure(pose_rig, monkeypatch):
+    h, node, send, skeletons = pose_rig
+
+    def broken(*args):
+        raise RuntimeError('publisher broke')
+    monkeypatch.setattr(node, 'publish', broken)
+    send(pair_msg(T0, 0), lambda: node.counts['errors'] == 1)
+    monkeypatch.undo()
+    send(pair_msg(T0 + SECOND // 10, 1), lambda: len(skeletons) == 1)
+
+
+@requires_ros
+def test_nodes_survive_random_values_in_every_numeric_field(pose_rig):
+    """Random numbers in each numeric field of a cube pair, then a valid pair: a skeleton."""
+    h, node, send, skeletons = pose_rig
+    rng = np.random.default_rng(7)
+    fields = ['header.stamp.sec', 'header.stamp.nanosec', 'horizontal.frame_number',
+              'horizontal.header.stamp.sec', 'vertical.frame_number']
+    stamp = T0
+    for trial in range(12):
+        msg = pair_msg(stamp, trial, seed=trial)
+        cube = msg.horizontal if trial % 2 else msg.vertical
+        axis = cube.axes[trial % len(cube.axes)]
+        choice = trial % 4
+        if choice == 0:
+            axis.size = int(rng.integers(0, 2 ** 32))
+        elif choice == 1:
+            axis.values = rng.standard_normal(axis.size).astype(np.float32) * 1e30
+        elif choice == 2:
+            index = rng.integers(0, len(cube.data), 50)
+            for i in index:
+                cube.data[int(i)] = float(rng.choice([np.inf, -np.inf, np.nan, 3.4e38]))
+        else:
+            name = fields[trial % len(fields)].split('.')
+            target = msg
+            for part in name[:-1]:
+                target = getattr(target, part)
+            setattr(target, name[-1], int(rng.integers(0, 2 ** 31)))
+        send(msg)
+        stamp += SECOND // 10
+    before = len(skeletons)
+    send(pair_msg(time.time_ns() - SECOND, 99), lambda: len(skeletons) > before)
+    assert node._worker.is_alive()
+
+
+# --------------------------------------------------------------------------- preprocessing
+
+@requires_ros
+def test_preprocess_node_survives_bad_stamps():
+    from test_preprocess_node import make_rig
+    from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, VERTICAL_MOUNT
+    from hupr_ros.sim.fmcw import quantize, synthesize_frame
+    from ros_harness import harness
+    rng = np.random.default_rng(3)
+    point, velocity = np.array([[0.4, 2.5, 0.2]]), np.array([[0.0, 0.5, 0.0]])
+    frames = {name: quantize(synthesize_frame(point, velocity, [800.0], mount=mount),
+                             noise_std=5.0, rng=rng)
+              for name, mount in (('horizontal', HORIZONTAL_MOUNT),
+                                  ('vertical', VERTICAL_MOUNT))}
+    with harness() as h:
+        node, send, pubs, received = make_rig(h, frames)
+        from hupr_ros import msg_conversions as conv
+        from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+
+        def raw(orientation, stamp, number):
+            msg = conv.frame_to_msg(frames[orientation], HUPR_CHIRP_CONFIG, stamp_ns=0,
+                                    frame_id='r', frame_number=number, orientation=orientation)
+            msg.header.stamp.sec, msg.header.stamp.nanosec = divmod(stamp, SECOND)
+            return msg
+
+        def pair(stamp, number, expect_pairs):
+            frames_before = node.counts['frames']
+            for orientation in ('horizontal', 'vertical'):
+                pubs[orientation].publish(raw(orientation, stamp, number))
+            assert h.spin_until(lambda: node.counts['frames'] == frames_before + 2, 10)
+            assert h.spin_until(lambda: len(received) == expect_pairs, 15), node.counts
+
+        # A negative stamp first (used to kill the node), then an hour ahead.
+        pubs['horizontal'].publish(raw('horizontal', 0, 0).__class__())   # all defaults
+        msg = raw('horizontal', 0, 0)
+        msg.header.stamp.sec = -3
+        pubs['horizontal'].publish(msg)
+        assert h.spin_until(lambda: node.counts['frames'] == 2, 10)
+        now = time.time_ns()
+        pair(now + 3600 * SECOND, 1, 0)
+        assert node.counts['bad_stamp'] == 3        # negative + 2 x future
+        for i in range(3):
+            pair(now + i * SECOND // 10, 2 + i, i + 1)
+        # A clock that went back (an upstream restart): pairs again after three frames.
+        for i in range(4):
+            pair(now - 60 * SECOND + i * SECOND // 10, 10 + i, 3 + max(0, i - 1))
+        assert 'stream_restarted' in node.errors.counts
+        stamps = [conv.ns_from_stamp(p.header.stamp) for p in received]
+        assert stamps[:3] == sorted(stamps[:3])
+
+
+# --------------------------------------------------------------------------- shutdown
+
+def _pose_process():
+    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    return subprocess.Popen(
+        [sys.executable, '-m', 'hupr_ros.nodes.pose_node', '--ros-args',
+         '-p', f'weights_path:={REPO / "test" / "data" / "hupr_nf4_checkpoint.pth"}',
+         '-p', 'num_filters:=4', '-p', 'presence:=false', '-p', 'window_alignment:=causal',
+         '-p', 'torch_threads:=1'],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+
+
+@requires_ros
+@pytest.mark.parametrize('signum', [signal.SIGINT, signal.SIGTERM, signal.SIGINT])
+def test_pose_node_exits_cleanly_on_a_signal_during_inference(signum):
+    """Pairs stream in at 20 Hz; the signal lands while windows are being inferred."""
+    from hupr_msgs.msg import RadarCubePair, Skeleton2D
+    from rclpy.node import Node
+
+    from hupr_ros import topics
+    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+    from ros_harness import harness
+    process = _pose_process()
+    try:
+        with harness() as h:
+            tester = h.add(Node, node_name='shutdown_tester')
+            pub = tester.create_publisher(RadarCubePair, topics.RADAR_CUBE_PAIR, SENSOR_QOS)
+            skeletons = []
+            tester.create_subscription(Skeleton2D, topics.POSE_SKELETON, skeletons.append,
+                                       RESULT_QOS)
+            assert h.spin_until(lambda: pub.get_subscription_count() > 0, 60), \
+                'the pose node did not start'
+            msgs = [pair_msg(T0, i, seed=i) for i in range(3)]
+            start = time.time_ns()
+            for i in range(40):
+                msg = msgs[i % 3]
+                stamp = start + i * SECOND // 20
+                for m in (msg, msg.horizontal, msg.vertical):
+                    m.header.stamp.sec, m.header.stamp.nanosec = divmod(stamp, SECOND)
+                pub.publish(msg)
+                h.spin_until(lambda: False, 0.05)
+                if i > 20 and skeletons:
+                    break
+            assert skeletons, 'no skeleton before the signal'
+            process.send_signal(signum)
+            output, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, output
+    for bad in ('Traceback', 'RCLError', 'terminate called', 'context is invalid'):
+        assert bad not in output, output
