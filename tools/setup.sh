@@ -105,4 +105,10 @@ else
   grep -E '^(Starting|Finished|Summary)' log/colcon_build.txt || true
   echo "$src_hash" > install/.hupr_build
 fi
+# 4. The offline tools (hupr-sim, hupr-preprocess, hupr-train, ...) on PATH once the venv is
+#    active: colcon installs console scripts under install/hupr_ros/lib/hupr_ros, where
+#    `ros2 run` finds them but a shell does not.
+for tool in install/hupr_ros/lib/hupr_ros/hupr-*; do
+  [ -e "$tool" ] && ln -sf "$ROOT/$tool" "$VENV/bin/$(basename "$tool")"
+done
 log "done. In a new shell:  source .venv/bin/activate && source install/setup.bash"

@@ -45,7 +45,7 @@ import logging
 import os
 import pathlib
 import sys
-from concurrent.futures import as_completed, ProcessPoolExecutor
+from concurrent.futures import as_completed
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -54,6 +54,7 @@ from hupr_ros.data.cache import cache_name, config_metadata, OUTPUTS, RADARS, tr
 from hupr_ros.dsp import vrdae_map, VRDAEConfig
 from hupr_ros.dsp.config import REPRESENTATIONS
 from hupr_ros.radar.dca1000 import count_adc_frames, read_adc_frames
+from hupr_ros.tools.common import fail, INTERRUPTED, output_dir_problem, worker_pool
 
 _LOG = logging.getLogger('hupr-preprocess')
 DTYPES = ('complex64', 'float16')
@@ -159,26 +160,37 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         prog='hupr-preprocess', description=__doc__.split('\n')[0],
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('root', type=pathlib.Path, help='folder holding single_N/ sequences')
-    parser.add_argument('out', type=pathlib.Path, help='cache folder (mirrors the layout)')
+    parser.add_argument('out', type=pathlib.Path,
+                        help='cache folder (mirrors the layout; created)')
     parser.add_argument('--dtype', choices=DTYPES, default='complex64',
                         help='cube cache only; the training input is always float32')
     parser.add_argument('--output', choices=OUTPUTS, default='cube',
                         help="'cube': VRDAEMaps (exact); 'input': compact training cache")
-    parser.add_argument('--representation', choices=REPRESENTATIONS, default='vrdaemap')
+    parser.add_argument('--representation', choices=REPRESENTATIONS, default='vrdaemap',
+                        help="'vrdaemap' (paper) or 'raemap' (no Doppler FFT, K chirp loops)")
     parser.add_argument('--doppler', type=int, default=8,
                         help='K, Doppler bins of the training input (published 8)')
-    parser.add_argument('--workers', type=int, default=min(2, os.cpu_count() or 1))
-    parser.add_argument('--sequences', nargs='*', help='only these (e.g. single_1 single_2)')
+    parser.add_argument('--workers', type=int, default=min(2, os.cpu_count() or 1),
+                        help='captures processed in parallel processes (default: %(default)s)')
+    parser.add_argument('--sequences', nargs='*',
+                        help='only these (e.g. single_1 single_2); default: all')
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format='%(name)s: %(message)s')
+    if args.workers < 1:
+        parser.error(f'--workers must be >= 1, got {args.workers}')
     try:
         jobs = find_jobs(args.root)
     except FileNotFoundError as error:
         parser.error(str(error))
-    if args.sequences:
-        jobs = [j for j in jobs if j[0] in set(args.sequences)]
     if not jobs:
         parser.error(f'no single_*/{{hori,vert}}/adc_data.bin under {args.root}')
+    if args.sequences:
+        available = sorted({j[0] for j in jobs}, key=lambda n: (len(n), n))
+        unknown = [name for name in args.sequences if name not in available]
+        if unknown:
+            parser.error(f'no such sequence under {args.root}: {" ".join(unknown)} (it has '
+                         f'{available[0]} .. {available[-1]}, {len(available)} in all)')
+        jobs = [j for j in jobs if j[0] in set(args.sequences)]
     try:
         config = VRDAEConfig(representation=args.representation,
                              num_input_doppler=args.doppler)
@@ -190,24 +202,54 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                            dtype, config, args.output)]
     _LOG.info('%d captures, %d already done, %d to do', len(jobs), len(jobs) - len(todo),
               len(todo))
+    problem = output_dir_problem(args.out)
+    if problem:
+        return fail('hupr-preprocess', f'cannot write to {args.out}: {problem}')
     from tqdm import tqdm
     work = [(str(args.root), str(args.out), seq, radar, args.dtype, config, args.output)
             for seq, radar in todo]
     failed = []
-    with tqdm(total=len(work), unit='capture', disable=not work) as bar, \
-            ProcessPoolExecutor(max(1, args.workers)) as pool:
-        futures = {pool.submit(_worker, job): f'{job[2]}/{job[3]}' for job in work}
-        for future in as_completed(futures):
-            try:
-                name, frames = future.result()
-                bar.set_postfix_str(f'{name}: {frames} frames')
-            except (ValueError, OSError) as error:   # one bad capture does not stop the rest
-                failed.append(futures[future])
-                _LOG.error('%s: %s', futures[future], error)
-            bar.update(1)
+    try:
+        with tqdm(total=len(work), unit='capture', disable=not work) as bar, \
+                worker_pool(args.workers) as pool:
+            futures = {pool.submit(_worker, job): f'{job[2]}/{job[3]}' for job in work}
+            for future in as_completed(futures):
+                try:
+                    name, frames = future.result()
+                    bar.set_postfix_str(f'{name}: {frames} frames')
+                except (ValueError, OSError) as error:   # one bad capture doesn't stop the rest
+                    failed.append(futures[future])
+                    _LOG.error('%s: %s', futures[future], error)
+                bar.update(1)
+    except KeyboardInterrupt:
+        return fail('hupr-preprocess', f'interrupted; finished captures are kept in {args.out} '
+                    '(and unfinished ones resume): run the same command again', INTERRUPTED)
+    for line in frame_count_mismatches(args.out, sorted({j[0] for j in jobs}), config,
+                                       args.output):
+        _LOG.warning('%s', line)
     if failed:
         _LOG.error('%d captures failed: %s (re-run to retry them)', len(failed), failed)
     return 1 if failed else 0
+
+
+def frame_count_mismatches(out: pathlib.Path, sequences: Sequence[str], config: VRDAEConfig,
+                           output: str) -> List[str]:
+    """Sequences whose two radars' caches hold different numbers of frames, in words."""
+    lines = []
+    name = cache_name(output)
+    for seq in sequences:
+        counts = {}
+        for radar in RADARS:
+            meta = out / seq / radar / f'{name}.json'
+            if meta.is_file():
+                counts[radar] = json.loads(meta.read_text()).get('frames')
+        if len(set(counts.values())) > 1:
+            lines.append(f'{seq}: the radars have different frame counts ('
+                         + ', '.join(f'{r} {n}' for r, n in counts.items())
+                         + '): a capture is truncated or a radar dropped frames; the '
+                         'training dataset refuses a sequence whose captures disagree with '
+                         'its annotations')
+    return lines
 
 
 if __name__ == '__main__':

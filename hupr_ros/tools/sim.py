@@ -27,16 +27,21 @@
                                        both raw radar topics, the camera and the ground truth
 
 Six subjects; the last appears only in the test split (as in the paper). Sequences cycle
-through the motions. Deterministic for a seed; finished sequences are skipped on re-runs.
+through the motions. Deterministic for a seed. Interrupted runs resume: run the same command
+again and finished sequences are kept (a capture is written as ``adc_data.bin.partial`` and
+renamed when complete). A folder made with other parameters is refused unless ``--overwrite``
+replaces it; ``sim_meta.json`` says ``"complete": false`` until every sequence is written.
 """
 
 import argparse
 import dataclasses
 import json
+import math
 import os
 import pathlib
+import shutil
 import sys
-from concurrent.futures import as_completed, ProcessPoolExecutor
+from concurrent.futures import as_completed
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -44,6 +49,7 @@ import numpy as np
 from hupr_ros.radar.dca1000 import encode_samples
 from hupr_ros.sim.body import make_subjects, MOTIONS, Motion, random_motion
 from hupr_ros.sim.scene import SimConfig, Simulator
+from hupr_ros.tools.common import fail, INTERRUPTED, output_dir_problem, worker_pool
 
 NUM_SUBJECTS = 6
 
@@ -78,7 +84,10 @@ def write_sequence(out: str, entry: dict, frames: int, config: SimConfig,
     seq_dir, frame_dir = root / name, root / 'frames' / name
     done = seq_dir / 'sim_done.json'
     if done.is_file():
-        return json.loads(done.read_text())['annotations']
+        record = json.loads(done.read_text())
+        if record.get('entry') == json.loads(json.dumps(entry)) and \
+                record.get('frames') == frames:
+            return record['annotations']
     from PIL import Image
     subject = make_subjects(subjects_seed)[entry['subject']]
     motion = Motion(**{k: tuple(v) if isinstance(v, list) else v
@@ -97,8 +106,8 @@ def write_sequence(out: str, entry: dict, frames: int, config: SimConfig,
             shutil.rmtree(bag_path)
         bag_path.parent.mkdir(parents=True, exist_ok=True)
         bag = BagWriter(bag_path).__enter__()
-    with open(seq_dir / 'hori' / 'adc_data.bin', 'wb') as hori, \
-            open(seq_dir / 'vert' / 'adc_data.bin', 'wb') as vert:
+    partial = {radar: seq_dir / radar / 'adc_data.bin.partial' for radar in ('hori', 'vert')}
+    with open(partial['hori'], 'wb') as hori, open(partial['vert'], 'wb') as vert:
         for k in range(frames):
             frame = sim.frame(k)
             hori.write(encode_samples(frame.hori).tobytes())
@@ -120,20 +129,82 @@ def write_sequence(out: str, entry: dict, frames: int, config: SimConfig,
     if bag is not None:
         bag.__exit__(None, None, None)
     np.save(seq_dir / 'joints_3d.npy', np.asarray(joints_3d, dtype=np.float32))
-    done.write_text(json.dumps({'frames': frames, 'annotations': annotations}))
+    for radar, path in partial.items():        # complete captures only carry the real name
+        path.replace(seq_dir / radar / 'adc_data.bin')
+    done.write_text(json.dumps({'frames': frames, 'entry': entry, 'annotations': annotations}))
     return annotations
+
+
+class DatasetExists(ValueError):
+    """The output folder holds a dataset made with other parameters."""
+
+
+def _parameters(meta: dict) -> dict:
+    return {'seed': meta.get('seed'), 'frames': meta.get('frames'),
+            'sequences': len(meta.get('sequences', ())), 'config': meta.get('config')}
+
+
+def _describe(parameters: dict) -> str:
+    return '--sequences {sequences} --frames {frames} --seed {seed}'.format(**parameters)
+
+
+def _clear(out: pathlib.Path) -> None:
+    for path in [*out.glob('single_*'), out / 'frames', out / 'bags']:
+        if path.is_dir():
+            shutil.rmtree(path)
+    for path in [*out.glob('hrnet_annot_*.json'), out / 'splits.json', out / 'sim_meta.json']:
+        path.unlink(missing_ok=True)
+
+
+def _prepare(out: pathlib.Path, meta: dict, overwrite: bool) -> None:
+    """Refuse (or with ``overwrite`` clear) a folder holding another dataset; then write the
+    metadata of the one about to be written, marked incomplete."""
+    meta_path = out / 'sim_meta.json'
+    if meta_path.is_file():
+        try:
+            old = json.loads(meta_path.read_text())
+        except ValueError:
+            old = {}
+        if _parameters(old) != _parameters(meta):
+            if not overwrite:
+                differs = ([f'simulator settings {old.get("config")}']
+                           if old.get('config') != meta['config'] else [])
+                raise DatasetExists(
+                    f'{out} holds a HuPR-Sim set made with {_describe(_parameters(old))}'
+                    + (f' and other {differs[0]}' if differs else '')
+                    + f'; this run asks for {_describe(_parameters(meta))}. Pass --overwrite '
+                    'to replace it, or choose another folder')
+            _clear(out)
+    elif any(out.glob('single_*')):
+        if not overwrite:
+            raise DatasetExists(f'{out} holds single_* folders that no sim_meta.json describes; '
+                                'pass --overwrite to replace them, or choose another folder')
+        _clear(out)
+    meta_path.write_text(json.dumps({**meta, 'complete': False}, indent=1, default=str))
 
 
 def write_dataset(out: pathlib.Path, num_sequences: int = 6, frames: int = 100, seed: int = 0,
                   config: SimConfig = SimConfig(), workers: int = 1,
-                  progress: bool = True, bags: bool = False) -> Dict[str, List[int]]:
-    """Write the whole dataset; return the split -> sequence numbers mapping."""
+                  progress: bool = True, bags: bool = False,
+                  overwrite: bool = False) -> Dict[str, List[int]]:
+    """Write the whole dataset; return the split -> sequence numbers mapping.
+
+    Raises:
+        DatasetExists: ``out`` holds a dataset made with other parameters (and not
+            ``overwrite``).
+    """
     out.mkdir(parents=True, exist_ok=True)
     sequences = plan(num_sequences, seed)
+    meta = {'seed': seed, 'frames': frames, 'sequences': sequences,
+            'config': {k: v for k, v in dataclasses.asdict(config).items()
+                       if k not in ('chirp', 'hori_mount', 'vert_mount')},
+            'intrinsics': config.intrinsics}
+    meta = json.loads(json.dumps(meta, default=str))     # as it reads back from disk
+    _prepare(out, meta, overwrite)
     results: Dict[int, List[dict]] = {}
     from tqdm import tqdm
     with tqdm(total=num_sequences * frames, unit='frame', disable=not progress) as bar, \
-            ProcessPoolExecutor(max(1, workers)) as pool:
+            worker_pool(workers) as pool:
         futures = {pool.submit(write_sequence, str(out), entry, frames, config, seed, bags):
                    entry['sequence'] for entry in sequences}
         for future in as_completed(futures):
@@ -145,30 +216,54 @@ def write_dataset(out: pathlib.Path, num_sequences: int = 6, frames: int = 100, 
         (out / f'hrnet_annot_{phase}.json').write_text(
             json.dumps([results[n] for n in numbers]))
     (out / 'splits.json').write_text(json.dumps(splits, indent=1))
-    meta = {'seed': seed, 'frames': frames, 'sequences': sequences,
-            'config': {k: v for k, v in dataclasses.asdict(config).items()
-                       if k not in ('chirp', 'hori_mount', 'vert_mount')},
-            'intrinsics': config.intrinsics}
-    (out / 'sim_meta.json').write_text(json.dumps(meta, indent=1, default=str))
+    (out / 'sim_meta.json').write_text(json.dumps({**meta, 'complete': True}, indent=1))
     return splits
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog='hupr-sim', description=__doc__.split('\n')[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('out', type=pathlib.Path)
-    parser.add_argument('--sequences', type=int, default=6)
-    parser.add_argument('--frames', type=int, default=100, help='frames per sequence (10 Hz)')
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--brightness', type=float, default=1.0)
-    parser.add_argument('--workers', type=int, default=min(2, os.cpu_count() or 1))
-    parser.add_argument('--bags', action='store_true', help='also write a rosbag2 per sequence')
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split('\n', 1)[1])
+    parser.add_argument('out', type=pathlib.Path,
+                        help='output folder (created); the dataset root for hupr-preprocess')
+    parser.add_argument('--sequences', type=int, default=6,
+                        help='number of sequences; every sixth is the held-out test subject '
+                             '(default: %(default)s)')
+    parser.add_argument('--frames', type=int, default=100,
+                        help='frames per sequence, at 10 Hz (default: %(default)s)')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='seed of the whole plan: bodies, motions, positions, noise '
+                             '(default: %(default)s)')
+    parser.add_argument('--brightness', type=float, default=1.0,
+                        help='camera image brightness factor, > 0 (default: %(default)s)')
+    parser.add_argument('--workers', type=int, default=min(2, os.cpu_count() or 1),
+                        help='sequences simulated in parallel processes (default: %(default)s)')
+    parser.add_argument('--bags', action='store_true',
+                        help='also write a rosbag2 (mcap) bag per sequence under OUT/bags/')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='replace a dataset made in OUT with other parameters')
     args = parser.parse_args(argv)
-    if args.sequences < 1 or args.frames < 1:
-        parser.error('--sequences and --frames must be >= 1')
-    splits = write_dataset(args.out, args.sequences, args.frames, args.seed,
-                           SimConfig(brightness=args.brightness), args.workers,
-                           bags=args.bags)
+    for name in ('sequences', 'frames', 'workers'):
+        if getattr(args, name) < 1:
+            parser.error(f'--{name} must be >= 1, got {getattr(args, name)}')
+    if not (math.isfinite(args.brightness) and args.brightness > 0):
+        parser.error(f'--brightness must be a number > 0, got {args.brightness}')
+    problem = output_dir_problem(args.out)
+    if problem:
+        return fail('hupr-sim', f'cannot write to {args.out}: {problem}')
+    try:
+        splits = write_dataset(args.out, args.sequences, args.frames, args.seed,
+                               SimConfig(brightness=args.brightness), args.workers,
+                               bags=args.bags, overwrite=args.overwrite)
+    except DatasetExists as error:
+        return fail('hupr-sim', str(error))
+    except KeyboardInterrupt:
+        done = sum(1 for _ in args.out.glob('single_*/sim_done.json'))
+        return fail('hupr-sim', f'interrupted: {done} of {args.sequences} sequences complete in '
+                    f'{args.out}; run the same command again to finish', INTERRUPTED)
+    except OSError as error:
+        return fail('hupr-sim', f'cannot write {error.filename or args.out}: '
+                    f'{error.strerror or error}', 1)
     print(f'wrote {args.out}: ' + ', '.join(f'{k} {v}' for k, v in splits.items()))
     return 0
 

@@ -1,0 +1,67 @@
+# Copyright 2026 The hupr_ros Authors
+# SPDX-License-Identifier: Apache-2.0
+"""What the offline CLIs share: usable output folders and worker pools that stop on Ctrl-C.
+
+Conventions (docs/robustness.md): a bad argument or an unusable path is one line naming it,
+exit status 2; Ctrl-C stops within a second with one line, exit status 130, leaving completed
+work in place for a re-run to resume and no partial file that looks complete.
+"""
+
+import contextlib
+import os
+import pathlib
+import signal
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from typing import Iterator, Optional
+
+INTERRUPTED = 130
+USAGE = 2
+
+
+def output_dir_problem(path: pathlib.Path) -> Optional[str]:
+    """Create ``path`` (with its parents) and check it can be written; None when usable,
+    else the reason, in words."""
+    path = pathlib.Path(path)
+    for parent in [path, *path.parents]:
+        if parent.exists() and not parent.is_dir():
+            return f'{parent} is a file, not a folder'
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f'.write_test_{os.getpid()}'
+        probe.write_bytes(b'')
+        probe.unlink()
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
+def fail(prog: str, message: str, status: int = USAGE) -> int:
+    """Print one line to stderr and return the exit status to use."""
+    print(f'{prog}: error: {message}', file=sys.stderr)
+    return status
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers leave Ctrl-C to the parent: on KeyboardInterrupt in the
+    ``with`` body the workers are terminated at once (their unfinished output is left as
+    partial files that the tools never mistake for complete ones) and the interrupt goes on.
+    """
+    pool = ProcessPoolExecutor(max(1, workers), initializer=_ignore_sigint)
+    try:
+        yield pool
+    except KeyboardInterrupt:
+        processes = list((getattr(pool, '_processes', None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=1.0)
+        raise
+    else:
+        pool.shutdown(wait=True)
