@@ -1,0 +1,199 @@
+# Copyright 2026 The hupr_ros Authors
+# SPDX-License-Identifier: Apache-2.0
+"""Soak the node graph: kill -9 and restart each node in turn, and check that it recovers.
+
+    python bench/soak.py --seconds 600 --kill-every 30 [--order pose,preprocess,sim]
+
+Starts ``sim_node``, ``preprocess_node`` and ``pose_node`` (the shipped model) as separate
+processes in the given order, plus a recorder of ``radar/cube_pair`` and ``pose/skeleton``.
+Every ``--kill-every`` seconds one node (sim, preprocess, pose, in turn) is killed with SIGKILL
+and started again. It prints, as JSON: per kill, the seconds until both topics flow again;
+per topic, messages, stamps that went backwards or repeated; per node, RSS at its start and
+at the end (MiB); and exit codes of the final SIGINT (0 = clean). ``test/test_faults.py``
+runs a short version of it in CI.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import random
+import signal
+import subprocess
+import sys
+import time
+from typing import Dict, List, Optional, Sequence
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+NODES = ('sim', 'preprocess', 'pose')
+
+
+def rss_mib(pid: int) -> Optional[float]:
+    try:
+        for line in pathlib.Path(f'/proc/{pid}/status').read_text().splitlines():
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+class Graph:
+    """The three node processes and a recorder node in this process."""
+
+    def __init__(self, log_dir: pathlib.Path, pose_args: Sequence[str] = ()) -> None:
+        self.log_dir = log_dir
+        log_dir.mkdir(parents=True, exist_ok=True)
+        python = sys.executable
+        self.commands = {
+            'sim': [python, '-m', 'hupr_ros.nodes.sim_node', '--ros-args', '-p', 'seed:=0',
+                    '-p', 'motion:=wave_both', '-p', 'subject:=5'],
+            'preprocess': [python, '-m', 'hupr_ros.nodes.preprocess_node'],
+            'pose': [python, '-m', 'hupr_ros.nodes.pose_node', '--ros-args', '-p',
+                     'torch_threads:=1'] + [a for p in pose_args for a in ('-p', p)],
+        }
+        self.processes: Dict[str, subprocess.Popen] = {}
+        self.rss: Dict[str, List[float]] = {name: [] for name in NODES}
+        os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(101, 200)))
+        os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
+        import hupr_ros.nodes  # noqa: F401  (DDS profile before rclpy)
+        import rclpy
+        from hupr_msgs.msg import RadarCubePair, Skeleton2D
+        from rclpy.executors import SingleThreadedExecutor
+        from rclpy.node import Node
+
+        from hupr_ros import topics
+        from hupr_ros.msg_conversions import ns_from_stamp
+        from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+        self.context = rclpy.Context()
+        rclpy.init(context=self.context)
+        self.node = Node('hupr_soak_recorder', context=self.context)
+        self.stamps: Dict[str, List[int]] = {'cube_pair': [], 'skeleton': []}
+        self.arrivals: Dict[str, List[float]] = {'cube_pair': [], 'skeleton': []}
+
+        def record(topic):
+            def callback(msg):
+                self.stamps[topic].append(ns_from_stamp(msg.header.stamp))
+                self.arrivals[topic].append(time.monotonic())
+            return callback
+        self.node.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR,
+                                      record('cube_pair'), SENSOR_QOS)
+        self.node.create_subscription(Skeleton2D, topics.POSE_SKELETON, record('skeleton'),
+                                      RESULT_QOS)
+        self.executor = SingleThreadedExecutor(context=self.context)
+        self.executor.add_node(self.node)
+
+    def start(self, name: str) -> None:
+        log = open(self.log_dir / f'{name}.log', 'a')
+        self.processes[name] = subprocess.Popen(self.commands[name], stdout=log,
+                                                stderr=subprocess.STDOUT, cwd=REPO)
+        log.close()
+
+    def kill(self, name: str) -> None:
+        process = self.processes[name]
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+    def spin(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.executor.spin_once(timeout_sec=0.02)
+
+    def wait_flowing(self, timeout: float) -> Optional[float]:
+        """Seconds until both topics deliver a new message, or None on timeout."""
+        start = time.monotonic()
+        counts = {topic: len(v) for topic, v in self.stamps.items()}
+        while time.monotonic() - start < timeout:
+            self.executor.spin_once(timeout_sec=0.02)
+            if all(len(self.stamps[t]) > counts[t] for t in counts):
+                return time.monotonic() - start
+        return None
+
+    def sample_rss(self) -> None:
+        for name, process in self.processes.items():
+            value = rss_mib(process.pid)
+            if value is not None:
+                self.rss[name].append(value)
+
+    def stop(self) -> Dict[str, Optional[int]]:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        codes = {}
+        for name, process in self.processes.items():
+            try:
+                codes[name] = process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                codes[name] = None
+        self.node.destroy_node()
+        self.executor.shutdown()
+        import rclpy
+        rclpy.try_shutdown(context=self.context)
+        return codes
+
+
+def backwards(stamps: List[int]) -> int:
+    return sum(1 for a, b in zip(stamps, stamps[1:]) if b <= a)
+
+
+def soak(seconds: float, kill_every: float, order: Sequence[str] = NODES,
+         log_dir: pathlib.Path = pathlib.Path('out/soak'),
+         pose_args: Sequence[str] = (), recover_timeout: float = 60.0) -> dict:
+    graph = Graph(log_dir, pose_args)
+    report: dict = {'order': list(order), 'kills': []}
+    try:
+        for name in order:
+            graph.start(name)
+            graph.spin(0.5)
+        first = graph.wait_flowing(90.0)
+        if first is None:
+            raise RuntimeError(f'the graph did not start; logs in {log_dir}')
+        report['startup_s'] = round(first, 1)
+        graph.sample_rss()
+        start, turn = time.monotonic(), 0
+        while time.monotonic() - start < seconds:
+            graph.spin(min(kill_every, max(0.0, seconds - (time.monotonic() - start))))
+            if time.monotonic() - start >= seconds:
+                break
+            victim = NODES[turn % len(NODES)]
+            turn += 1
+            graph.sample_rss()
+            graph.kill(victim)
+            graph.start(victim)
+            recovered = graph.wait_flowing(recover_timeout)
+            report['kills'].append({'node': victim, 'recovered_s':
+                                    None if recovered is None else round(recovered, 1)})
+        graph.spin(1.0)
+        graph.sample_rss()
+    finally:
+        report['exit_codes'] = graph.stop()
+    report['topics'] = {topic: {'messages': len(stamps), 'backwards': backwards(stamps)}
+                        for topic, stamps in graph.stamps.items()}
+    report['rss_mib'] = {name: {'first': round(v[0], 1), 'last': round(v[-1], 1),
+                                'max': round(max(v), 1)}
+                         for name, v in graph.rss.items() if v}
+    return report
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--seconds', type=float, default=600)
+    parser.add_argument('--kill-every', type=float, default=30)
+    parser.add_argument('--order', default=','.join(NODES),
+                        help='start order, e.g. pose,preprocess,sim')
+    parser.add_argument('--out', type=pathlib.Path, default=REPO / 'out' / 'soak')
+    args = parser.parse_args(argv)
+    order = args.order.split(',')
+    if sorted(order) != sorted(NODES):
+        parser.error(f'--order must name each of {NODES} once')
+    report = soak(args.seconds, args.kill_every, order, args.out)
+    print(f'$ python bench/soak.py --seconds {args.seconds:g} --kill-every '
+          f'{args.kill_every:g} --order {args.order}')
+    print(json.dumps(report, indent=1))
+    failed = [k for k in report['kills'] if k['recovered_s'] is None]
+    return 1 if failed or any(t['backwards'] for t in report['topics'].values()) else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
