@@ -265,15 +265,18 @@ def test_preprocess_node_survives_bad_stamps():
             assert h.spin_until(lambda: node.counts['frames'] == frames_before + 2, 10)
             assert h.spin_until(lambda: len(received) == expect_pairs, 15), node.counts
 
-        # A negative stamp first (used to kill the node), then an hour ahead.
+        # A negative stamp on both radars first (its pair used to kill the node at
+        # make_header), then a default message, then a pair an hour ahead.
+        for orientation in ('horizontal', 'vertical'):
+            msg = raw(orientation, 0, 0)
+            msg.header.stamp.sec = -3
+            pubs[orientation].publish(msg)
         pubs['horizontal'].publish(raw('horizontal', 0, 0).__class__())   # all defaults
-        msg = raw('horizontal', 0, 0)
-        msg.header.stamp.sec = -3
-        pubs['horizontal'].publish(msg)
-        assert h.spin_until(lambda: node.counts['frames'] == 2, 10)
+        assert h.spin_until(lambda: node.counts['frames'] == 3, 10)
+        assert node.counts['bad_stamp'] == 2 and node.counts['malformed'] == 1
         now = time.time_ns()
         pair(now + 3600 * SECOND, 1, 0)
-        assert node.counts['bad_stamp'] == 3        # negative + 2 x future
+        assert node.counts['bad_stamp'] == 4        # 2 x negative + 2 x future
         for i in range(3):
             pair(now + i * SECOND // 10, 2 + i, i + 1)
         # A clock that went back (an upstream restart): pairs again after three frames.
@@ -282,6 +285,35 @@ def test_preprocess_node_survives_bad_stamps():
         assert 'stream_restarted' in node.errors.counts
         stamps = [conv.ns_from_stamp(p.header.stamp) for p in received]
         assert stamps[:3] == sorted(stamps[:3])
+
+        # Random numbers in every numeric field of a raw frame, one field at a time, then a
+        # valid pair: it still comes out.
+        rng = np.random.default_rng(11)
+        numeric = ['frame_number', 'packets_expected', 'packets_received', 'bytes_zero_filled',
+                   *(f'config.{f}' for f in ('num_tx', 'num_rx', 'num_loops', 'num_chirps',
+                                             'num_samples', 'start_frequency', 'slope',
+                                             'sample_rate', 'idle_time', 'adc_start_time',
+                                             'ramp_end_time', 'chirp_period', 'frame_period'))]
+        base = time.time_ns() - 5 * SECOND
+        for i, field in enumerate(numeric):
+            msg = raw('horizontal', base + i * SECOND // 100, 100 + i)
+            target, name = (msg.config, field[7:]) if field.startswith('config.') else \
+                (msg, field)
+            value = getattr(target, name)
+            if isinstance(value, float):
+                setattr(target, name, float(rng.choice([0.0, -1.0, 1e300, np.nan, np.inf])))
+            else:
+                setattr(target, name, int(rng.integers(0, 2 ** 16)))
+            before = node.counts['frames']
+            pubs['horizontal'].publish(msg)
+            assert h.spin_until(lambda: node.counts['frames'] == before + 1, 10)
+        msg = raw('horizontal', base + 4 * SECOND, 200)
+        msg.data = rng.integers(-2 ** 15, 2 ** 15, len(msg.data)).astype(np.int16)
+        pubs['horizontal'].publish(msg)
+        pubs['vertical'].publish(raw('vertical', base + 4 * SECOND, 200))
+        count = len(received)
+        assert h.spin_until(lambda: len(received) == count + 1, 15), node.counts
+        assert node.errors.counts.get('internal_error', 0) == 0, node.errors.counts
 
 
 # --------------------------------------------------------------------------- shutdown

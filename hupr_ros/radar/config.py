@@ -18,6 +18,7 @@ Values follow the paper's Table 1 and the HuPR radar configuration (profileCfg
 ``0 77 7 6 65 0 0 60.012 1 256 4400 0 0 30``, frameCfg ``0 2 64 0 100 1 0``).
 """
 
+import math
 from dataclasses import dataclass
 
 SPEED_OF_LIGHT = 299_792_458.0  # m/s
@@ -48,8 +49,17 @@ class ChirpConfig:
             if int(getattr(self, name)) <= 0:
                 raise ValueError(f'ChirpConfig.{name} must be positive, got {getattr(self, name)}')
         for name in ('start_frequency', 'slope', 'sample_rate', 'ramp_end_time', 'frame_period'):
-            if not float(getattr(self, name)) > 0:
-                raise ValueError(f'ChirpConfig.{name} must be > 0, got {getattr(self, name)}')
+            if not math.isfinite(float(getattr(self, name))) or not getattr(self, name) > 0:
+                raise ValueError(f'ChirpConfig.{name} must be finite and > 0, got '
+                                 f'{getattr(self, name)}')
+        for name in ('idle_time', 'adc_start_time'):
+            if not math.isfinite(float(getattr(self, name))) or getattr(self, name) < 0:
+                raise ValueError(f'ChirpConfig.{name} must be finite and >= 0, got '
+                                 f'{getattr(self, name)}')
+        if not self.sampled_bandwidth > 0 or not math.isfinite(self.range_resolution):
+            raise ValueError(f'ChirpConfig: the sampled bandwidth ({self.slope} Hz/s x '
+                             f'{self.num_samples} samples / {self.sample_rate} Hz) is not a '
+                             'usable positive number')
         if self.adc_start_time + self.num_samples / self.sample_rate > self.ramp_end_time:
             raise ValueError(
                 f'sampling ({self.num_samples} samples at {self.sample_rate} Hz from '
