@@ -35,6 +35,7 @@ TOOLS = {
     'hupr-train': 'hupr_ros.tools.train:main',
     'hupr-eval': 'hupr_ros.tools.evaluate:main',
     'hupr-ablate': 'hupr_ros.tools.ablate:main',
+    'hupr-capture': 'hupr_ros.tools.capture:main',
 }
 
 setup(

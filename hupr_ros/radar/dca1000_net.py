@@ -455,13 +455,18 @@ class Dca1000Receiver:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=2.0)
+        if self._thread.is_alive():
+            self._thread.join(timeout=2.0)
         for frame in self.assembler.flush():
             self.on_frame(frame)
+        self._final_drops = self.kernel_drops
         self._socket.close()
 
     @property
     def kernel_drops(self) -> Optional[int]:
+        """Datagrams the kernel dropped (socket buffer full) so far."""
+        if self._socket.fileno() < 0:
+            return getattr(self, '_final_drops', None)
         return socket_drops(self._socket)
 
     def _run(self) -> None:
