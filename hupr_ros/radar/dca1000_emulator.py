@@ -41,7 +41,9 @@ class Dca1000Emulator:
         fpga_ip, config_port: where it listens for commands (port 0: any free port; see
             :attr:`config_port`).
         host_ip, data_port: where it sends data.
-        fps: frames per second (0: no pacing).
+        fps: frames per second (0: no pacing). A frame's datagrams are spread over
+            ``burst_fraction`` of the frame period, in chunks, as the radar's chirps spread
+            them (a whole frame at once would overrun a default socket buffer).
         faults: fault injection on the data stream.
         respond: False = never answer commands (an unplugged board).
         require_sensor: stream only between :meth:`sensor_start` and :meth:`sensor_stop` (wire
@@ -56,13 +58,15 @@ class Dca1000Emulator:
                  config_port: int = 0, host_ip: str = '127.0.0.1',
                  data_port: int = net.DATA_PORT, fps: float = 10.0, faults: Faults = Faults(),
                  respond: bool = True, require_sensor: bool = False,
-                 byte_count_origin: int = 0, max_frames: Optional[int] = None) -> None:
+                 byte_count_origin: int = 0, max_frames: Optional[int] = None,
+                 burst_fraction: float = 0.3) -> None:
         self.frame_source = frame_source
         self.data_address = (host_ip, data_port)
         self.fps, self.faults, self.respond = fps, faults, respond
         self.require_sensor = require_sensor
         self.byte_count = byte_count_origin
         self.max_frames = max_frames
+        self.burst_fraction = burst_fraction
         self.frames_sent = self.packets_sent = self.packets_lost = 0
         self.commands = []
         self._rng = random.Random(faults.seed)
@@ -162,7 +166,12 @@ class Dca1000Emulator:
 
     def _send_frame(self, data: bytes) -> None:
         f, rng = self.faults, self._rng
-        for start in range(0, len(data), net.PAYLOAD_BYTES):
+        chunk = 32
+        packets = -(-len(data) // net.PAYLOAD_BYTES)
+        pause = (self.burst_fraction / self.fps) / max(1, packets // chunk) if self.fps else 0
+        for number, start in enumerate(range(0, len(data), net.PAYLOAD_BYTES)):
+            if pause and number and number % chunk == 0:
+                time.sleep(pause)
             payload = data[start:start + net.PAYLOAD_BYTES]
             header = struct.pack('<IIH', self._sequence, self.byte_count & 0xFFFFFFFF,
                                  (self.byte_count >> 32) & 0xFFFF)

@@ -22,6 +22,7 @@ import errno
 import logging
 import socket
 import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -429,12 +430,14 @@ class Dca1000Receiver:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf_bytes)
         granted = self._socket.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
-        self.rcvbuf_granted = granted // 2 if granted >= rcvbuf_bytes * 2 else granted
-        if granted < rcvbuf_bytes:
+        # Linux reports twice the usable size (bookkeeping); it caps the request at
+        # net.core.rmem_max.
+        self.rcvbuf_granted = granted // 2 if sys.platform.startswith('linux') else granted
+        if self.rcvbuf_granted < rcvbuf_bytes:
             _LOG.warning(
-                'UDP receive buffer: asked for %d bytes, the kernel gave %d (net.core.rmem_max); '
-                'packets may be lost at frame bursts. Raise it with: sudo sysctl -w '
-                'net.core.rmem_max=%d', rcvbuf_bytes, granted, rcvbuf_bytes)
+                'UDP receive buffer: asked for %d bytes, the kernel gave %d (net.core.rmem_max);'
+                ' datagrams may be lost at frame bursts. Raise it with: sudo sysctl -w '
+                'net.core.rmem_max=%d', rcvbuf_bytes, self.rcvbuf_granted, rcvbuf_bytes)
         try:
             self._socket.bind((host_ip, data_port))
         except OSError as error:
