@@ -231,6 +231,7 @@ class StreamStats:
     zero_filled_frames: int = 0
     dropped_frames: int = 0       # incomplete frames dropped (zero_fill=False)
     bytes_zero_filled: int = 0
+    tail_dropped: int = 0         # an incomplete last frame when the stream stopped
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -392,7 +393,14 @@ class FrameAssembler:
         return self._deliver(now, everything=True)
 
     def flush(self, now: Optional[float] = None) -> List[AssembledFrame]:
-        """At the end of a stream: deliver what is left (the last frame may be incomplete)."""
+        """At the end of a stream: deliver what is left. The last frame, when incomplete, was
+        cut by the stop rather than by a loss: it is dropped (``tail_dropped``)."""
+        last = (self._max_end - 1) // self.frame_bytes if self._max_end else -1
+        tail = self._open.get(last)
+        if tail is not None and tail.received < self.frame_bytes:
+            del self._open[last]
+            self._max_end = last * self.frame_bytes
+            self.stats.tail_dropped += 1
         return self._close_all(time.monotonic() if now is None else now)
 
 
@@ -456,7 +464,16 @@ class Dca1000Receiver:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, drain_s: float = 0.2) -> None:
+        """Stop after the stream has been quiet for ``drain_s`` (at most 1 s): datagrams of
+        the last frame still in flight are taken."""
+        deadline = time.monotonic() + 1.0
+        last = -1
+        while time.monotonic() < deadline and self._thread.is_alive():
+            time.sleep(drain_s)
+            if self.assembler.stats.packets == last:
+                break
+            last = self.assembler.stats.packets
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=2.0)
