@@ -25,6 +25,7 @@ NODES = {
     'preprocess_node': 'hupr_ros.nodes.preprocess_node:main',
     'pose_node': 'hupr_ros.nodes.pose_node:main',
     'sim_node': 'hupr_ros.nodes.sim_node:main',
+    'radar_node': 'hupr_ros.nodes.radar_node:main',
 }
 # Offline tools that need no ROS.
 TOOLS = {

@@ -432,7 +432,7 @@ class Dca1000Receiver:
 
     def __init__(self, host_ip: str, data_port: int, frame_bytes: int,
                  on_frame: Callable[[AssembledFrame], None], zero_fill: bool = True,
-                 rcvbuf_bytes: int = 8 << 20) -> None:
+                 rcvbuf_bytes: int = 4 << 20) -> None:
         self.assembler = FrameAssembler(frame_bytes, zero_fill)
         self.on_frame = on_frame
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

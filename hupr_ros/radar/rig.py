@@ -174,9 +174,16 @@ class EmulatedRig:
 
 
 class SimFrames:
-    """Frames of both radars from HuPR-Sim, computed once per frame number (thread-safe)."""
+    """Frames of both radars from HuPR-Sim (thread-safe).
 
-    def __init__(self, seed: int = 0, subject: int = 0, motion: str = 'wave_both') -> None:
+    Args:
+        loop: 0 = simulate every frame number on demand (costs the simulator's time per
+            frame); N = simulate N frames once and repeat them (frame k is frame k % N), so an
+            emulated radar keeps 10 frames/s whatever the simulator costs.
+    """
+
+    def __init__(self, seed: int = 0, subject: int = 0, motion: str = 'wave_both',
+                 loop: int = 0) -> None:
         import numpy as np
 
         from hupr_ros.radar.dca1000 import encode_samples
@@ -185,15 +192,23 @@ class SimFrames:
         self._encode = encode_samples
         self.sim = Simulator(make_subjects(seed)[subject],
                              random_motion(np.random.default_rng(seed), motion), seed=seed)
+        self.loop = loop
         self._lock = threading.Lock()
         self._cache: Dict[int, Dict[str, bytes]] = {}
+        for k in range(loop):
+            self._make(k)
+
+    def _make(self, k: int) -> None:
+        frame = self.sim.frame(k)
+        self._cache[k] = {'hori': self._encode(frame.hori).tobytes(),
+                          'vert': self._encode(frame.vert).tobytes()}
 
     def __call__(self, name: str, k: int) -> bytes:
+        if self.loop:
+            return self._cache[k % self.loop][name]
         with self._lock:
             if k not in self._cache:
-                frame = self.sim.frame(k)
-                self._cache[k] = {'hori': self._encode(frame.hori).tobytes(),
-                                  'vert': self._encode(frame.vert).tobytes()}
+                self._make(k)
                 for old in [i for i in self._cache if i < k - 4]:
                     del self._cache[old]
             return self._cache[k][name]

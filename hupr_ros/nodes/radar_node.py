@@ -1,0 +1,292 @@
+# Copyright 2026 The hupr_ros Authors
+# SPDX-License-Identifier: Apache-2.0
+"""Radar driver node: one IWR1843 + DCA1000EVM -> ``radar/<hori|vert>/raw``, a lifecycle node.
+
+- configure: read and check the .cfg file, open the CLI port and send the configuration,
+  connect to the DCA1000 (every failure is one log line saying what to check; the node stays
+  unconfigured and can be configured again);
+- activate: start the DCA1000 recording and the data receiver, then the sensor (a radar with
+  the hardware trigger waits for its SYNC_IN);
+- deactivate: stop the sensor and the recording; cleanup / shutdown: release the port and the
+  sockets. SIGINT stops the radar and the DCA1000 too.
+
+Frames (hupr_msgs/RadarFrame, complex int16 I first) are stamped at the frame start: the
+arrival of the frame's first datagram minus ``first_datagram_latency_s`` (docs/hardware.md
+gives the error of this estimate). Frames with lost datagrams are published zero-filled and
+flagged (or dropped, ``drop_incomplete``). ``/diagnostics`` gets the frame rate, datagrams
+lost, zero-filled frames and kernel drops every second.
+
+``source:=emulator`` runs the same code against a CLI emulator and a DCA1000 emulator on
+loopback fed by the simulator, so the whole hardware path runs without boards.
+"""
+
+import sys
+import threading
+import time
+from typing import Optional
+
+import numpy as np
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from hupr_msgs.msg import RadarFrame
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.lifecycle import LifecycleNode, State, TransitionCallbackReturn
+
+from hupr_ros import topics
+from hupr_ros.guards import ErrorLog
+from hupr_ros.msg_conversions import frame_to_msg, make_header
+from hupr_ros.nodes.common import report, run_node, SENSOR_QOS
+from hupr_ros.radar.cfg import CfgError, HARDWARE_TRIGGER, RadarCfg, SOFTWARE_TRIGGER
+from hupr_ros.radar.cli import RadarCliError
+from hupr_ros.radar.dca1000 import decode_samples
+from hupr_ros.radar.dca1000_net import AssembledFrame, CONFIG_PORT, DATA_PORT, Dca1000Error, \
+    FPGA_IP, HOST_IP
+from hupr_ros.radar.rig import Radar, RadarLink
+
+SOURCES = ('hardware', 'emulator')
+
+
+def shipped_cfg() -> str:
+    import pathlib
+    here = pathlib.Path(__file__).resolve().parents[2] / 'config' / 'iwr1843_hupr.cfg'
+    if here.is_file():
+        return str(here)
+    from ament_index_python.packages import get_package_share_directory
+    return str(pathlib.Path(get_package_share_directory('hupr_ros')) / 'config' /
+               'iwr1843_hupr.cfg')
+
+
+class RadarNode(LifecycleNode):
+    """One radar's driver (see the module docstring)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__('hupr_radar', **kwargs)
+        p = self.declare_parameter
+        ro = dict(read_only=True)
+        p('orientation', topics.ORIENTATION_HORIZONTAL, ParameterDescriptor(
+            description="'horizontal' or 'vertical' (rotated 90 degrees)", **ro))
+        p('source', 'hardware', ParameterDescriptor(
+            description="'hardware' or 'emulator' (CLI + DCA1000 emulators fed by the "
+                        'simulator)', **ro))
+        p('cfg_file', '', ParameterDescriptor(
+            description="mmWave SDK .cfg ('' = the shipped config/iwr1843_hupr.cfg)", **ro))
+        p('trigger', '', ParameterDescriptor(
+            description="'software', 'hardware' (SYNC_IN) or '' = software for the horizontal "
+                        'radar (the master), hardware for the vertical one', **ro))
+        p('cli_port', '/dev/ttyACM0', ParameterDescriptor(
+            description='CLI serial port (the lower-numbered XDS110 port)', **ro))
+        p('fpga_ip', FPGA_IP, ParameterDescriptor(description='DCA1000 address', **ro))
+        p('config_port', CONFIG_PORT, ParameterDescriptor(
+            description='DCA1000 configuration port', **ro))
+        p('host_ip', HOST_IP, ParameterDescriptor(
+            description="this host's address on the DCA1000 network", **ro))
+        p('data_port', DATA_PORT, ParameterDescriptor(description='DCA1000 data port', **ro))
+        p('packet_delay_us', 10.0, ParameterDescriptor(
+            description='DCA1000 delay between datagrams', **ro))
+        p('frame_id', '', ParameterDescriptor(
+            description="'' = radar_hori / radar_vert from the orientation", **ro))
+        p('iq_order', '', ParameterDescriptor(
+            description="'iq', 'qi' or '' = from the .cfg (adcbufCfg sample swap)", **ro))
+        p('first_datagram_latency_s', 0.0005, ParameterDescriptor(
+            description='time from the frame start to its first datagram arriving', **ro))
+        p('drop_incomplete', False, ParameterDescriptor(
+            description='drop frames with lost datagrams instead of zero-filling them', **ro))
+        p('emulator_loop_frames', 30, ParameterDescriptor(
+            description='source:=emulator: simulate this many frames once and repeat them '
+                        '(0 = simulate every frame, as fast as the simulator allows)', **ro))
+        p('autostart', False, ParameterDescriptor(
+            description='configure and activate at start-up (without a lifecycle manager)',
+            **ro))
+        self.orientation = self.get_parameter('orientation').value
+        self.source = self.get_parameter('source').value
+        self.errors = ErrorLog()
+        self.radar: Optional[Radar] = None
+        self.emulator = None
+        self.chirp = None
+        self.iq_order = 'iq'
+        self.counts = {'frames': 0, 'published': 0, 'zero_filled': 0}
+        self._lock = threading.Lock()
+        self._active = False
+        self._rate_window = (time.monotonic(), 0)
+        self.frame_id = self.get_parameter('frame_id').value or (
+            topics.FRAME_RADAR_HORI if self.orientation == topics.ORIENTATION_HORIZONTAL
+            else topics.FRAME_RADAR_VERT)
+        self.publisher = None
+        self.diagnostics = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
+        self.create_timer(1.0, self.publish_diagnostics)
+        if self.get_parameter('autostart').value:
+            if self.trigger_configure() == TransitionCallbackReturn.SUCCESS:
+                self.trigger_activate()
+
+    def _param(self, name: str):
+        return self.get_parameter(name).value
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def on_configure(self, state: State) -> TransitionCallbackReturn:
+        try:
+            self._configure()
+        except (CfgError, RadarCliError, Dca1000Error, ValueError, OSError) as error:
+            self.get_logger().error(f'cannot configure the {self.orientation} radar: {error}')
+            self._release()
+            return TransitionCallbackReturn.FAILURE
+        self.publisher = self.create_lifecycle_publisher(
+            RadarFrame, topics.RADAR_HORI_RAW if self.orientation == 'horizontal'
+            else topics.RADAR_VERT_RAW, SENSOR_QOS)
+        self.get_logger().info(
+            f'{self.orientation} radar configured ({self.cfg.summary()}); DCA1000 FPGA '
+            f'{self.radar.fpga_version}; trigger '
+            f'{"hardware" if self.cfg.trigger == HARDWARE_TRIGGER else "software"}')
+        return TransitionCallbackReturn.SUCCESS
+
+    def _configure(self) -> None:
+        if self.orientation not in topics.ORIENTATIONS:
+            raise ValueError(f'orientation must be one of {topics.ORIENTATIONS}, got '
+                             f'{self.orientation!r}')
+        if self.source not in SOURCES:
+            raise ValueError(f'source must be one of {SOURCES}, got {self.source!r}')
+        trigger = self._param('trigger') or (
+            'software' if self.orientation == topics.ORIENTATION_HORIZONTAL else 'hardware')
+        if trigger not in ('software', 'hardware'):
+            raise ValueError(f"trigger must be 'software', 'hardware' or '', got {trigger!r}")
+        cfg = RadarCfg.load(self._param('cfg_file') or shipped_cfg())
+        if self.source == 'emulator':
+            trigger = 'software'          # an emulated radar has nobody to trigger it
+        self.cfg = cfg.with_trigger(SOFTWARE_TRIGGER if trigger == 'software'
+                                    else HARDWARE_TRIGGER)
+        self.chirp = self.cfg.check_hupr()
+        self.iq_order = self._param('iq_order') or self.cfg.iq_order
+        if self.iq_order not in ('iq', 'qi'):
+            raise ValueError(f"iq_order must be 'iq', 'qi' or '', got {self.iq_order!r}")
+        if self.source == 'emulator':
+            link = self._start_emulator()
+        else:
+            link = RadarLink(self.orientation[:4], self._param('cli_port'),
+                             self._param('fpga_ip'), int(self._param('config_port')),
+                             self._param('host_ip'), int(self._param('config_port')),
+                             int(self._param('data_port')),
+                             float(self._param('packet_delay_us')))
+        self.radar = Radar(link, self.cfg, self.on_frame,
+                           zero_fill=not self._param('drop_incomplete'))
+        self.radar.open()
+
+    def _start_emulator(self) -> RadarLink:
+        from hupr_ros.radar.dca1000 import encode_samples
+        from hupr_ros.radar.rig import EmulatedRig, SimFrames
+        frames = SimFrames(loop=max(0, int(self._param('emulator_loop_frames'))))
+        name = self.orientation[:4]
+        # The emulated board sends what a radar with this .cfg's sample order would send.
+        if self.iq_order == 'qi':
+            def source(radar, k):
+                data = np.frombuffer(frames(radar, k), np.int16)
+                return encode_samples(decode_samples(data), 'qi').tobytes()
+        else:
+            source = frames
+        self.emulator = EmulatedRig(source, (name,)).__enter__()
+        return self.emulator.links[0]
+
+    def on_activate(self, state: State) -> TransitionCallbackReturn:
+        try:
+            self.radar.arm()
+            self._active = True
+            self.radar.start()
+        except (RadarCliError, Dca1000Error, OSError) as error:
+            self._active = False
+            self.get_logger().error(f'cannot start the {self.orientation} radar: {error}')
+            return TransitionCallbackReturn.FAILURE
+        self.get_logger().info(f'{self.orientation} radar streaming')
+        return super().on_activate(state)
+
+    def on_deactivate(self, state: State) -> TransitionCallbackReturn:
+        self._stop_streaming()
+        return super().on_deactivate(state)
+
+    def on_cleanup(self, state: State) -> TransitionCallbackReturn:
+        self._release()
+        if self.publisher is not None:
+            self.destroy_lifecycle_publisher(self.publisher)
+            self.publisher = None
+        return TransitionCallbackReturn.SUCCESS
+
+    def on_shutdown(self, state: State) -> TransitionCallbackReturn:
+        self._stop_streaming()
+        self._release()
+        return TransitionCallbackReturn.SUCCESS
+
+    def _stop_streaming(self) -> None:
+        if self._active and self.radar is not None:
+            self._active = False
+            try:
+                self.radar.stop()
+            except (RadarCliError, Dca1000Error, OSError) as error:
+                self.get_logger().error(f'while stopping the {self.orientation} radar: {error}')
+
+    def _release(self) -> None:
+        if self.radar is not None:
+            self.radar.close()
+            self.radar = None
+        if self.emulator is not None:
+            self.emulator.__exit__(None, None, None)
+            self.emulator = None
+
+    # -- frames --------------------------------------------------------------------------------
+    def on_frame(self, frame: AssembledFrame) -> None:
+        """From the receiver thread: decode, stamp and publish one frame."""
+        self.counts['frames'] += 1
+        if not self._active or self.publisher is None or not self.context.ok():
+            return
+        try:
+            age = time.monotonic() - frame.first_arrival
+            stamp = self.get_clock().now().nanoseconds - int(
+                (age + float(self._param('first_datagram_latency_s'))) * 1e9)
+            samples = decode_samples(np.frombuffer(frame.data, np.int16), self.iq_order)
+            c = self.chirp
+            msg = frame_to_msg(samples.reshape(c.num_chirps, c.num_rx, c.num_samples), c,
+                               stamp_ns=stamp, frame_id=self.frame_id,
+                               frame_number=frame.index, orientation=self.orientation,
+                               packets_expected=frame.packets_expected,
+                               packets_received=frame.packets,
+                               bytes_zero_filled=frame.bytes_missing)
+            self.publisher.publish(msg)
+            self.counts['published'] += 1
+            self.counts['zero_filled'] += bool(frame.bytes_missing)
+        except Exception as error:   # noqa: B902 - the receiver thread must go on
+            if self.context.ok():
+                report(self, self.errors, 'publish_error',
+                       f'frame {frame.index} not published: {error!r}')
+
+    def publish_diagnostics(self) -> None:
+        now = time.monotonic()
+        start, published = self._rate_window
+        rate = (self.counts['published'] - published) / max(now - start, 1e-9)
+        self._rate_window = (now, self.counts['published'])
+        stats = self.radar.receiver.assembler.stats if self.radar and self.radar.receiver \
+            else None
+        level, message = DiagnosticStatus.OK, 'streaming'
+        if not self._active:
+            level, message = DiagnosticStatus.WARN, 'not streaming (lifecycle inactive)'
+        elif rate < 5.0:
+            level, message = DiagnosticStatus.WARN, f'{rate:.1f} frames/s (expected 10)'
+        if stats is not None and stats.lost and self._active:
+            level = max(level, DiagnosticStatus.WARN)
+            message += f'; {stats.lost} datagrams lost'
+        values = {'frames_per_s': f'{rate:.2f}', **{k: str(v) for k, v in self.counts.items()}}
+        if stats is not None:
+            values.update({f'stream_{k}': str(v) for k, v in stats.as_dict().items()})
+            values['kernel_drops'] = str(self.radar.receiver.kernel_drops)
+        status = DiagnosticStatus(level=level, name=f'hupr_ros: {self.get_name()}',
+                                  message=message, hardware_id=self.frame_id,
+                                  values=[KeyValue(key=k, value=v) for k, v in values.items()])
+        self.diagnostics.publish(DiagnosticArray(
+            header=make_header(self.get_clock().now().nanoseconds, ''), status=[status]))
+
+    def destroy_node(self) -> None:
+        self._stop_streaming()
+        self._release()
+        super().destroy_node()
+
+
+def main(args=None) -> None:
+    run_node(RadarNode, args if args is not None else sys.argv)
+
+
+if __name__ == '__main__':
+    main()
