@@ -17,8 +17,10 @@
     ros2 launch hupr_ros bringup.launch.py                       # simulator + shipped model
     ros2 launch hupr_ros bringup.launch.py weights_path:=/path/model_best.pth rviz:=true
 
-Arguments: ``use_sim`` (true: the HuPR-Sim node publishes both radars and the camera; the
-hardware drivers are not part of this release yet), ``pose`` (false: no pose node),
+Arguments: ``source`` (``sim``: the HuPR-Sim node publishes both radars and the camera;
+``hardware``: the two radar driver nodes, configured by ``params_file``; ``emulator``: the
+same driver nodes against the CLI and DCA1000 emulators, the hardware path without boards),
+``pose`` (false: no pose node),
 ``weights_path`` (a checkpoint file or a shipped model name; empty: the shipped default),
 ``variant`` (for published checkpoints), ``rviz``, ``params_file``. The nodes use the Fast DDS
 large-data profile shipped in config/ (raw frames and cube pairs exceed the default
@@ -30,7 +32,8 @@ import os
 from ament_index_python.packages import get_package_share_directory
 from launch import LaunchDescription
 from launch.actions import DeclareLaunchArgument, LogInfo, SetEnvironmentVariable
-from launch.conditions import IfCondition, UnlessCondition
+from launch.conditions import IfCondition, LaunchConfigurationEquals, \
+    LaunchConfigurationNotEquals
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
 
@@ -39,8 +42,10 @@ def generate_launch_description() -> LaunchDescription:
     share = get_package_share_directory('hupr_ros')
     params = LaunchConfiguration('params_file')
     return LaunchDescription([
-        DeclareLaunchArgument('use_sim', default_value='true',
-                              description='true: HuPR-Sim instead of radar hardware'),
+        DeclareLaunchArgument('source', default_value='sim', choices=['sim', 'hardware',
+                                                                      'emulator'],
+                              description='sim: HuPR-Sim; hardware: the radar drivers; '
+                                          'emulator: the drivers against emulated boards'),
         DeclareLaunchArgument('pose', default_value='true', description='run the pose node'),
         DeclareLaunchArgument('weights_path', default_value='',
                               description='checkpoint file or shipped model name; '
@@ -53,10 +58,16 @@ def generate_launch_description() -> LaunchDescription:
         SetEnvironmentVariable('FASTDDS_DEFAULT_PROFILES_FILE',
                                os.path.join(share, 'config', 'fastdds_large_data.xml')),
         Node(package='hupr_ros', executable='sim_node', name='hupr_sim', output='screen',
-             parameters=[params], condition=IfCondition(LaunchConfiguration('use_sim'))),
-        LogInfo(msg='use_sim:=false: start the radar and camera drivers yourself (radar/hori/raw,'
-                    ' radar/vert/raw, camera/image_raw); they are not part of this release.',
-                condition=UnlessCondition(LaunchConfiguration('use_sim'))),
+             parameters=[params], condition=LaunchConfigurationEquals('source', 'sim')),
+        *[Node(package='hupr_ros', executable='radar_node', name=f'hupr_radar_{name}',
+               output='screen', parameters=[params, {
+                   'orientation': orientation, 'autostart': True,
+                   'source': LaunchConfiguration('source')}],
+               condition=LaunchConfigurationNotEquals('source', 'sim'))
+          for name, orientation in (('hori', 'horizontal'), ('vert', 'vertical'))],
+        LogInfo(msg='source:=hardware: no camera node in this release; the pose node needs '
+                    'only the radars.',
+                condition=LaunchConfigurationEquals('source', 'hardware')),
         Node(package='hupr_ros', executable='preprocess_node', name='hupr_preprocess',
              output='screen', parameters=[params]),
         Node(package='hupr_ros', executable='pose_node', name='hupr_pose', output='screen',

@@ -35,7 +35,7 @@ def test_launch_file_starts_only_real_hupr_executables():
     text = (REPO / 'launch' / 'bringup.launch.py').read_text()
     ast.parse(text)
     used = set(re.findall(r"package='hupr_ros', executable='(\w+)'", text))
-    assert used == {'sim_node', 'preprocess_node', 'pose_node'}
+    assert used == {'sim_node', 'radar_node', 'preprocess_node', 'pose_node'}
     assert used <= entry_points()
     for path in re.findall(r"'(config|rviz)', '([\w.]+)'", text):
         assert (REPO / path[0] / path[1]).is_file(), path
@@ -58,12 +58,15 @@ def test_yaml_keys_are_declared_parameters():
 
     from hupr_ros.nodes.pose_node import PoseNode
     from hupr_ros.nodes.preprocess_node import PreprocessNode
+    from hupr_ros.nodes.radar_node import RadarNode
     from hupr_ros.nodes.sim_node import SimNode
     config = yaml.safe_load((REPO / 'config' / 'hupr.yaml').read_text())
     context = rclpy.Context()
     rclpy.init(context=context)
     try:
         nodes = {'hupr_sim': SimNode(context=context),
+                 'hupr_radar_hori': RadarNode(context=context),
+                 'hupr_radar_vert': RadarNode(context=context),
                  'hupr_preprocess': PreprocessNode(context=context),
                  'hupr_pose': PoseNode(context=context, parameter_overrides=[
                      Parameter('allow_random_weights', value=True),
