@@ -102,6 +102,10 @@ class Dca1000Emulator:
         self._config.close()
         self._data.close()
 
+    def record_start(self) -> None:
+        """Start recording as RECORD_START does (for benchmarks without a control client)."""
+        self._recording.set()
+
     def sensor_start(self) -> None:
         self._sensor.set()
 

@@ -294,7 +294,7 @@ class FrameAssembler:
             return []
         seq, low, high = DATA_HEADER.unpack_from(packet)
         count = low | (high << 32)
-        payload = memoryview(packet)[DATA_HEADER.size:]
+        payload = memoryview(packet)[DATA_HEADER.size:]     # bytes or a memoryview
         if self.origin is None:
             self.origin = count
             self._max_seq = seq - 1
@@ -502,7 +502,7 @@ class Dca1000Receiver:
                     self.error = error
                     _LOG.error('DCA1000 receiver on port %d: %s', self.port, error)
                 return
-            for frame in self.assembler.push(bytes(view[:size])):
+            for frame in self.assembler.push(view[:size]):      # copied into its frame
                 try:
                     self.on_frame(frame)
                 except Exception as error:   # noqa: B902 - the receiver outlives a consumer
