@@ -79,6 +79,43 @@ def test_two_radar_nodes_stream_exact_frames_through_their_lifecycle():
         nodes['horizontal'].trigger_cleanup()             # configurable again after cleanup
 
 
+def test_lost_datagrams_are_published_zero_filled_and_counted():
+    from hupr_msgs.msg import RadarFrame
+    from rclpy.lifecycle import TransitionCallbackReturn
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
+
+    from hupr_ros import msg_conversions as conv, topics
+    from hupr_ros.nodes.common import SENSOR_QOS
+    from hupr_ros.nodes.radar_node import RadarNode
+    from hupr_ros.radar.dca1000 import decode_samples
+    from hupr_ros.radar.rig import SimFrames
+    from ros_harness import harness
+    with harness() as h:
+        node = h.add(RadarNode, parameter_overrides=[
+            Parameter('source', value='emulator'), Parameter('emulator_loop_frames', value=4),
+            Parameter('emulator_faults', value='loss=0.003,duplicate=0.01,reorder=0.01,seed=2')])
+        tester = h.add(Node, node_name='radar_fault_tester')
+        got = []
+        tester.create_subscription(RadarFrame, topics.RADAR_HORI_RAW, got.append, SENSOR_QOS)
+        assert node.trigger_configure() == TransitionCallbackReturn.SUCCESS
+        assert node.trigger_activate() == TransitionCallbackReturn.SUCCESS
+        assert h.spin_until(lambda: len(got) >= 20, 30)
+        board = node.emulator.boards['hori']
+        stats = node.radar.receiver.assembler.stats
+        assert board.packets_lost > 0 and stats.duplicates > 0 and stats.out_of_order > 0
+        flagged = [m for m in got if m.zero_filled]
+        assert flagged and all(m.bytes_zero_filled > 0 for m in flagged)
+        sim = SimFrames()
+        for msg in got[:20]:       # every sample is the source's or a zero-filled hole
+            have = conv.msg_to_frame(msg).reshape(-1)
+            want = decode_samples(np.frombuffer(sim('hori', msg.frame_number % 4), np.int16))
+            assert ((have == want) | (have == 0)).all()
+            assert (msg.packets_received < msg.packets_expected + 2) or msg.zero_filled
+        node.trigger_deactivate()
+        node.trigger_cleanup()
+
+
 def test_configure_failure_is_one_clear_line_and_retryable(caplog):
     from rclpy.lifecycle import TransitionCallbackReturn
     from rclpy.parameter import Parameter

@@ -93,6 +93,10 @@ class RadarNode(LifecycleNode):
         p('emulator_loop_frames', 30, ParameterDescriptor(
             description='source:=emulator: simulate this many frames once and repeat them '
                         '(0 = simulate every frame, as fast as the simulator allows)', **ro))
+        p('emulator_faults', '', ParameterDescriptor(
+            description="source:=emulator: faults to inject in the data stream, e.g. "
+                        "'loss=0.02,reorder=0.05,duplicate=0.01,truncate=0.01,garbage=0.01'",
+            **ro))
         p('autostart', False, ParameterDescriptor(
             description='configure and activate at start-up (without a lifecycle manager)',
             **ro))
@@ -180,7 +184,8 @@ class RadarNode(LifecycleNode):
                 return encode_samples(decode_samples(data), 'qi').tobytes()
         else:
             source = frames
-        self.emulator = EmulatedRig(source, (name,)).__enter__()
+        self.emulator = EmulatedRig(source, (name,), faults={
+            name: parse_faults(self._param('emulator_faults'))}).__enter__()
         return self.emulator.links[0]
 
     def on_activate(self, state: State) -> TransitionCallbackReturn:
@@ -282,6 +287,23 @@ class RadarNode(LifecycleNode):
         self._stop_streaming()
         self._release()
         super().destroy_node()
+
+
+def parse_faults(text: str):
+    """'loss=0.02,reorder=0.1' -> Faults; ValueError naming what is wrong."""
+    import dataclasses
+
+    from hupr_ros.radar.dca1000_emulator import Faults
+    names = {f.name for f in dataclasses.fields(Faults)}
+    values = {}
+    for item in filter(None, (t.strip() for t in text.split(','))):
+        key, sep, value = item.partition('=')
+        if not sep or key not in names:
+            raise ValueError(f'emulator_faults: {item!r} is not one of {sorted(names)}=VALUE')
+        values[key] = int(value) if key == 'seed' else float(value)
+        if key != 'seed' and not 0 <= values[key] <= 1:
+            raise ValueError(f'emulator_faults: {key} must be a probability, got {value}')
+    return Faults(**values)
 
 
 def main(args=None) -> None:
