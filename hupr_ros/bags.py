@@ -136,11 +136,18 @@ class BagWriter:
 
     def write_image(self, image: np.ndarray, *, stamp_ns: int,
                     frame_id: str = topics.FRAME_CAMERA, encoding: str = 'rgb8') -> None:
-        """image: uint8 (H, W, 3) rgb8."""
+        """image: uint8 (H, W, 3) rgb8 / bgr8 or (H, W) mono8."""
+        channels = {'rgb8': 3, 'bgr8': 3, 'mono8': 1}.get(encoding)
+        image = np.asarray(image)
+        shape_ok = image.ndim == 2 if channels == 1 else (image.ndim == 3
+                                                          and image.shape[2] == 3)
+        if channels is None or image.dtype != np.uint8 or not shape_ok:
+            raise ValueError(f'image {image.dtype} {image.shape} does not fit encoding '
+                             f'{encoding!r} (rgb8, bgr8: uint8 (H, W, 3); mono8: (H, W))')
         height, width = image.shape[:2]
         msg = self.store.types['sensor_msgs/msg/Image'](
             header=_header(self.store, stamp_ns, frame_id), height=height, width=width,
-            encoding=encoding, is_bigendian=0, step=width * 3,
+            encoding=encoding, is_bigendian=0, step=width * channels,
             data=np.ascontiguousarray(image, dtype=np.uint8).reshape(-1))
         self._write(topics.CAMERA_IMAGE, stamp_ns, msg)
 

@@ -36,6 +36,7 @@ from hupr_ros.dsp.axes import AxisSpec
 from hupr_ros.radar.config import ChirpConfig
 from hupr_ros.radar.dca1000 import interleave_iq
 from hupr_ros.skeleton import EDGES, NUM_JOINTS
+from hupr_ros.topics import ORIENTATIONS
 from hupr_ros.visualization import confidence_colour
 
 
@@ -102,6 +103,8 @@ def frame_to_msg(frame: np.ndarray, config: ChirpConfig, *, stamp_ns: int, frame
             (chirps, rx, samples, 2) with I, Q in the last axis.
         config: the chirp configuration the frame was captured with.
     """
+    if orientation not in ORIENTATIONS:
+        raise ConversionError(f'orientation must be one of {ORIENTATIONS}, got {orientation!r}')
     expected = (config.num_chirps, config.num_rx, config.num_samples)
     if np.iscomplexobj(frame):
         if frame.shape != expected:

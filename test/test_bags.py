@@ -82,3 +82,22 @@ def test_bad_bags(tmp_path):
         BagWriter(tmp_path / 'bag')
     with pytest.raises(ValueError, match='storage'):
         BagWriter(tmp_path / 'other', storage='db3')
+
+
+def test_mono8_images_round_trip_through_our_own_bags(tmp_path):
+    from rclpy.serialization import deserialize_message
+    from rosbags.highlevel import AnyReader
+    from sensor_msgs.msg import Image
+
+    from hupr_ros.bags import typestore
+    from hupr_ros.msg_conversions import msg_to_image
+    gray = np.arange(12 * 10, dtype=np.uint8).reshape(12, 10)
+    with BagWriter(tmp_path / 'bag', storage='sqlite3') as bag:
+        bag.write_image(gray, stamp_ns=3, encoding='mono8')
+        with pytest.raises(ValueError, match="does not fit encoding 'mono8'"):
+            bag.write_image(np.zeros((4, 4, 3), np.uint8), stamp_ns=4, encoding='mono8')
+    with AnyReader([tmp_path / 'bag'], default_typestore=typestore()) as reader:
+        raw = next(raw for _, _, raw in reader.messages())
+    image = deserialize_message(raw, Image)
+    assert image.step == 10
+    np.testing.assert_array_equal(msg_to_image(image), gray)

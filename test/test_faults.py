@@ -391,3 +391,35 @@ def test_graph_recovers_from_kill_9_of_each_node_in_turn(tmp_path):
     assert report['exit_codes'] == {'sim': 0, 'preprocess': 0, 'pose': 0}, report
     rss = report['rss_mib']['preprocess']
     assert rss['max'] < 2 * rss['first'] + 100, report
+
+
+# --------------------------------------------------------------------------- bad parameters
+
+@requires_ros
+@pytest.mark.parametrize('module, param, message', [
+    ('sim_node', 'frame_rate:=0.0', 'frame_rate must be > 0'),
+    ('preprocess_node', 'tolerance_s:=0.0', 'tolerance_ns must be > 0'),
+    ('pose_node', 'window_alignment:=future', "alignment must be one of ('centered', 'causal')"),
+    ('pose_node', 'weights_path:=/nope.pth', 'checkpoint not found: /nope.pth'),
+])
+def test_a_bad_parameter_stops_a_node_with_one_line(module, param, message):
+    result = subprocess.run([sys.executable, '-m', f'hupr_ros.nodes.{module}', '--ros-args',
+                             '-p', param], capture_output=True, text=True, timeout=120, cwd=REPO)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert 'Traceback' not in output and message in output, output
+    assert sum('cannot start' in line for line in output.splitlines()) == 1
+
+
+def test_samples_saturate_never_wrap_and_orientations_are_checked():
+    from hupr_ros.radar.dca1000 import interleave_iq, encode_samples
+    frame = np.array([40000.7 - 40000.7j, -12.4 + 3.6j], np.complex64)
+    assert interleave_iq(frame).tolist() == [[32767, -32768], [-12, 4]]
+    assert encode_samples(frame).tolist() == [32767, -12, -32768, 4]
+    if requires_ros.args[0]:        # no rclpy: conversions to messages are not importable
+        return
+    from hupr_ros.msg_conversions import ConversionError, frame_to_msg
+    from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    with pytest.raises(ConversionError, match="orientation must be one of .* 'diagonal'"):
+        frame_to_msg(np.zeros((192, 4, 256), np.complex64), HUPR_CHIRP_CONFIG, stamp_ns=0,
+                     frame_id='r', frame_number=0, orientation='diagonal')

@@ -107,13 +107,14 @@ class StartupError(RuntimeError):
 def run_node(factory: Callable[[], Node], args=None) -> None:
     """Spin one node until Ctrl-C or external shutdown; destroy it cleanly.
 
-    A :class:`StartupError` from the node's constructor is logged and exits with status 1.
+    A :class:`StartupError` (or a ``ValueError`` from a parameter the node's constructor
+    refused) is logged as one line and exits with status 1, without a traceback.
     """
     try:
         with rclpy.init(args=args):
             try:
                 node = factory()
-            except StartupError as error:
+            except (StartupError, ValueError) as error:
                 rclpy.logging.get_logger('hupr_ros').fatal(f'cannot start: {error}')
                 raise SystemExit(1)
             try:

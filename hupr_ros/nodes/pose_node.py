@@ -296,10 +296,11 @@ class PoseNode(Node):
                                f'{self.timer_stats.summary()}')
 
     def destroy_node(self) -> None:
-        with self._cv:
-            self._stopping = True
-            self._cv.notify()
-        self._worker.join(timeout=10.0)      # an inference in flight finishes first
+        if hasattr(self, '_worker'):         # absent when the constructor failed
+            with self._cv:
+                self._stopping = True
+                self._cv.notify()
+            self._worker.join(timeout=10.0)      # an inference in flight finishes first
         super().destroy_node()
 
 

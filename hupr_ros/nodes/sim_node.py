@@ -61,6 +61,11 @@ class SimNode(Node):
         if motion and motion not in MOTIONS + PRESENCE_MOTIONS:
             raise StartupError(f'motion must be one of {MOTIONS + PRESENCE_MOTIONS} or empty, '
                                f'got {motion!r}')
+        for name, low in (('frame_rate', 0.0), ('brightness', 0.0)):
+            if not float(self._param(name)) > low:
+                raise StartupError(f'{name} must be > {low:g}, got {self._param(name)}')
+        if not float(self._param('noise_std')) >= 0:
+            raise StartupError(f'noise_std must be >= 0, got {self._param("noise_std")}')
         self.subject, self.motion_kind = subjects[index], motion
         self.config = SimConfig(frame_rate=float(self._param('frame_rate')),
                                 brightness=float(self._param('brightness')),

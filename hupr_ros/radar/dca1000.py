@@ -80,18 +80,23 @@ def encode_samples(samples: np.ndarray, iq_order: str = 'iq') -> np.ndarray:
     """
     _check_iq_order(iq_order)
     flat = np.asarray(samples).reshape(-1, 2)
-    re = np.clip(np.rint(flat.real), -32768, 32767).astype(np.int16)
-    im = np.clip(np.rint(flat.imag), -32768, 32767).astype(np.int16)
+    re, im = saturate_int16(flat.real), saturate_int16(flat.imag)
     out = np.empty((flat.shape[0], 2, 2), dtype=np.int16)
     out[:, 0, :], out[:, 1, :] = (re, im) if iq_order == 'iq' else (im, re)
     return out.reshape(-1)
 
 
+def saturate_int16(values: np.ndarray) -> np.ndarray:
+    """Round to the nearest integer and saturate to int16 (the one conversion used for
+    samples: values beyond the ADC's range clip, they never wrap around)."""
+    return np.clip(np.rint(values), -32768, 32767).astype(np.int16)
+
+
 def interleave_iq(frame: np.ndarray) -> np.ndarray:
-    """complex (...) with int16-valued parts -> int16 (..., 2) holding I, Q (message layout)."""
+    """complex (...) -> int16 (..., 2) holding I, Q (message layout), rounded and saturated."""
     iq = np.empty(frame.shape + (2,), dtype=np.int16)
-    iq[..., 0] = frame.real
-    iq[..., 1] = frame.imag
+    iq[..., 0] = saturate_int16(frame.real)
+    iq[..., 1] = saturate_int16(frame.imag)
     return iq
 
 
