@@ -41,16 +41,22 @@ def rss_mib(pid: int) -> Optional[float]:
 class Graph:
     """The three node processes and a recorder node in this process."""
 
-    def __init__(self, log_dir: pathlib.Path, pose_args: Sequence[str] = ()) -> None:
+    def __init__(self, log_dir: pathlib.Path, pose_args: Sequence[str] = ('torch_threads:=1',),
+                 preprocess_args: Sequence[str] = (), sim_args: Sequence[str] = (),
+                 record_raw: bool = False) -> None:
         self.log_dir = log_dir
         log_dir.mkdir(parents=True, exist_ok=True)
         python = sys.executable
+
+        def params(args):
+            return [a for p in args for a in ('-p', p)]
         self.commands = {
             'sim': [python, '-m', 'hupr_ros.nodes.sim_node', '--ros-args', '-p', 'seed:=0',
-                    '-p', 'motion:=wave_both', '-p', 'subject:=5'],
-            'preprocess': [python, '-m', 'hupr_ros.nodes.preprocess_node'],
-            'pose': [python, '-m', 'hupr_ros.nodes.pose_node', '--ros-args', '-p',
-                     'torch_threads:=1'] + [a for p in pose_args for a in ('-p', p)],
+                    '-p', 'motion:=wave_both', '-p', 'subject:=5'] + params(sim_args),
+            'preprocess': [python, '-m', 'hupr_ros.nodes.preprocess_node', '--ros-args',
+                           '-p', 'stats_period_s:=10.0'] + params(preprocess_args),
+            'pose': [python, '-m', 'hupr_ros.nodes.pose_node', '--ros-args'] +
+            params(pose_args),
         }
         self.processes: Dict[str, subprocess.Popen] = {}
         self.rss: Dict[str, List[float]] = {name: [] for name in NODES}
@@ -58,7 +64,7 @@ class Graph:
         os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
         import hupr_ros.nodes  # noqa: F401  (DDS profile before rclpy)
         import rclpy
-        from hupr_msgs.msg import RadarCubePair, Skeleton2D
+        from hupr_msgs.msg import RadarCubePair, RadarFrame, Skeleton2D
         from rclpy.executors import SingleThreadedExecutor
         from rclpy.node import Node
 
@@ -68,14 +74,20 @@ class Graph:
         self.context = rclpy.Context()
         rclpy.init(context=self.context)
         self.node = Node('hupr_soak_recorder', context=self.context)
-        self.stamps: Dict[str, List[int]] = {'cube_pair': [], 'skeleton': []}
-        self.arrivals: Dict[str, List[float]] = {'cube_pair': [], 'skeleton': []}
+        names = ['cube_pair', 'skeleton'] + (['raw_hori'] if record_raw else [])
+        self.stamps: Dict[str, List[int]] = {name: [] for name in names}
+        self.arrivals: Dict[str, List[float]] = {name: [] for name in names}
+        self.received_ns: Dict[str, List[int]] = {name: [] for name in names}
 
         def record(topic):
             def callback(msg):
+                self.received_ns[topic].append(time.time_ns())
                 self.stamps[topic].append(ns_from_stamp(msg.header.stamp))
                 self.arrivals[topic].append(time.monotonic())
             return callback
+        if record_raw:
+            self.node.create_subscription(RadarFrame, topics.RADAR_HORI_RAW,
+                                          record('raw_hori'), SENSOR_QOS)
         self.node.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR,
                                       record('cube_pair'), SENSOR_QOS)
         self.node.create_subscription(Skeleton2D, topics.POSE_SKELETON, record('skeleton'),
@@ -109,6 +121,19 @@ class Graph:
                 return time.monotonic() - start
         return None
 
+    def cpu_seconds(self) -> Dict[str, float]:
+        """user + system CPU seconds of each node process so far."""
+        ticks = os.sysconf('SC_CLK_TCK')
+        out = {}
+        for name, process in self.processes.items():
+            try:
+                fields = pathlib.Path(f'/proc/{process.pid}/stat').read_text().rsplit(')', 1)
+                values = fields[1].split()
+                out[name] = (int(values[11]) + int(values[12])) / ticks
+            except (OSError, IndexError, ValueError):
+                pass
+        return out
+
     def sample_rss(self) -> None:
         for name, process in self.processes.items():
             value = rss_mib(process.pid)
@@ -139,7 +164,8 @@ def backwards(stamps: List[int]) -> int:
 
 def soak(seconds: float, kill_every: float, order: Sequence[str] = NODES,
          log_dir: pathlib.Path = pathlib.Path('out/soak'),
-         pose_args: Sequence[str] = (), recover_timeout: float = 60.0) -> dict:
+         pose_args: Sequence[str] = ('torch_threads:=1',),
+         recover_timeout: float = 60.0) -> dict:
     graph = Graph(log_dir, pose_args)
     report: dict = {'order': list(order), 'kills': []}
     try:

@@ -1,0 +1,98 @@
+# Copyright 2026 The hupr_ros Authors
+# SPDX-License-Identifier: Apache-2.0
+"""The live graph on this machine: rates, latency from the radar stamp, drops, CPU, memory.
+
+    python bench/bench_graph.py --seconds 60 [--pose-param torch_threads:=1 ...]
+
+Runs the launch file's node set as separate processes (the simulator, preprocessing, the pose
+node with the shipped model) plus a recorder subscribed to the horizontal raw frames, the cube
+pairs and the skeletons, waits until skeletons flow, then measures for ``--seconds``:
+
+- per topic: messages per second;
+- latency of cube pairs and skeletons from the stamp of their radar frame: mean, p50, p95,
+  max (the skeleton's stamp is its target frame's, so a centred window adds 0.3 s by design);
+- drops at every stage: raw frames missing from the 10 Hz sequence (the simulator late or
+  DDS losing them; frame stamps should be 100 ms apart), pairs
+  fewer than raw frames, skeletons fewer than pairs;
+- CPU (% of one core) and RSS (MiB) per node process.
+"""
+
+import argparse
+import json
+import pathlib
+import sys
+from typing import Optional, Sequence
+
+import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from soak import Graph, REPO  # noqa: E402
+
+
+def percentiles(values_ms) -> dict:
+    if not len(values_ms):
+        return {}
+    v = np.asarray(values_ms)
+    return {'mean': round(float(v.mean()), 1), 'p50': round(float(np.percentile(v, 50)), 1),
+            'p95': round(float(np.percentile(v, 95)), 1), 'max': round(float(v.max()), 1)}
+
+
+def measure(seconds: float, pose_args: Sequence[str] = (), log_dir: Optional[pathlib.Path] = None,
+            preprocess_args: Sequence[str] = ()) -> dict:
+    graph = Graph(log_dir or REPO / 'out' / 'bench_graph', pose_args, preprocess_args,
+                  record_raw=True)
+    try:
+        for name in ('pose', 'preprocess', 'sim'):
+            graph.start(name)
+            graph.spin(0.3)
+        if graph.wait_flowing(120.0) is None:
+            raise RuntimeError(f'the graph did not start; logs in {graph.log_dir}')
+        graph.spin(3.0)                         # settle
+        first = {t: len(v) for t, v in graph.stamps.items()}
+        cpu0 = graph.cpu_seconds()
+        graph.spin(seconds)
+        cpu1 = graph.cpu_seconds()
+        graph.sample_rss()
+        last = {t: len(v) for t, v in graph.stamps.items()}
+    finally:
+        exit_codes = graph.stop()
+    report = {'seconds': seconds, 'pose_args': list(pose_args), 'rates': {}, 'latency_ms': {}}
+    window = {t: (first[t], last[t]) for t in first}
+    for topic, (a, b) in window.items():
+        report['rates'][topic] = round((b - a) / seconds, 2)
+        if topic != 'raw_hori':
+            lat = (np.array(graph.received_ns[topic][a:b]) -
+                   np.array(graph.stamps[topic][a:b])) / 1e6
+            report['latency_ms'][topic] = percentiles(lat)
+    raw = graph.stamps['raw_hori'][window['raw_hori'][0]:window['raw_hori'][1]]
+    expected = round((raw[-1] - raw[0]) / 1e8) + 1 if len(raw) > 1 else 0
+    report['drops'] = {
+        'raw_frames_missing': max(0, expected - len(raw)),
+        'pairs_fewer_than_raw': (window['raw_hori'][1] - window['raw_hori'][0]) -
+        (window['cube_pair'][1] - window['cube_pair'][0]),
+        'skeletons_fewer_than_pairs': (window['cube_pair'][1] - window['cube_pair'][0]) -
+        (window['skeleton'][1] - window['skeleton'][0])}
+    report['cpu_percent'] = {n: round(100 * (cpu1[n] - cpu0[n]) / seconds, 1)
+                             for n in cpu1 if n in cpu0}
+    report['rss_mib'] = {n: v[-1] for n, v in graph.rss.items() if v}
+    report['exit_codes'] = exit_codes
+    return report
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--seconds', type=float, default=60.0)
+    parser.add_argument('--pose-param', action='append', default=[],
+                        help='pose node parameter, e.g. torch_threads:=1 (repeatable)')
+    parser.add_argument('--preprocess-param', action='append', default=[])
+    args = parser.parse_args(argv)
+    print('$ python bench/bench_graph.py --seconds', f'{args.seconds:g}',
+          *[f'--pose-param {p}' for p in args.pose_param],
+          *[f'--preprocess-param {p}' for p in args.preprocess_param])
+    report = measure(args.seconds, args.pose_param, preprocess_args=args.preprocess_param)
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
