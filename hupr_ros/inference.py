@@ -40,6 +40,7 @@ from typing import Deque, Optional, Tuple
 import numpy as np
 import torch
 
+from hupr_ros.data.cache import training_input
 from hupr_ros.dsp import frame_window, model_input, VRDAEConfig
 from hupr_ros.dsp.axes import range_values
 from hupr_ros.filters import OneEuroFilter
@@ -55,7 +56,7 @@ class Window:
 
     target_stamp_ns: int
     newest_stamp_ns: int
-    hori: np.ndarray          # float32 (N, K, 2, R, A, E)
+    hori: np.ndarray          # float32 (N, K, 2, R, A, E), E = 1 when averaged over elevation
     vert: np.ndarray
     person_range_m: float
     presence_db: float = float('inf')    # target frame's motion energy (both radars' mean)
@@ -101,13 +102,17 @@ class PoseEstimator:
         smoother: One-Euro filter for the keypoints (None: raw keypoints, the default).
         max_gap_s: a longer step between consecutive pushed frames (a lost frame, an outage)
             restarts the window instead of letting it span the gap (None: never).
+        elevation_mean: keep each frame's input already averaged over elevation, the
+            network's first operation (as the training cache does): windows 8x smaller to
+            assemble and move, the same numbers to float32 rounding. False keeps the full
+            (K, 2, R, A, E) input (the published computation, bit for bit).
     """
 
     def __init__(self, model: HuPRNet, alignment: str = 'centered', device: str = 'cpu',
                  subpixel: bool = False, config: VRDAEConfig = None,
                  presence: Optional[PresenceDetector] = None,
                  smoother: Optional[OneEuroFilter] = None,
-                 max_gap_s: Optional[float] = None) -> None:
+                 max_gap_s: Optional[float] = None, elevation_mean: bool = True) -> None:
         if alignment not in ALIGNMENTS:
             raise ValueError(f'alignment must be one of {ALIGNMENTS}, got {alignment!r}')
         self.model = model.eval().to(device)
@@ -121,6 +126,7 @@ class PoseEstimator:
         self._frames: Deque[Tuple[int, np.ndarray, np.ndarray, float, float]] = deque(maxlen=n)
         self._count = 0
         self.max_gap_ns = None if max_gap_s is None else int(max_gap_s * 1e9)
+        self.elevation_mean = elevation_mean
         self.restarts = 0          # windows restarted after a gap
         self.last_gap_s = 0.0
 
@@ -148,8 +154,12 @@ class PoseEstimator:
         Raises:
             PreprocessingError: a cube has the wrong shape / dtype or NaN.
         """
-        hori = model_input(hori_cube, self.config)
-        vert = model_input(vert_cube, self.config)
+        if self.elevation_mean:
+            hori = training_input(hori_cube, self.config)[..., None]
+            vert = training_input(vert_cube, self.config)[..., None]
+        else:
+            hori = model_input(hori_cube, self.config)
+            vert = model_input(vert_cube, self.config)
         moving = motion_map(hori_cube)
         score = 0.5 * (motion_energy_db(moving) + motion_energy_db(vert_cube))
         if self.max_gap_ns is not None and self._frames and \

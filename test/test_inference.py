@@ -17,7 +17,7 @@
 import numpy as np
 import pytest
 
-from hupr_ros.dsp import PreprocessingError, vrdae_map
+from hupr_ros.dsp import PreprocessingError, vrdae_map, VRDAEConfig
 from hupr_ros.inference import estimate_person_range, PoseEstimator
 from hupr_ros.model import build_model
 from hupr_ros.radar.antenna import HORIZONTAL_MOUNT
@@ -54,15 +54,15 @@ def test_centered_window_waits_three_frames_and_clamps(model):
 
 
 def estimator_input(c):
-    from hupr_ros.dsp import model_input
-    return model_input(c)
+    from hupr_ros.data.cache import training_input
+    return training_input(c, VRDAEConfig())[..., None]
 
 
 def test_causal_window_has_no_latency(model):
     estimator = PoseEstimator(model, 'causal')
     assert estimator.latency_frames == 0
     first = estimator.push(5, cube(0), cube(1))
-    assert first.target_stamp_ns == 5 and first.hori.shape == (8, 8, 2, 64, 64, 8)
+    assert first.target_stamp_ns == 5 and first.hori.shape == (8, 8, 2, 64, 64, 1)
     for i in range(1, 10):
         window = estimator.push(5 + i, cube(i), cube(i))
     assert window.target_stamp_ns == 14 == window.newest_stamp_ns
@@ -70,6 +70,22 @@ def test_causal_window_has_no_latency(model):
     assert result.keypoints.shape == (14, 2) and result.confidence.shape == (14,)
     assert result.refined.shape == (14, 64, 64) and result.stamp_ns == 14
     assert ((0 <= result.keypoints) & (result.keypoints <= 252)).all()
+
+
+def test_elevation_mean_window_gives_the_full_windows_heat_maps(model):
+    """The live window keeps the input averaged over elevation (the network's first step):
+    the same heat maps as the full published input, to float32 rounding."""
+    import torch
+    full = PoseEstimator(model, 'causal', elevation_mean=False)
+    mean = PoseEstimator(model, 'causal')
+    for i in range(8):
+        a = full.push(i, cube(i), cube(i + 1))
+        b = mean.push(i, cube(i), cube(i + 1))
+    assert a.hori.shape[-1] == 8 and b.hori.shape[-1] == 1
+    ra, rb = full.infer(a), mean.infer(b)
+    torch.testing.assert_close(torch.from_numpy(rb.refined), torch.from_numpy(ra.refined),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(ra.keypoints, rb.keypoints)
 
 
 def test_bad_cubes_and_parameters(model):

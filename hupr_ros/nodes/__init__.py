@@ -22,6 +22,8 @@ environment setting always wins):
   most of them are lost between processes (docs/benchmarks.md).
 - ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` = 1: the per-frame matrix products are small;
   BLAS worker threads only spin against the DDS threads (4.3 vs ~10 ms per VRDAEMap measured).
+- ``OMP_WAIT_POLICY`` = PASSIVE: OpenMP threads (torch's, when a node uses more than one)
+  sleep instead of spinning between operations, so they don't take CPU from the other nodes.
 """
 
 import os
@@ -49,3 +51,4 @@ if 'FASTDDS_DEFAULT_PROFILES_FILE' not in os.environ and \
         os.environ['FASTDDS_DEFAULT_PROFILES_FILE'] = _profile
 for _var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS'):
     os.environ.setdefault(_var, '1')
+os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')

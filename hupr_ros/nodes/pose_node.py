@@ -72,7 +72,9 @@ class PoseNode(Node):
             description='csam_prgcn (published), realtime, csam, ca, sa, baseline'))
         p('num_filters', 0, ParameterDescriptor(description="F; 0 = the variant's default"))
         p('device', 'cpu', ParameterDescriptor(description="'cpu' or 'cuda'"))
-        p('torch_threads', 2, ParameterDescriptor(description='CPU threads for inference'))
+        p('torch_threads', 0, ParameterDescriptor(
+            description='CPU threads for inference; 0 = half the cores (at most 4), leaving '
+                        'the rest to the radar, preprocessing and DDS threads (on 2 cores: 1)'))
         p('window_alignment', '', ParameterDescriptor(
             description="'centered' (published, +0.3 s latency), 'causal' (no look-ahead) or "
                         "'' = the one the weights were trained with"))
@@ -161,7 +163,12 @@ class PoseNode(Node):
         from hupr_ros.model import build_model, CheckpointError, load_official_checkpoint, \
             resolve_weights
         from hupr_ros.model.pretrained import WEIGHTS_DIR
-        torch.set_num_threads(max(1, int(self._param('torch_threads'))))
+        threads = int(self._param('torch_threads')) or auto_threads()
+        torch.set_num_threads(max(1, threads))
+        try:
+            torch.set_num_interop_threads(1)      # one inference at a time: no inter-op pool
+        except RuntimeError:                      # already set (nodes sharing a process)
+            pass
         path, variant = self._param('weights_path'), self._param('variant')
         filters = int(self._param('num_filters')) or None
         try:
@@ -302,6 +309,12 @@ class PoseNode(Node):
                 self._cv.notify()
             self._worker.join(timeout=10.0)      # an inference in flight finishes first
         super().destroy_node()
+
+
+def auto_threads() -> int:
+    """Torch threads for inference when none are given: half the cores, 1 to 4."""
+    import os
+    return max(1, min(4, (os.cpu_count() or 2) // 2))
 
 
 def axes_mismatch(got, expected) -> Optional[str]:
