@@ -187,3 +187,51 @@ def test_pose_node_publishes_nothing_for_an_empty_room_and_clears_markers():
         assert sorted(conv.ns_from_stamp(s.header.stamp) for s in skeletons) == \
             [t0 + i * 100_000_000 for i in range(1, 6)]
         assert [m.action for m in markers[-1].markers] == [Marker.DELETEALL]
+
+
+def test_fused_pose_node_estimates_from_raw_frames(data_dir):
+    """fused:=true: the pose node pairs the raw frames and computes the VRDAEMaps itself; its
+    skeleton equals what the two-node path gives for the same frames."""
+    from hupr_msgs.msg import RadarFrame, Skeleton2D
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
+
+    from hupr_ros import msg_conversions as conv, topics
+    from hupr_ros.dsp import vrdae_map
+    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+    from hupr_ros.nodes.pose_node import PoseNode
+    from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    from ros_harness import harness, wait_for_match
+    rng = np.random.default_rng(4)
+    frames = [{o: (rng.integers(-300, 300, (192, 4, 256)) +
+                   1j * rng.integers(-300, 300, (192, 4, 256))).astype(np.complex64)
+               for o in ('horizontal', 'vertical')} for _ in range(3)]
+    params = [Parameter('weights_path', value=str(data_dir / 'hupr_nf4_checkpoint.pth')),
+              Parameter('num_filters', value=4), Parameter('window_alignment', value='causal'),
+              Parameter('presence', value=False), Parameter('torch_threads', value=1)]
+    with harness() as h:
+        node = h.add(PoseNode, parameter_overrides=params + [Parameter('fused', value=True)])
+        tester = h.add(Node, node_name='fused_tester')
+        pubs = {o: tester.create_publisher(RadarFrame, t, SENSOR_QOS)
+                for o, t in (('horizontal', topics.RADAR_HORI_RAW),
+                             ('vertical', topics.RADAR_VERT_RAW))}
+        got = []
+        tester.create_subscription(Skeleton2D, topics.POSE_SKELETON, got.append, RESULT_QOS)
+        for pub in pubs.values():
+            wait_for_match(h, pub)
+        assert h.spin_until(lambda: node.skeleton_pub.get_subscription_count() > 0)
+        t0 = 1_700_000_000_000_000_000
+        for i, pair in enumerate(frames):
+            for o, frame in pair.items():
+                pubs[o].publish(conv.frame_to_msg(frame, HUPR_CHIRP_CONFIG,
+                                                  stamp_ns=t0 + i * 100_000_000, frame_id='r',
+                                                  frame_number=i, orientation=o))
+            assert h.spin_until(lambda: len(got) == i + 1, 20), node.counts
+    # The same frames through the estimator directly (what the two-node path computes).
+    from hupr_ros.inference import PoseEstimator
+    estimator = PoseEstimator(node.estimator.model, 'causal')
+    for i, pair in enumerate(frames):
+        window = estimator.push(t0 + i * 100_000_000, vrdae_map(pair['horizontal']),
+                                vrdae_map(pair['vertical']))
+    keypoints, _ = conv.msg_to_skeleton(got[-1])
+    np.testing.assert_allclose(keypoints, estimator.infer(window).keypoints)

@@ -46,7 +46,7 @@ from sensor_msgs.msg import Image
 from visualization_msgs.msg import MarkerArray
 
 from hupr_ros import topics
-from hupr_ros.dsp import cube_axes
+from hupr_ros.dsp import cube_axes, vrdae_map
 from hupr_ros.filters import OneEuroFilter
 from hupr_ros.guards import ErrorLog, StampGuard
 from hupr_ros.inference import PoseEstimator, PoseResult, Window
@@ -55,6 +55,7 @@ from hupr_ros.msg_conversions import AxisSpec, clear_markers, ConversionError, i
 from hupr_ros.presence import PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
 from hupr_ros.nodes.common import guarded, report, RESULT_QOS, run_node, SENSOR_QOS, \
     StageTimer, StartupError
+from hupr_ros.nodes.raw_input import RawPairInput
 
 
 class PoseNode(Node):
@@ -99,6 +100,10 @@ class PoseNode(Node):
         p('stats_period_s', 10.0, ParameterDescriptor(description='rate / latency log period'))
         p('max_future_s', 1.0, ParameterDescriptor(
             description='pairs stamped further ahead of the node clock are refused'))
+        p('fused', False, ParameterDescriptor(
+            description='subscribe the raw radar frames and compute the VRDAEMaps here (no '
+                        'preprocessing node, no cube pairs over DDS: for small robots)',
+            read_only=True))
         p('max_frame_gap_s', 0.15, ParameterDescriptor(
             description='a longer step between pairs (a lost pair at 10 Hz: 0.2 s) restarts '
                         'the window instead of spanning the gap'))
@@ -143,8 +148,12 @@ class PoseNode(Node):
         self.skeleton_pub = self.create_publisher(Skeleton2D, topics.POSE_SKELETON, RESULT_QOS)
         self.marker_pub = self.create_publisher(MarkerArray, topics.POSE_MARKERS, RESULT_QOS)
         self.overlay_pub = self.create_publisher(Image, topics.POSE_OVERLAY, RESULT_QOS)
-        self.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR, self.on_pair,
-                                 SENSOR_QOS)
+        self._config_checked = {}
+        if self._param('fused'):     # preprocessing in this node: no cube pair crosses DDS
+            self.raw = RawPairInput(self, guarded(PoseNode.on_raw_pair).__get__(self))
+        else:
+            self.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR, self.on_pair,
+                                     SENSOR_QOS)
         self.create_timer(float(self._param('stats_period_s')), self.log_stats)
         self._window_start, self._logged_inferences = time.monotonic(), 0
         self._worker = threading.Thread(target=self._run, name='hupr_pose_inference',
@@ -217,13 +226,48 @@ class PoseNode(Node):
         if verdict.restarted:        # the clock went back: an upstream restart
             self.estimator.reset()
             report(self, self.errors, 'stream_restarted', verdict.reason, warn=True)
+        try:
+            hori = msg_to_cube(msg.horizontal)
+            vert = msg_to_cube(msg.vertical)
+        except ConversionError as error:
+            self.counts['malformed'] += 1
+            report(self, self.errors, 'malformed_pair', f'cube pair {number} skipped: {error}')
+            return
+        self.push_cubes(stamp, number, hori, vert, arrived)
+
+    def on_raw_pair(self, stamp: int, hori, vert) -> None:
+        """Fused mode: a pair of raw frames (msg, frame, config) -> VRDAEMaps -> the window."""
+        self.counts['pairs'] += 1
+        arrived = time.monotonic()
+        number = hori[0].frame_number
+        config = hori[2]
+        mismatch = self._config_checked.get(config)
+        if mismatch is None:
+            mismatch = self._config_checked[config] = axes_mismatch(
+                cube_axes(config), self.expected_axes[:-1]) or ''
+            if len(self._config_checked) > 16:
+                self._config_checked.pop(next(iter(self._config_checked)))
+        if mismatch:
+            self.counts['wrong_geometry'] += 1
+            report(self, self.errors, 'wrong_geometry', f'frame pair {number} skipped: '
+                   f'its cubes {mismatch}')
+            return
+        try:
+            with self.timer_stats.measure('vrdae_map'):
+                cubes = [vrdae_map(frame, cfg) for _, frame, cfg in (hori, vert)]
+        except ValueError as error:
+            self.counts['malformed'] += 1
+            report(self, self.errors, 'malformed_pair', f'frame pair {number} skipped: {error}')
+            return
+        self.push_cubes(stamp, number, cubes[0], cubes[1], arrived)
+
+    def push_cubes(self, stamp: int, number: int, hori, vert, arrived: float) -> None:
+        """Add one cube pair to the window; hand a complete window to the worker."""
         restarts = self.estimator.restarts
         try:
             with self.timer_stats.measure('window'):
-                hori = msg_to_cube(msg.horizontal)
-                vert = msg_to_cube(msg.vertical)
                 window = self.estimator.push(stamp, hori, vert)
-        except (ConversionError, ValueError) as error:   # PreprocessingError is a ValueError
+        except ValueError as error:   # PreprocessingError is a ValueError
             self.counts['malformed'] += 1
             report(self, self.errors, 'malformed_pair', f'cube pair {number} skipped: {error}')
             return
@@ -232,7 +276,7 @@ class PoseNode(Node):
             report(self, self.errors, 'stream_gap', f'{self.estimator.last_gap_s:.3f} s since '
                    'the previous pair: the window starts again', warn=True)
         with self._cv:
-            self._cubes[ns_from_stamp(msg.header.stamp)] = hori
+            self._cubes[stamp] = hori
             while len(self._cubes) > self.estimator.model.config.num_frames + 2:
                 self._cubes.popitem(last=False)
         if window is None:

@@ -22,24 +22,20 @@ order, repeated) and (optionally) zero-filled frames are counted and logged at a
 per kind of problem; the node keeps running (docs/robustness.md).
 """
 
-import dataclasses
-import functools
 import sys
 import time
 
-from hupr_msgs.msg import RadarCubePair, RadarFrame
+from hupr_msgs.msg import RadarCubePair
 from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.node import Node
 
 from hupr_ros import topics
-from hupr_ros.dsp import cube_axes, vrdae_map, VRDAEConfig
+from hupr_ros.dsp import cube_axes, vrdae_map
 from hupr_ros.dsp.vrdae import PreprocessingError
-from hupr_ros.msg_conversions import chirp_config_from_msg, ConversionError, cube_to_msg, \
-    make_header, msg_to_frame, ns_from_stamp
-from hupr_ros.guards import ErrorLog, StampGuard
-from hupr_ros.nodes.common import guarded, report, run_node, SENSOR_QOS, StageTimer
-from hupr_ros.pairing import FramePairer
-from hupr_ros.topics import ORIENTATIONS
+from hupr_ros.guards import ErrorLog
+from hupr_ros.msg_conversions import ConversionError, cube_to_msg, make_header, ns_from_stamp
+from hupr_ros.nodes.common import report, run_node, SENSOR_QOS, StageTimer
+from hupr_ros.nodes.raw_input import RawPairInput
 
 
 class PreprocessNode(Node):
@@ -47,89 +43,18 @@ class PreprocessNode(Node):
 
     def __init__(self, **kwargs) -> None:
         super().__init__('hupr_preprocess', **kwargs)
-        self.declare_parameter('tolerance_s', 0.05, ParameterDescriptor(
-            description='largest stamp difference of a frame pair (default: half a period)'))
-        self.declare_parameter('max_pending', 4, ParameterDescriptor(
-            description='frames kept per radar while waiting for the other'))
-        self.declare_parameter('drop_zero_filled', False, ParameterDescriptor(
-            description='drop frames with zero-filled samples instead of passing them flagged'))
-        self.declare_parameter('representation', 'vrdaemap', ParameterDescriptor(
-            description="'vrdaemap' (paper) or 'raemap' (traditional)"))
         self.declare_parameter('stats_period_s', 10.0, ParameterDescriptor(
             description='period of the rate / timing / drop-count log line'))
-        self.declare_parameter('max_future_s', 1.0, ParameterDescriptor(
-            description='frames stamped further ahead of the node clock are refused'))
-        self.base_config = VRDAEConfig(
-            representation=self.get_parameter('representation').value)
-        self._configs = {}
-        self.drop_zero_filled = bool(self.get_parameter('drop_zero_filled').value)
-        self.pairer = FramePairer(
-            int(self.get_parameter('tolerance_s').value * 1e9),
-            int(self.get_parameter('max_pending').value))
         self.timer_stats = StageTimer()
         self.errors = ErrorLog()
-        future = float(self.get_parameter('max_future_s').value)
-        self.stamp_guards = {o: StampGuard(f'{o} raw frame', max_future_s=future)
-                             for o in ORIENTATIONS}
         self.counts = {'frames': 0, 'malformed': 0, 'bad_stamp': 0, 'zero_filled': 0,
                        'dropped_zero_filled': 0, 'published': 0}
         self._window_start = time.monotonic()
         self._window_published = 0
         self.publisher = self.create_publisher(RadarCubePair, topics.RADAR_CUBE_PAIR, SENSOR_QOS)
-        self.create_subscription(
-            RadarFrame, topics.RADAR_HORI_RAW,
-            functools.partial(self.on_frame, topics.ORIENTATION_HORIZONTAL), SENSOR_QOS)
-        self.create_subscription(
-            RadarFrame, topics.RADAR_VERT_RAW,
-            functools.partial(self.on_frame, topics.ORIENTATION_VERTICAL), SENSOR_QOS)
+        self.raw = RawPairInput(self, self.publish_pair)
+        self.pairer = self.raw.pairer
         self.create_timer(float(self.get_parameter('stats_period_s').value), self.log_stats)
-
-    def config_for(self, chirp) -> VRDAEConfig:
-        """The preprocessing config for frames captured with ``chirp`` (validated once)."""
-        config = self._configs.get(chirp)
-        if config is None:
-            config = dataclasses.replace(self.base_config, chirp=chirp)   # may raise
-            if len(self._configs) >= 8:             # bounded, whatever arrives
-                self._configs.pop(next(iter(self._configs)))
-            self._configs[chirp] = config
-            self.get_logger().info(
-                f'chirp configuration {chirp}: range resolution '
-                f'{chirp.range_resolution * 100:.2f} cm, velocity resolution '
-                f'{chirp.velocity_resolution:.3f} m/s (the pose node checks that its weights '
-                'were trained on this geometry)')
-        return config
-
-    @guarded
-    def on_frame(self, orientation: str, msg: RadarFrame) -> None:
-        self.counts['frames'] += 1
-        verdict = self.stamp_guards[orientation].check(ns_from_stamp(msg.header.stamp),
-                                                       self.get_clock().now().nanoseconds)
-        if not verdict.accepted:
-            self.counts['bad_stamp'] += 1
-            report(self, self.errors, verdict.kind,
-                   f'frame {msg.frame_number} dropped: {verdict.reason}', warn=True)
-            return
-        if verdict.restarted:        # the stream's clock went back: pair afresh
-            self.pairer.reset(orientation)
-            report(self, self.errors, 'stream_restarted', verdict.reason, warn=True)
-        try:
-            with self.timer_stats.measure('decode'):
-                config = self.config_for(chirp_config_from_msg(msg.config))
-                frame = msg_to_frame(msg)
-        except (ConversionError, ValueError) as error:
-            self.counts['malformed'] += 1
-            report(self, self.errors, 'malformed_frame',
-                   f'{orientation} frame {msg.frame_number} dropped: {error}')
-            return
-        if msg.zero_filled:
-            self.counts['zero_filled'] += 1
-            if self.drop_zero_filled:
-                self.counts['dropped_zero_filled'] += 1
-                return
-        pair = self.pairer.push(orientation, ns_from_stamp(msg.header.stamp),
-                                (msg, frame, config))
-        if pair is not None:
-            self.publish_pair(*pair)
 
     def publish_pair(self, stamp_ns: int, hori, vert) -> None:
         try:
