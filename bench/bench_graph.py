@@ -12,8 +12,8 @@ pairs and the skeletons, waits until skeletons flow, then measures for ``--secon
 - latency of cube pairs and skeletons from the stamp of their radar frame: mean, p50, p95,
   max (the skeleton's stamp is its target frame's, so a centred window adds 0.3 s by design);
 - drops at every stage: raw frames missing from the 10 Hz sequence (the simulator late or
-  DDS losing them; frame stamps should be 100 ms apart), pairs
-  fewer than raw frames, skeletons fewer than pairs;
+  DDS losing them; frame stamps should be 100 ms apart), pairs fewer than raw frames,
+  skeletons fewer than raw frames (``--fused``: no pairs on DDS, the pose node pairs);
 - CPU (% of one core) and RSS (MiB) per node process.
 """
 
@@ -38,14 +38,15 @@ def percentiles(values_ms) -> dict:
 
 
 def measure(seconds: float, pose_args: Sequence[str] = (), log_dir: Optional[pathlib.Path] = None,
-            preprocess_args: Sequence[str] = ()) -> dict:
+            preprocess_args: Sequence[str] = (), fused: bool = False) -> dict:
+    pose_args = list(pose_args) + (['fused:=true'] if fused else [])
     graph = Graph(log_dir or REPO / 'out' / 'bench_graph', pose_args, preprocess_args,
                   record_raw=True)
     try:
-        for name in ('pose', 'preprocess', 'sim'):
+        for name in ('pose', 'sim') if fused else ('pose', 'preprocess', 'sim'):
             graph.start(name)
             graph.spin(0.3)
-        if graph.wait_flowing(120.0) is None:
+        if graph.wait_flowing(120.0, ('raw_hori', 'skeleton')) is None:
             raise RuntimeError(f'the graph did not start; logs in {graph.log_dir}')
         graph.spin(3.0)                         # settle
         first = {t: len(v) for t, v in graph.stamps.items()}
@@ -56,11 +57,12 @@ def measure(seconds: float, pose_args: Sequence[str] = (), log_dir: Optional[pat
         last = {t: len(v) for t, v in graph.stamps.items()}
     finally:
         exit_codes = graph.stop()
-    report = {'seconds': seconds, 'pose_args': list(pose_args), 'rates': {}, 'latency_ms': {}}
+    report = {'seconds': seconds, 'pose_args': list(pose_args), 'fused': fused, 'rates': {},
+              'latency_ms': {}}
     window = {t: (first[t], last[t]) for t in first}
     for topic, (a, b) in window.items():
         report['rates'][topic] = round((b - a) / seconds, 2)
-        if topic != 'raw_hori':
+        if topic != 'raw_hori' and b > a:
             lat = (np.array(graph.received_ns[topic][a:b]) -
                    np.array(graph.stamps[topic][a:b])) / 1e6
             report['latency_ms'][topic] = percentiles(lat)
@@ -68,9 +70,10 @@ def measure(seconds: float, pose_args: Sequence[str] = (), log_dir: Optional[pat
     expected = round((raw[-1] - raw[0]) / 1e8) + 1 if len(raw) > 1 else 0
     report['drops'] = {
         'raw_frames_missing': max(0, expected - len(raw)),
-        'pairs_fewer_than_raw': (window['raw_hori'][1] - window['raw_hori'][0]) -
+        'pairs_fewer_than_raw': None if fused else
+        (window['raw_hori'][1] - window['raw_hori'][0]) -
         (window['cube_pair'][1] - window['cube_pair'][0]),
-        'skeletons_fewer_than_pairs': (window['cube_pair'][1] - window['cube_pair'][0]) -
+        'skeletons_fewer_than_raw': (window['raw_hori'][1] - window['raw_hori'][0]) -
         (window['skeleton'][1] - window['skeleton'][0])}
     report['cpu_percent'] = {n: round(100 * (cpu1[n] - cpu0[n]) / seconds, 1)
                              for n in cpu1 if n in cpu0}
@@ -85,11 +88,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('--pose-param', action='append', default=[],
                         help='pose node parameter, e.g. torch_threads:=1 (repeatable)')
     parser.add_argument('--preprocess-param', action='append', default=[])
+    parser.add_argument('--fused', action='store_true',
+                        help='no preprocessing node: the pose node preprocesses (fused:=true)')
     args = parser.parse_args(argv)
     print('$ python bench/bench_graph.py --seconds', f'{args.seconds:g}',
           *[f'--pose-param {p}' for p in args.pose_param],
-          *[f'--preprocess-param {p}' for p in args.preprocess_param])
-    report = measure(args.seconds, args.pose_param, preprocess_args=args.preprocess_param)
+          *[f'--preprocess-param {p}' for p in args.preprocess_param],
+          *(['--fused'] if args.fused else []))
+    report = measure(args.seconds, args.pose_param, preprocess_args=args.preprocess_param,
+                     fused=args.fused)
     print(json.dumps(report, indent=1))
     return 0
 

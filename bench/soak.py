@@ -111,10 +111,11 @@ class Graph:
         while time.monotonic() < end:
             self.executor.spin_once(timeout_sec=0.02)
 
-    def wait_flowing(self, timeout: float) -> Optional[float]:
-        """Seconds until both topics deliver a new message, or None on timeout."""
+    def wait_flowing(self, timeout: float, topics: Sequence[str] = ('cube_pair', 'skeleton')
+                     ) -> Optional[float]:
+        """Seconds until each of ``topics`` delivers a new message, or None on timeout."""
         start = time.monotonic()
-        counts = {topic: len(v) for topic, v in self.stamps.items()}
+        counts = {topic: len(self.stamps[topic]) for topic in topics}
         while time.monotonic() - start < timeout:
             self.executor.spin_once(timeout_sec=0.02)
             if all(len(self.stamps[t]) > counts[t] for t in counts):
