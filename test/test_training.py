@@ -198,7 +198,7 @@ def test_end_to_end_training_raises_ap_on_the_training_sequence(tiny, tmp_path, 
     assert baseline['frames'] == 8 * len(splits['test']) and baseline['mean_error_px'] > 0
 
 
-E2E_STEPS = 150
+E2E_STEPS = 250     # AP 80 on this machine at 250 (0 at 150, 62 at 200): a margin across CPUs
 
 
 def test_ablation_driver_trains_each_row_and_resumes(tiny, tmp_path, capsys):
@@ -217,6 +217,8 @@ def test_ablation_driver_trains_each_row_and_resumes(tiny, tmp_path, capsys):
     assert (model.config.variant, model.config.num_doppler, model.config.num_filters) == \
         ('realtime', 4, 8)
     assert load_official_checkpoint(out / 'baseline' / 'last.pth').config.variant == 'baseline'
+    assert model.training_metadata['num_doppler'] == 4       # last.pth says how to use it
+    assert model.training_metadata['representation'] == 'vrdaemap'
     assert torch.load(out / 'k4' / 'last.pth', weights_only=True)['training']['step'] == 2
     assert '| K=4 |' in (out / 'ablations.md').read_text()
     # A second invocation finds the rows trained and evaluated: it retrains nothing.

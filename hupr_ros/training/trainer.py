@@ -16,6 +16,7 @@ Resuming replays the same sample order: epoch ``e`` shuffles with a generator se
 """
 
 import contextlib
+import functools
 import json
 import logging
 import math
@@ -76,6 +77,7 @@ def resolve_device(name: str) -> torch.device:
     return device
 
 
+@functools.lru_cache(maxsize=1)
 def git_commit() -> str:
     try:
         return subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True,
@@ -240,7 +242,8 @@ class Trainer:
         if self.is_main:
             save_checkpoint(self.model, self.out / 'last.pth', epoch=self.progress.epoch,
                             accuracy=max(self.progress.best_ap, 0.0),
-                            extra={'training': self._training_state()})
+                            extra={'training': self._training_state(),
+                                   'hupr_ros_training': self._metadata()})
 
     def _resume(self) -> None:
         path = self.out / 'last.pth'
@@ -277,18 +280,21 @@ class Trainer:
         if not better:
             return
         p.best_ap, p.best_error = metrics.ap, metrics.mean_error_px
-        c = self.config
         save_checkpoint(self.model, self.out / 'best.pth', epoch=p.epoch, accuracy=metrics.ap,
                         extra={'hupr_ros_training': {
-                            'alignment': c.alignment, 'representation': c.representation,
-                            'num_doppler': c.num_doppler, 'step': p.step,
-                            'samples_seen': p.step * c.batch_size * self.world,
-                            'data_root': c.data_root, 'val_split': c.val_split,
+                            **self._metadata(),
                             'val_metrics': {'AP': metrics.ap, 'AP50': metrics.ap50,
                                             'AP75': metrics.ap75,
                                             'mean_error_px': metrics.mean_error_px,
-                                            'pck': metrics.pck},
-                            'commit': git_commit()}})
+                                            'pck': metrics.pck}}})
+
+    def _metadata(self) -> dict:
+        """What a checkpoint needs to be used again: window, representation, K, provenance."""
+        c, p = self.config, self.progress
+        return {'alignment': c.alignment, 'representation': c.representation,
+                'num_doppler': c.num_doppler, 'step': p.step,
+                'samples_seen': p.step * c.batch_size * self.world,
+                'data_root': c.data_root, 'val_split': c.val_split, 'commit': git_commit()}
 
     # -- the loop ------------------------------------------------------------------------------
     def validate(self) -> Optional[PoseMetrics]:
