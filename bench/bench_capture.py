@@ -83,20 +83,34 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     print(f'$ python bench/bench_capture.py --frames {args.frames} --seconds {args.seconds:g}')
     best = None
-    fps = 10.0
-    while fps <= 2560:
+    fps, failed = 10.0, None
+
+    def attempt(fps):
         result = run(fps, args.frames)
         achieved = args.frames / result['seconds']
         ok = result['lost'] == 0 and result['frames'] == [args.frames] * 2
         print(f'asked {fps:6.0f} frames/s per radar: achieved {achieved:6.1f} '
               f'({achieved / 10:5.1f}x real time), datagrams lost {result["lost"]}, frames '
               f'{result["frames"]}, zero-filled {result["zero_filled"]}')
+        return ok, achieved
+    while fps <= 2560:                 # double until a loss, then bisect twice
+        ok, achieved = attempt(fps)
         if not ok:
+            failed = fps
             break
         best = achieved
         if achieved < 0.8 * fps:      # the sender is the limit now
             break
         fps *= 2
+    if failed is not None and best is not None:
+        low = failed / 2
+        for _ in range(2):
+            middle = (low + failed) / 2
+            ok, achieved = attempt(middle)
+            if ok:
+                best, low = max(best, achieved), middle
+            else:
+                failed = middle
     print(f'highest loss-free rate: {best or 0:.1f} frames/s per radar = '
           f'{(best or 0) / 10:.1f}x real time, two radars at once')
     both = run(10.0, int(args.seconds * 10))
