@@ -26,6 +26,10 @@ NODES = {
     'pose_node': 'hupr_ros.nodes.pose_node:main',
     'sim_node': 'hupr_ros.nodes.sim_node:main',
     'radar_node': 'hupr_ros.nodes.radar_node:main',
+    'tf_node': 'hupr_ros.nodes.tf_node:main',
+    # rosbag2 record / replay without ros2 bag (rclpy)
+    'hupr-record': 'hupr_ros.nodes.bag_tools:record_entry',
+    'hupr-play': 'hupr_ros.nodes.bag_tools:play_entry',
 }
 # Offline tools that need no ROS.
 TOOLS = {

@@ -15,66 +15,132 @@
 """Bring up hupr_ros: radar source -> preprocessing -> pose estimation (-> RViz).
 
     ros2 launch hupr_ros bringup.launch.py                       # simulator + shipped model
-    ros2 launch hupr_ros bringup.launch.py weights_path:=/path/model_best.pth rviz:=true
+    ros2 launch hupr_ros bringup.launch.py weights:=/path/model_best.pth rviz:=true
+    ros2 launch hupr_ros bringup.launch.py source:=bag bag:=recordings/walk1
+    ros2 launch hupr_ros bringup.launch.py namespace:=rig_b      # a second rig on the network
 
-Arguments: ``source`` (``sim``: the HuPR-Sim node publishes both radars and the camera;
-``hardware``: the two radar driver nodes, configured by ``params_file``; ``emulator``: the
-same driver nodes against the CLI and DCA1000 emulators, the hardware path without boards),
-``pose`` (false: no pose node),
-``weights_path`` (a checkpoint file or a shipped model name; empty: the shipped default),
-``variant`` (for published checkpoints), ``rviz``, ``params_file``. The nodes use the Fast DDS
-large-data profile shipped in config/ (raw frames and cube pairs exceed the default
-shared-memory segment).
+Arguments (``ros2 launch hupr_ros bringup.launch.py --show-args`` lists them):
+
+- ``source``: ``sim`` (the HuPR-Sim node publishes both radars and the camera), ``hardware``
+  (the two radar driver nodes, configured by ``params_file``), ``emulator`` (the same driver
+  nodes against the CLI and DCA1000 emulators: the hardware path without boards) or ``bag``
+  (``hupr-play`` replays the raw frames of the recording ``bag``).
+- ``pose`` (false: no pose node), ``weights`` (a checkpoint file or a shipped model name;
+  empty: the shipped default), ``variant`` (for published checkpoints).
+- ``namespace``: every node and topic under it, so two rigs on one network don't collide.
+- ``mount_file``: where the radars and the camera sit (config/mount.yaml); the static
+  transforms and the pose node's back-projection both come from it.
+- ``rviz`` (starts rviz2 with rviz/hupr.rviz when it is installed, otherwise says so),
+  ``labeller``, ``params_file``.
+
+The nodes use the Fast DDS large-data profile shipped in config/ (raw frames and cube pairs
+exceed the default shared-memory segment).
 """
 
 import os
+import shutil
 
-from ament_index_python.packages import get_package_share_directory
+from ament_index_python.packages import get_package_share_directory, PackageNotFoundError
 from launch import LaunchDescription
-from launch.actions import DeclareLaunchArgument, LogInfo, SetEnvironmentVariable
-from launch.conditions import IfCondition, LaunchConfigurationEquals, \
-    LaunchConfigurationNotEquals
-from launch.substitutions import LaunchConfiguration
-from launch_ros.actions import Node
+from launch.actions import DeclareLaunchArgument, ExecuteProcess, GroupAction, LogInfo, \
+    OpaqueFunction, SetEnvironmentVariable
+from launch.conditions import IfCondition
+from launch.substitutions import EqualsSubstitution, LaunchConfiguration, PythonExpression
+from launch_ros.actions import Node, PushRosNamespace
+
+
+def _rviz(context, share):
+    """rviz2 where it is installed; a clear line and no failure where it is not."""
+    if LaunchConfiguration('rviz').perform(context).lower() not in ('true', '1'):
+        return []
+    try:
+        get_package_share_directory('rviz2')
+    except PackageNotFoundError:
+        return [LogInfo(msg='rviz:=true but rviz2 is not installed here: going on without it '
+                            '(install ros-<distro>-rviz2, or open rviz/hupr.rviz elsewhere)')]
+    return [Node(package='rviz2', executable='rviz2', name='rviz2',
+                 arguments=['-d', os.path.join(share, 'rviz', 'hupr.rviz')])]
+
+
+def _bag_player(context):
+    """``source:=bag``: hupr-play replays the raw radar frames of ``bag`` into the graph."""
+    if LaunchConfiguration('source').perform(context) != 'bag':
+        return []
+    bag = LaunchConfiguration('bag').perform(context)
+    if not bag:
+        raise RuntimeError('source:=bag needs bag:=PATH (a rosbag2 folder)')
+    if not os.path.exists(bag):
+        raise RuntimeError(f'bag:={bag}: no such recording')
+    play = shutil.which('hupr-play') or 'hupr-play'
+    namespace = LaunchConfiguration('namespace').perform(context)
+    cmd = [play, bag, '--topics', 'raw', '--wait-subscribers', '10']
+    if namespace:
+        cmd += ['--namespace', namespace]
+    return [ExecuteProcess(cmd=cmd, name='hupr_play', output='screen')]
+
+
+def _labeller(context):
+    if LaunchConfiguration('labeller').perform(context).lower() in ('true', '1'):
+        raise RuntimeError('labeller:=true: this release has no labeller node yet; record the '
+                           'simulator (its ground truth is on sim/ground_truth) instead')
+    return []
 
 
 def generate_launch_description() -> LaunchDescription:
     share = get_package_share_directory('hupr_ros')
     params = LaunchConfiguration('params_file')
+    source = LaunchConfiguration('source')
+    radar_source = ('hardware', 'emulator')
     return LaunchDescription([
-        DeclareLaunchArgument('source', default_value='sim', choices=['sim', 'hardware',
-                                                                      'emulator'],
+        DeclareLaunchArgument('source', default_value='sim',
+                              choices=['sim', 'hardware', 'emulator', 'bag'],
                               description='sim: HuPR-Sim; hardware: the radar drivers; '
-                                          'emulator: the drivers against emulated boards'),
+                                          'emulator: the drivers against emulated boards; '
+                                          'bag: replay a recording (bag:=PATH)'),
+        DeclareLaunchArgument('bag', default_value='', description='recording for source:=bag'),
+        DeclareLaunchArgument('namespace', default_value='',
+                              description='namespace of every node and topic (one per rig)'),
         DeclareLaunchArgument('pose', default_value='true', description='run the pose node'),
-        DeclareLaunchArgument('weights_path', default_value='',
+        DeclareLaunchArgument('weights', default_value='',
                               description='checkpoint file or shipped model name; '
                                           'empty: the shipped default model'),
         DeclareLaunchArgument('variant', default_value='csam_prgcn',
                               description='variant of a published checkpoint (csam_prgcn)'),
-        DeclareLaunchArgument('rviz', default_value='false', description='start RViz'),
+        DeclareLaunchArgument('rviz', default_value='false',
+                              description='start rviz2 (when installed) with rviz/hupr.rviz'),
+        DeclareLaunchArgument('labeller', default_value='false',
+                              description='run the camera labeller (not in this release)'),
+        DeclareLaunchArgument('mount_file',
+                              default_value=os.path.join(share, 'config', 'mount.yaml'),
+                              description='sensor mount: static transforms and intrinsics'),
         DeclareLaunchArgument('params_file',
                               default_value=os.path.join(share, 'config', 'hupr.yaml')),
         SetEnvironmentVariable('FASTDDS_DEFAULT_PROFILES_FILE',
                                os.path.join(share, 'config', 'fastdds_large_data.xml')),
-        Node(package='hupr_ros', executable='sim_node', name='hupr_sim', output='screen',
-             parameters=[params], condition=LaunchConfigurationEquals('source', 'sim')),
-        *[Node(package='hupr_ros', executable='radar_node', name=f'hupr_radar_{name}',
-               output='screen', parameters=[params, {
-                   'orientation': orientation, 'autostart': True,
-                   'source': LaunchConfiguration('source')}],
-               condition=LaunchConfigurationNotEquals('source', 'sim'))
-          for name, orientation in (('hori', 'horizontal'), ('vert', 'vertical'))],
-        LogInfo(msg='source:=hardware: no camera node in this release; the pose node needs '
-                    'only the radars.',
-                condition=LaunchConfigurationEquals('source', 'hardware')),
-        Node(package='hupr_ros', executable='preprocess_node', name='hupr_preprocess',
-             output='screen', parameters=[params]),
-        Node(package='hupr_ros', executable='pose_node', name='hupr_pose', output='screen',
-             parameters=[params, {'weights_path': LaunchConfiguration('weights_path'),
-                                  'variant': LaunchConfiguration('variant')}],
-             condition=IfCondition(LaunchConfiguration('pose'))),
-        Node(package='rviz2', executable='rviz2', name='rviz2',
-             arguments=['-d', os.path.join(share, 'rviz', 'hupr.rviz')],
-             condition=IfCondition(LaunchConfiguration('rviz'))),
+        OpaqueFunction(function=_labeller),
+        GroupAction([
+            PushRosNamespace(LaunchConfiguration('namespace')),
+            Node(package='hupr_ros', executable='tf_node', name='hupr_tf', output='screen',
+                 parameters=[{'mount_file': LaunchConfiguration('mount_file')}]),
+            Node(package='hupr_ros', executable='sim_node', name='hupr_sim', output='screen',
+                 parameters=[params], condition=IfCondition(EqualsSubstitution(source, 'sim'))),
+            *[Node(package='hupr_ros', executable='radar_node', name=f'hupr_radar_{name}',
+                   output='screen', parameters=[params, {
+                       'orientation': orientation, 'autostart': True, 'source': source}],
+                   condition=IfCondition(PythonExpression(
+                       ["'", source, "' in ", repr(radar_source)])))
+              for name, orientation in (('hori', 'horizontal'), ('vert', 'vertical'))],
+            LogInfo(msg='source:=hardware: no camera node in this release; the pose node '
+                        'needs only the radars.',
+                    condition=IfCondition(EqualsSubstitution(source, 'hardware'))),
+            OpaqueFunction(function=_bag_player),
+            Node(package='hupr_ros', executable='preprocess_node', name='hupr_preprocess',
+                 output='screen', parameters=[params]),
+            Node(package='hupr_ros', executable='pose_node', name='hupr_pose', output='screen',
+                 parameters=[params, {'weights_path': LaunchConfiguration('weights'),
+                                      'variant': LaunchConfiguration('variant'),
+                                      'mount_file': LaunchConfiguration('mount_file')}],
+                 condition=IfCondition(LaunchConfiguration('pose'))),
+            OpaqueFunction(function=_rviz, args=[share]),
+        ]),
     ])

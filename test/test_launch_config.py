@@ -35,7 +35,7 @@ def test_launch_file_starts_only_real_hupr_executables():
     text = (REPO / 'launch' / 'bringup.launch.py').read_text()
     ast.parse(text)
     used = set(re.findall(r"package='hupr_ros', executable='(\w+)'", text))
-    assert used == {'sim_node', 'radar_node', 'preprocess_node', 'pose_node'}
+    assert used == {'sim_node', 'radar_node', 'preprocess_node', 'pose_node', 'tf_node'}
     assert used <= entry_points()
     for path in re.findall(r"'(config|rviz)', '([\w.]+)'", text):
         assert (REPO / path[0] / path[1]).is_file(), path
@@ -61,6 +61,9 @@ def test_yaml_keys_are_declared_parameters():
     from hupr_ros.nodes.radar_node import RadarNode
     from hupr_ros.nodes.sim_node import SimNode
     config = yaml.safe_load((REPO / 'config' / 'hupr.yaml').read_text())
+    # '/**/name' keys: the parameters apply in any namespace (launch argument namespace:=).
+    assert all(key.startswith('/**/') for key in config), list(config)
+    config = {key[len('/**/'):]: value for key, value in config.items()}
     context = rclpy.Context()
     rclpy.init(context=context)
     try:

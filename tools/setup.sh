@@ -5,7 +5,24 @@
 #
 # Needs root (or password-less sudo) only once, for the two include-folder symlinks that the
 # PyPI ROS wheels' CMake exports name (see docs/ros2_without_ros_install.md).
+#
+#   usage: tools/setup.sh [--ros2-tools SRC]
+#
+# --ros2-tools SRC (or HUPR_ROS2_TOOLS=SRC): also build the ROS 2 launch system and the `ros2`
+# command line from their sources (a folder or .tar.gz; see docs/ros2_without_ros_install.md)
+# into .venv/ros2_tools, for machines without a ROS install. install/setup.bash then brings them
+# along. Not needed where a ROS install provides `ros2 launch`.
 set -euo pipefail
+
+ROS2_TOOLS_SRC=${HUPR_ROS2_TOOLS:-}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --ros2-tools) [ $# -ge 2 ] || { echo "[setup] error: --ros2-tools needs a path" >&2; exit 2; }
+                  ROS2_TOOLS_SRC=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) echo "[setup] error: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -83,29 +100,50 @@ link() {  # link TARGET NAME: create or re-point NAME -> TARGET, with sudo if ne
 link "$py_inc" "$want_py"
 link "$np_inc" "$want_np"
 
-# 3. colcon build of both packages. The repository root is itself the hupr_ros package, which
+# 3. The ROS 2 launch and CLI tools from source, when asked for. Sourced before the colcon build
+#    below so that install/setup.bash chains to them.
+tools_stamp=""
+if [ -n "$ROS2_TOOLS_SRC" ]; then
+  bash tools/build_ros2_tools.sh "$ROS2_TOOLS_SRC" "$VENV/ros2_tools"
+  tools_stamp=$(cat "$VENV/ros2_tools/.hupr_ros2_tools")
+elif [ -f "$VENV/ros2_tools/.hupr_ros2_tools" ]; then
+  tools_stamp=$(cat "$VENV/ros2_tools/.hupr_ros2_tools")   # built before: keep them
+fi
+
+# 4. colcon build of both packages. The repository root is itself the hupr_ros package, which
 #    hides hupr_msgs/ from colcon's crawl, so both base paths are named explicitly.
 export AMENT_PREFIX_PATH="$VENV" CMAKE_PREFIX_PATH="$VENV"
+if [ -n "$tools_stamp" ]; then
+  export COLCON_PREFIX_PATH="$VENV/ros2_tools"   # install/setup.bash sources it first
+else
+  unset COLCON_PREFIX_PATH
+fi
 build_inputs=()
-for p in hupr_msgs package.xml setup.py setup.cfg resource launch config rviz; do
+# tf2_msgs (for /tf_static) is not among the PyPI wheels: build TFMessage from tools/tf2_msgs
+# when no ROS install provides it.
+extra_paths=()
+if ! python -c 'import tf2_msgs' 2>/dev/null || [ -d install/tf2_msgs ]; then
+  extra_paths=(tools/tf2_msgs)
+fi
+for p in hupr_msgs "${extra_paths[@]}" package.xml setup.py setup.cfg resource launch config rviz; do
   [ -e "$p" ] && build_inputs+=("$p")
 done
 src_files=$({ find hupr_ros -name __init__.py; find "${build_inputs[@]}" -type f; } | LC_ALL=C sort)
-src_hash=$( (printf '%s\n' "$src_files"; printf '%s\n' "$src_files" | xargs -d '\n' sha256sum) \
+src_hash=$( (printf '%s\n' "$src_files" "$tools_stamp"; printf '%s\n' "$src_files" | xargs -d '\n' sha256sum) \
            | sha256sum | cut -c1-16)
 mkdir -p log
 if [ -f install/setup.bash ] && [ "$(cat install/.hupr_build 2>/dev/null)" = "$src_hash" ]; then
   log "colcon build up to date"
 else
-  log "colcon build (hupr_msgs, hupr_ros)"
-  colcon build --symlink-install --base-paths . hupr_msgs \
+  log "colcon build (hupr_msgs, hupr_ros${extra_paths:+, tf2_msgs})"
+  colcon build --symlink-install --base-paths . hupr_msgs "${extra_paths[@]}" \
     --cmake-args -DBUILD_TESTING=OFF -DPython3_EXECUTABLE="$VENV/bin/python" \
     --event-handlers console_cohesion+ summary+ > log/colcon_build.txt 2>&1 \
     || { mkdir -p log; cat log/colcon_build.txt; log "error: colcon build failed"; exit 1; }
   grep -E '^(Starting|Finished|Summary)' log/colcon_build.txt || true
   echo "$src_hash" > install/.hupr_build
 fi
-# 4. The offline tools (hupr-sim, hupr-preprocess, hupr-train, ...) on PATH once the venv is
+# 5. The offline tools (hupr-sim, hupr-preprocess, hupr-train, ...) on PATH once the venv is
 #    active: colcon installs console scripts under install/hupr_ros/lib/hupr_ros, where
 #    `ros2 run` finds them but a shell does not.
 for tool in install/hupr_ros/lib/hupr_ros/hupr-*; do

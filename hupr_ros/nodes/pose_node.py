@@ -52,6 +52,7 @@ from hupr_ros.guards import ErrorLog, StampGuard
 from hupr_ros.inference import PoseEstimator, PoseResult, Window
 from hupr_ros.msg_conversions import AxisSpec, clear_markers, ConversionError, image_to_msg, \
     msg_to_axes, msg_to_cube, ns_from_stamp, skeleton_markers, skeleton_to_msg
+from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.presence import PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
 from hupr_ros.nodes.common import guarded, report, RESULT_QOS, run_node, SENSOR_QOS, \
     StageTimer, StartupError
@@ -92,10 +93,13 @@ class PoseNode(Node):
         p('smoothing_beta', 0.05, ParameterDescriptor(
             description='One-Euro speed coefficient (higher = less lag when moving)'))
         p('subpixel', False, ParameterDescriptor(description='sub-pixel decoding'))
-        p('camera_frame', topics.FRAME_CAMERA, ParameterDescriptor(
-            description='frame of the skeleton pixels and markers'))
-        p('camera_intrinsics', [256.0, 256.0, 128.0, 128.0], ParameterDescriptor(
-            description='fx, fy, cx, cy of the 256x256 image the keypoints refer to'))
+        p('camera_frame', '', ParameterDescriptor(
+            description="frame of the skeleton pixels and markers; '' = camera_optical under "
+                        "the namespace's tf prefix (as tf_node publishes it)", read_only=True))
+        p('mount_file', '', ParameterDescriptor(
+            description="sensor mount YAML, the camera intrinsics for the markers' "
+                        "back-projection (tf_node publishes the same file's transforms); '' = "
+                        "the shipped config/mount.yaml", read_only=True))
         p('marker_lifetime_s', 0.5, ParameterDescriptor(description='markers vanish after'))
         p('stats_period_s', 10.0, ParameterDescriptor(description='rate / latency log period'))
         p('max_future_s', 1.0, ParameterDescriptor(
@@ -128,8 +132,13 @@ class PoseNode(Node):
             raise StartupError(str(error)) from error
         self._shown = False      # a skeleton is on screen (markers to clear when one leaves)
         self.model_name = f'hupr_{self.estimator.model.config.variant}'
-        self.camera_frame = self._param('camera_frame')
-        self.intrinsics = tuple(float(v) for v in self._param('camera_intrinsics'))
+        self.camera_frame = self._param('camera_frame') or \
+            frame_prefix(self.get_namespace()) + topics.FRAME_CAMERA
+        try:
+            self.intrinsics = load_mount(self._param('mount_file') or default_mount()) \
+                .camera_intrinsics
+        except MountError as error:
+            raise StartupError(str(error)) from None
         self.lifetime = float(self._param('marker_lifetime_s'))
         self.timer_stats = StageTimer()
         self.errors = ErrorLog()

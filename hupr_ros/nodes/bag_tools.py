@@ -1,0 +1,305 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""``hupr-record`` and ``hupr-play``: rosbag2 record and replay without ``ros2 bag``.
+
+    hupr-record BAG [--topics T ...] [--namespace NS] [--duration S]
+    hupr-play BAG [--rate R] [--loop] [--start-offset S] [--topics GLOB ...] [--restamp]
+
+The recorder subscribes to the graph's topics as they appear, with a QoS matched to their
+publishers (as ``ros2 bag record`` does), and stores the serialised messages with the
+publishers' QoS in an sqlite3 bag that is flushed every second: killed at any moment, it
+leaves a readable bag. The player publishes a bag's messages with their recorded timing (or
+``--rate`` times faster), so the pose node runs on a recording as on live radars.
+"""
+
+import argparse
+import fnmatch
+import importlib
+import signal
+import sys
+import time
+from typing import Dict, List, Optional
+
+import rclpy
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import QoSDurabilityPolicy, QoSHistoryPolicy, QoSProfile, QoSReliabilityPolicy
+from rclpy.serialization import deserialize_message, serialize_message
+
+from hupr_ros import topics
+from hupr_ros.bags import BagError
+from hupr_ros.recording import open_reader, RecordingWriter
+from hupr_ros.tools.common import fail
+
+#: What ``hupr-record`` records by default: the inputs the pose node needs, the camera and the
+#: ground truth or labels (for training), its output, the static transforms and diagnostics.
+DEFAULT_TOPICS = (topics.RADAR_HORI_RAW, topics.RADAR_VERT_RAW, topics.CAMERA_IMAGE,
+                  topics.SIM_GROUND_TRUTH, topics.LABEL_SKELETON, topics.POSE_SKELETON,
+                  '/tf_static', '/diagnostics')
+#: Topics that live outside a rig's namespace.
+GLOBAL_TOPICS = ('/tf', '/tf_static', '/diagnostics')
+
+
+def message_class(msgtype: str):
+    """'pkg/msg/Type' -> the rclpy message class."""
+    package, _, name = msgtype.split('/')
+    try:
+        return getattr(importlib.import_module(f'{package}.msg'), name)
+    except (ImportError, AttributeError):
+        raise BagError(f'message type {msgtype} is not installed here') from None
+
+
+def _rosbags_qos(profile: QoSProfile):
+    from rosbags.interfaces import Qos, QosDurability, QosHistory, QosLiveliness, \
+        QosReliability, QosTime
+    zero = QosTime(0, 0)
+    return Qos(QosHistory(int(profile.history)), int(profile.depth),
+               QosReliability(int(profile.reliability)), QosDurability(int(profile.durability)),
+               zero, zero, QosLiveliness(int(profile.liveliness)), zero, False)
+
+
+def _rclpy_qos(qos) -> QoSProfile:
+    reliability = QoSReliabilityPolicy.BEST_EFFORT \
+        if qos.reliability.name == 'BEST_EFFORT' else QoSReliabilityPolicy.RELIABLE
+    durability = QoSDurabilityPolicy.TRANSIENT_LOCAL \
+        if qos.durability.name == 'TRANSIENT_LOCAL' else QoSDurabilityPolicy.VOLATILE
+    return QoSProfile(history=QoSHistoryPolicy.KEEP_LAST, depth=max(1, int(qos.depth or 10)),
+                      reliability=reliability, durability=durability)
+
+
+def subscription_qos(offered: List[QoSProfile]) -> QoSProfile:
+    """A QoS that matches every publisher: reliable / transient local only if all offer it."""
+    reliable = bool(offered) and all(
+        q.reliability == QoSReliabilityPolicy.RELIABLE for q in offered)
+    latched = bool(offered) and all(
+        q.durability == QoSDurabilityPolicy.TRANSIENT_LOCAL for q in offered)
+    return QoSProfile(history=QoSHistoryPolicy.KEEP_LAST, depth=10,
+                      reliability=QoSReliabilityPolicy.RELIABLE if reliable
+                      else QoSReliabilityPolicy.BEST_EFFORT,
+                      durability=QoSDurabilityPolicy.TRANSIENT_LOCAL if latched
+                      else QoSDurabilityPolicy.VOLATILE)
+
+
+class Recorder(Node):
+    """Records ``wanted`` topics into ``writer`` as their publishers appear."""
+
+    def __init__(self, writer: RecordingWriter, wanted, **kwargs) -> None:
+        super().__init__('hupr_record', **kwargs)
+        self.writer = writer
+        self.wanted = [self.resolve_topic_name(t) for t in wanted]
+        self.counts: Dict[str, int] = {}
+        self._subscriptions = []
+        self.create_timer(0.5, self.discover)
+        self.discover()
+
+    def discover(self) -> None:
+        types = dict(self.get_topic_names_and_types())
+        for topic in self.wanted:
+            if self.writer.has_topic(topic) or topic not in types:
+                continue
+            msgtype = types[topic][0]
+            offered = [i.qos_profile for i in self.get_publishers_info_by_topic(topic)]
+            if not offered:
+                continue
+            try:
+                cls = message_class(msgtype)
+                self.writer.add_topic(topic, msgtype, [_rosbags_qos(q) for q in offered])
+            except BagError as error:
+                self.get_logger().error(f'not recording {topic}: {error}')
+                self.wanted.remove(topic)
+                continue
+            self._subscriptions.append(self.create_subscription(
+                cls, topic, lambda data, t=topic: self._store(t, data),
+                subscription_qos(offered), raw=True))
+            self.get_logger().info(f'recording {topic} ({msgtype})')
+
+    def _store(self, topic: str, data: bytes) -> None:
+        self.writer.write(topic, self.get_clock().now().nanoseconds, data)
+        self.counts[topic] = self.counts.get(topic, 0) + 1
+
+
+def _stop_on_sigterm() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+
+
+def record_main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog='hupr-record', description=__doc__.split('\n\n')[0] + ' Records a rosbag2 '
+        '(sqlite3) bag that stays readable if the recorder is killed.')
+    parser.add_argument('bag', help='new bag folder (never overwritten)')
+    parser.add_argument('--topics', nargs='+', default=list(DEFAULT_TOPICS),
+                        help='topics to record; relative names resolve in --namespace '
+                             f'(default: {" ".join(DEFAULT_TOPICS)})')
+    parser.add_argument('--namespace', default='', help='namespace of the rig to record')
+    parser.add_argument('--duration', type=float, default=0.0,
+                        help='stop after this many seconds (0: until Ctrl-C / SIGTERM)')
+    parser.add_argument('--flush-s', type=float, default=1.0,
+                        help='commit to disk this often; a kill loses at most this much')
+    args = parser.parse_args(argv)
+    if args.duration < 0 or not args.flush_s > 0:
+        return fail(parser.prog, '--duration must be >= 0 and --flush-s > 0')
+    try:
+        writer = RecordingWriter(args.bag, flush_s=args.flush_s).open()
+    except (BagError, ValueError) as error:
+        return fail(parser.prog, str(error))
+    _stop_on_sigterm()
+    rclpy.init(args=None)
+    recorder = None
+    try:
+        recorder = Recorder(writer, args.topics, namespace=args.namespace or None)
+        end = time.monotonic() + args.duration if args.duration else float('inf')
+        while rclpy.ok() and time.monotonic() < end:
+            rclpy.spin_once(recorder, timeout_sec=0.1)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        writer.close()
+        if recorder is not None:
+            counts = ', '.join(f'{t}: {n}' for t, n in sorted(recorder.counts.items()))
+            print(f'hupr-record: {args.bag}: {writer.messages} messages ({counts or "none"})',
+                  file=sys.stderr)
+            recorder.destroy_node()
+        if rclpy.ok():
+            rclpy.shutdown()
+    return 0
+
+
+class Player(Node):
+    """Publishes a bag's messages with their recorded timing."""
+
+    def __init__(self, reader, connections, namespace: str = '', **kwargs) -> None:
+        super().__init__('hupr_play', **kwargs)
+        self.reader = reader
+        self.connections = connections
+        self.publishers_by_topic = {}
+        self.classes = {}
+        for c in connections:
+            topic = c.topic
+            if namespace and topic not in GLOBAL_TOPICS:
+                topic = '/' + namespace.strip('/') + topic
+            offered = getattr(c.ext, 'offered_qos_profiles', None) or []
+            qos = _rclpy_qos(offered[0]) if offered else QoSProfile(depth=10)
+            self.classes[c.topic] = message_class(c.msgtype)
+            self.publishers_by_topic[c.topic] = self.create_publisher(
+                self.classes[c.topic], topic, qos)
+
+    def wait_for_subscribers(self, timeout_s: float) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if all(p.get_subscription_count() > 0 for p in self.publishers_by_topic.values()):
+                return True
+            rclpy.spin_once(self, timeout_sec=0.1)
+        return False
+
+    def play(self, rate: float, start_offset_s: float, loop: bool, restamp: bool) -> int:
+        first = self.reader.start_time + int(start_offset_s * 1e9)
+        span = max(1, self.reader.end_time - first)
+        shift = 0          # ns added to header stamps (restamp) and to the schedule (loop)
+        played = 0
+        wall0 = time.monotonic()
+        stamp0 = self.get_clock().now().nanoseconds
+        while True:
+            for connection, log_ns, data in self.reader.messages(connections=self.connections,
+                                                                 start=first):
+                due = wall0 + (log_ns - first + shift) / 1e9 / rate
+                while (delay := due - time.monotonic()) > 0:
+                    time.sleep(min(delay, 0.05))
+                    if not rclpy.ok():
+                        return played
+                if restamp:
+                    msg = deserialize_message(data, self.classes[connection.topic])
+                    header = getattr(msg, 'header', None)
+                    if header is not None:
+                        ns = stamp0 + int((log_ns - first + shift) / rate)
+                        header.stamp.sec, header.stamp.nanosec = divmod(ns, 1_000_000_000)
+                    data = serialize_message(msg)
+                self.publishers_by_topic[connection.topic].publish(bytes(data))
+                played += 1
+            if not loop:
+                return played
+            shift += span + int(1e8)
+
+
+def play_main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog='hupr-play', description='Replay a rosbag2 bag (sqlite3 or mcap) into the graph '
+        'with its recorded timing.')
+    parser.add_argument('bag', help='bag folder')
+    parser.add_argument('--rate', type=float, default=1.0, help='speed factor (2 = twice)')
+    parser.add_argument('--loop', action='store_true', help='play again from the start')
+    parser.add_argument('--start-offset', type=float, default=0.0,
+                        help='skip this many seconds from the start of the bag')
+    parser.add_argument('--topics', nargs='+', default=['*'],
+                        help="topics or shell globs ('*/raw') to play (default: all)")
+    parser.add_argument('--namespace', default='',
+                        help='prefix the topics with this namespace (not /tf, /diagnostics)')
+    parser.add_argument('--restamp', action='store_true',
+                        help='shift header stamps to the time of playing (needed with --loop, '
+                             'and for nodes that check stamps against their clock)')
+    parser.add_argument('--wait-subscribers', type=float, default=0.0, metavar='S',
+                        help='wait up to S seconds for a subscriber on every played topic')
+    args = parser.parse_args(argv)
+    if not args.rate > 0 or args.start_offset < 0 or args.wait_subscribers < 0:
+        return fail(parser.prog, '--rate must be > 0, --start-offset and --wait-subscribers '
+                                 '>= 0')
+    try:
+        reader = open_reader(args.bag)
+    except BagError as error:
+        return fail(parser.prog, str(error))
+    connections = [c for c in reader.connections
+                   if any(fnmatch.fnmatch(c.topic, p) for p in args.topics)]
+    if not connections:
+        names = sorted({c.topic for c in reader.connections})
+        reader.close()
+        return fail(parser.prog, f'no topic of {args.bag} matches {args.topics} '
+                                 f'(it has {names})')
+    if args.start_offset * 1e9 >= reader.end_time - reader.start_time:
+        reader.close()
+        return fail(parser.prog, f'--start-offset {args.start_offset} s is past the end of '
+                                 f'the bag ({(reader.end_time - reader.start_time) / 1e9:.1f} s)')
+    _stop_on_sigterm()
+    rclpy.init(args=None)
+    player = None
+    played = 0
+    try:
+        player = Player(reader, connections, args.namespace)
+        if args.wait_subscribers and not player.wait_for_subscribers(args.wait_subscribers):
+            player.get_logger().warning(
+                f'no subscriber on some topics after {args.wait_subscribers} s: playing anyway')
+        played = player.play(args.rate, args.start_offset, args.loop, args.restamp)
+    except BagError as error:
+        return fail(parser.prog, str(error))
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        reader.close()
+        if player is not None:
+            player.destroy_node()
+        if rclpy.ok():
+            rclpy.shutdown()
+    print(f'hupr-play: {played} messages from {args.bag}', file=sys.stderr)
+    return 0
+
+
+def record_entry() -> None:
+    sys.exit(record_main())
+
+
+def play_entry() -> None:
+    sys.exit(play_main())
+
+
+if __name__ == '__main__':     # python -m hupr_ros.nodes.bag_tools record|play ...
+    sys.exit({'record': record_main, 'play': play_main}[sys.argv[1]](sys.argv[2:]))

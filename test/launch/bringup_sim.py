@@ -1,0 +1,109 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""launch_testing test of ``bringup.launch.py source:=sim``: the installed launch file starts the
+graph, raw frames, cube pairs and skeletons flow at rate, and every process exits 0 when
+launch_testing shuts the graph down with SIGINT.
+
+Run with ``launch_test test/launch/bringup_sim.py`` (``test/test_launch.py`` does, in the suite).
+The figures it measured are printed on a ``LAUNCH_TEST_RATES`` line.
+"""
+
+import json
+import os
+import time
+import unittest
+
+from ament_index_python.packages import get_package_share_directory
+from launch import LaunchDescription
+from launch.actions import IncludeLaunchDescription
+from launch.launch_description_sources import PythonLaunchDescriptionSource
+import launch_testing
+import launch_testing.actions
+import launch_testing.asserts
+import rclpy
+
+from hupr_msgs.msg import RadarCubePair, RadarFrame, Skeleton2D
+from hupr_ros import topics
+from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+from hupr_ros.nodes.tf_node import TF_STATIC_QOS, TFMessage
+
+#: Where the probe's node lives (the launch argument ``namespace`` puts the graph under it).
+NAMESPACE = os.environ.get('HUPR_LAUNCH_TEST_NAMESPACE', 'rig_a')
+WARMUP_S = 90.0     # until the first skeleton: process start-up, model load, 8-frame window
+MEASURE_S = 10.0
+
+
+def generate_test_description():
+    launch_file = os.path.join(get_package_share_directory('hupr_ros'), 'launch',
+                               'bringup.launch.py')
+    return LaunchDescription([
+        IncludeLaunchDescription(PythonLaunchDescriptionSource(launch_file),
+                                 launch_arguments={'source': 'sim', 'namespace': NAMESPACE,
+                                                   'rviz': 'false'}.items()),
+        launch_testing.actions.ReadyToTest(),
+    ])
+
+
+class TestGraphFlows(unittest.TestCase):
+
+    def test_topics_flow_at_rate(self):
+        rclpy.init()
+        node = rclpy.create_node('launch_test_probe', namespace=NAMESPACE)
+        stamps = {'raw': [], 'pairs': [], 'skeletons': []}
+        tf_static = []
+        node.create_subscription(TFMessage, '/tf_static', tf_static.append, TF_STATIC_QOS)
+        node.create_subscription(RadarFrame, topics.RADAR_HORI_RAW,
+                                 lambda m: stamps['raw'].append(time.monotonic()), SENSOR_QOS)
+        node.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR,
+                                 lambda m: stamps['pairs'].append(time.monotonic()), SENSOR_QOS)
+        node.create_subscription(Skeleton2D, topics.POSE_SKELETON,
+                                 lambda m: stamps['skeletons'].append(time.monotonic()),
+                                 RESULT_QOS)
+        try:
+            deadline = time.monotonic() + WARMUP_S
+            while not stamps['skeletons'] and time.monotonic() < deadline:
+                rclpy.spin_once(node, timeout_sec=0.1)
+            self.assertTrue(stamps['skeletons'],
+                            f'no skeleton on /{NAMESPACE}/{topics.POSE_SKELETON} within '
+                            f'{WARMUP_S:.0f} s (raw frames: {len(stamps["raw"])}, cube pairs: '
+                            f'{len(stamps["pairs"])})')
+            start = time.monotonic()
+            while time.monotonic() < start + MEASURE_S:
+                rclpy.spin_once(node, timeout_sec=0.1)
+            rates = {k: sum(start <= t < start + MEASURE_S for t in v) / MEASURE_S
+                     for k, v in stamps.items()}
+            print('LAUNCH_TEST_RATES ' + json.dumps(rates), flush=True)
+            # The simulator runs at 10 Hz. The bounds leave room for a loaded CI machine; the
+            # benchmark (bench/bench_graph.py) measures the real figures.
+            self.assertGreaterEqual(rates['raw'], 7.0, rates)
+            self.assertGreaterEqual(rates['pairs'], 7.0, rates)
+            self.assertGreaterEqual(rates['skeletons'], 5.0, rates)
+            # The mount's static transforms, latched, under the rig's tf prefix (REP-105 base).
+            frames = {(t.header.frame_id, t.child_frame_id)
+                      for m in tf_static for t in m.transforms}
+            self.assertEqual(frames, {('base_link', f'{NAMESPACE}/hupr_rig'),
+                                      *((f'{NAMESPACE}/hupr_rig', f'{NAMESPACE}/{child}')
+                                        for child in ('radar_hori', 'radar_vert',
+                                                      'camera_optical'))})
+        finally:
+            node.destroy_node()
+            rclpy.shutdown()
+
+
+@launch_testing.post_shutdown_test()
+class TestCleanShutdown(unittest.TestCase):
+
+    def test_every_process_exits_0_on_sigint(self, proc_info):
+        launch_testing.asserts.assertExitCodes(proc_info)

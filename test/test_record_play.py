@@ -1,0 +1,137 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""hupr-record / hupr-play: a recorder killed with SIGKILL leaves a readable bag, and playing
+that bag drives the pose node; the recorded QoS lets reliable and best-effort subscribers in."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import REPO, requires_ros
+
+pytestmark = requires_ros
+
+
+def _spawn(*args):
+    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    return subprocess.Popen([sys.executable, '-m', *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO)
+
+
+def _stop(process, timeout=20):
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.stdout.read()
+
+
+def test_subscription_qos_matches_every_publisher():
+    from rclpy.qos import QoSDurabilityPolicy as D, QoSProfile, QoSReliabilityPolicy as R
+
+    from hupr_ros.nodes.bag_tools import subscription_qos
+    reliable = QoSProfile(depth=5, reliability=R.RELIABLE, durability=D.TRANSIENT_LOCAL)
+    best = QoSProfile(depth=5, reliability=R.BEST_EFFORT, durability=D.VOLATILE)
+    assert subscription_qos([reliable]).reliability == R.RELIABLE
+    assert subscription_qos([reliable]).durability == D.TRANSIENT_LOCAL
+    mixed = subscription_qos([reliable, best])
+    assert (mixed.reliability, mixed.durability) == (R.BEST_EFFORT, D.VOLATILE)
+
+
+def test_killed_recorder_leaves_a_readable_bag_that_drives_the_pose_node(tmp_path):
+    from hupr_msgs.msg import Skeleton2D
+    from rclpy.node import Node
+    from rclpy.qos import QoSProfile, QoSReliabilityPolicy
+
+    from hupr_ros import topics
+    from hupr_ros.recording import bag_summary
+    from ros_harness import harness
+    bag = tmp_path / 'walk'
+    sim = _spawn('hupr_ros.nodes.sim_node', '--ros-args', '-p', 'motion:=wave_both',
+                 '-p', 'seed:=3')
+    recorder = _spawn('hupr_ros.nodes.bag_tools', 'record', str(bag), '--flush-s', '0.5')
+    try:
+        deadline = time.monotonic() + 90
+        counts = {}
+        while time.monotonic() < deadline:
+            time.sleep(1.0)
+            if (bag / 'metadata.yaml').is_file():
+                counts = bag_summary(bag)
+                raw = (topics.RADAR_HORI_RAW, topics.RADAR_VERT_RAW)
+                if min(counts.get('/' + t, 0) for t in raw) >= 30:
+                    break
+        assert recorder.poll() is None, recorder.stdout.read()
+        recorder.send_signal(signal.SIGKILL)      # no chance to close the bag
+        recorder.wait(10)
+    finally:
+        sim_log = _stop(sim)
+        if recorder.poll() is None:
+            recorder.kill()
+    counts = bag_summary(bag)                    # readable, from the messages themselves
+    assert counts.get('/' + topics.RADAR_HORI_RAW, 0) >= 30, (counts, sim_log[-2000:])
+    assert counts.get('/' + topics.RADAR_VERT_RAW, 0) >= 30, counts
+    assert counts.get('/' + topics.CAMERA_IMAGE, 0) >= 20, counts
+    assert counts.get('/' + topics.SIM_GROUND_TRUTH, 0) >= 20, counts
+
+    pose = _spawn('hupr_ros.nodes.pose_node', '--ros-args',
+                  '-p', f'weights_path:={REPO / "test" / "data" / "hupr_nf4_checkpoint.pth"}',
+                  '-p', 'num_filters:=4', '-p', 'presence:=false', '-p', 'fused:=true',
+                  '-p', 'window_alignment:=causal', '-p', 'torch_threads:=1')
+    player = None
+    try:
+        with harness() as h:
+            probe = h.add(Node, node_name='play_probe')
+            got = {'reliable': 0, 'best_effort': 0}
+            for name, policy in (('reliable', QoSReliabilityPolicy.RELIABLE),
+                                 ('best_effort', QoSReliabilityPolicy.BEST_EFFORT)):
+                probe.create_subscription(
+                    Skeleton2D, topics.POSE_SKELETON,
+                    lambda m, n=name: got.__setitem__(n, got[n] + 1),
+                    QoSProfile(depth=10, reliability=policy))
+            player = _spawn('hupr_ros.nodes.bag_tools', 'play', str(bag), '--restamp',
+                            '--topics', '*/raw', '--rate', '1.0', '--wait-subscribers', '30')
+            assert h.spin_until(lambda: min(got.values()) >= 10, 90), \
+                (got, player.poll(), pose.poll())
+        assert player.wait(60) == 0, player.stdout.read()
+        assert 'messages from' in player.stdout.read()
+    finally:
+        pose_log = _stop(pose)
+        if player is not None and player.poll() is None:
+            player.kill()
+    assert 'Traceback' not in pose_log, pose_log[-3000:]
+
+
+@pytest.mark.parametrize('args, needle', [
+    (['record', '{tmp}/exists'], 'exists'),
+    (['record', '{tmp}/no/such/dir/bag'], 'is not a folder'),
+    (['play', '{tmp}/missing'], 'bag not found'),
+    (['play', '{tmp}/exists'], 'cannot read bag'),
+    (['play', '{tmp}/exists', '--rate', '0'], '--rate must be > 0'),
+])
+def test_bag_tools_refuse_bad_input_with_one_line(tmp_path, args, needle):
+    (tmp_path / 'exists').mkdir()
+    args = [a.format(tmp=tmp_path) for a in args]
+    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes.bag_tools', *args],
+                            capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert result.returncode == 2, result.stderr
+    assert needle in result.stderr and 'Traceback' not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
