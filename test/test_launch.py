@@ -43,7 +43,7 @@ def test_bringup_sim_under_launch_testing():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
     rates = json.loads(re.search(r'LAUNCH_TEST_RATES (\{.*\})', output).group(1))
-    assert rates['skeletons'] >= 5.0, rates
+    assert rates['skeletons'] >= 4.0, rates
     # Both test classes ran and passed (the live one and the post-shutdown exit codes).
     assert len(re.findall(r'^Ran 1 test', output, re.M)) == 2, output[-3000:]
     assert 'process has finished cleanly' in output

@@ -12,8 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""What every hupr_ros node shares: QoS profiles, stage timing, error reporting and the main()
-wrapper."""
+"""What every hupr_ros node shares: QoS profiles, stage timing, error reporting, /diagnostics
+and the main() wrapper."""
 
 import functools
 import time
@@ -22,12 +22,14 @@ from collections import defaultdict
 from typing import Callable, Dict, List, Optional
 
 import rclpy
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data, QoSDurabilityPolicy, QoSHistoryPolicy, \
     QoSProfile, QoSReliabilityPolicy
 
 from hupr_ros.guards import ErrorLog
+from hupr_ros.msg_conversions import make_header
 
 #: Raw frames and cubes: best effort, keep the newest few (drop rather than queue).
 SENSOR_QOS = QoSProfile(
@@ -37,6 +39,49 @@ SENSOR_QOS = QoSProfile(
 RESULT_QOS = QoSProfile(
     history=QoSHistoryPolicy.KEEP_LAST, depth=5,
     reliability=QoSReliabilityPolicy.RELIABLE, durability=QoSDurabilityPolicy.VOLATILE)
+
+
+class Diagnostics:
+    """One ``diagnostic_msgs/DiagnosticStatus`` per node on ``/diagnostics``, every
+    ``period_s``: ``update()`` returns (level, message, values) and this publishes it, named
+    ``hupr_ros: <node>``, as the diagnostic aggregator and rqt_robot_monitor expect."""
+
+    OK, WARN, ERROR = DiagnosticStatus.OK, DiagnosticStatus.WARN, DiagnosticStatus.ERROR
+
+    def __init__(self, node: Node, update: Callable[[], tuple], hardware_id: str = '',
+                 period_s: float = 1.0) -> None:
+        self.node, self.update, self.hardware_id = node, update, hardware_id
+        self.publisher = node.create_publisher(DiagnosticArray, '/diagnostics', 10)
+        node.create_timer(period_s, self.publish)
+
+    def publish(self) -> None:
+        level, message, values = self.update()
+        status = DiagnosticStatus(
+            level=level, name=f'hupr_ros: {self.node.get_fully_qualified_name()}',
+            message=message, hardware_id=self.hardware_id,
+            values=[KeyValue(key=str(k), value=str(v)) for k, v in values.items()])
+        self.publisher.publish(DiagnosticArray(
+            header=make_header(self.node.get_clock().now().nanoseconds, ''), status=[status]))
+
+
+class RateMeter:
+    """Events per second of a growing counter since the previous call."""
+
+    def __init__(self, count: int = 0) -> None:
+        self._time, self._count = time.monotonic(), count
+
+    def __call__(self, count: int) -> float:
+        now = time.monotonic()
+        rate = (count - self._count) / max(now - self._time, 1e-9)
+        self._time, self._count = now, count
+        return rate
+
+
+def problem_delta(errors: ErrorLog, last: Dict[str, int]) -> Dict[str, int]:
+    """Problems counted per kind since ``last`` (updated in place)."""
+    delta = {k: v - last.get(k, 0) for k, v in errors.counts.items() if v > last.get(k, 0)}
+    last.update(errors.counts)
+    return delta
 
 
 class StageTimer:

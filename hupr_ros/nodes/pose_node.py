@@ -34,7 +34,7 @@ again rather than spanning the gap.
 import sys
 import threading
 import time
-from collections import OrderedDict
+from collections import deque, OrderedDict
 from typing import Optional
 
 import numpy as np
@@ -54,7 +54,8 @@ from hupr_ros.msg_conversions import AxisSpec, clear_markers, ConversionError, i
     msg_to_axes, msg_to_cube, ns_from_stamp, skeleton_markers, skeleton_to_msg
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.presence import PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
-from hupr_ros.nodes.common import guarded, report, RESULT_QOS, run_node, SENSOR_QOS, \
+from hupr_ros.nodes.common import Diagnostics, guarded, problem_delta, RateMeter, report, \
+    RESULT_QOS, run_node, SENSOR_QOS, \
     StageTimer, StartupError
 from hupr_ros.nodes.raw_input import RawPairInput
 
@@ -164,6 +165,11 @@ class PoseNode(Node):
             self.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR, self.on_pair,
                                      SENSOR_QOS)
         self.create_timer(float(self._param('stats_period_s')), self.log_stats)
+        self._stamp_latency = deque(maxlen=100)      # s from a pair's stamp to its skeleton
+        self._pair_rate, self._skeleton_rate = RateMeter(), RateMeter()
+        self._diag_counts = dict(self.counts)
+        self._diag_problems = {}
+        self.diagnostics = Diagnostics(self, self.diagnose)
         self._window_start, self._logged_inferences = time.monotonic(), 0
         self._worker = threading.Thread(target=self._run, name='hupr_pose_inference',
                                         daemon=True)
@@ -313,6 +319,8 @@ class PoseNode(Node):
                     return
                 self.publish(result, cube)
                 self.timer_stats.add('latency', time.monotonic() - arrived)
+                self._stamp_latency.append(
+                    (self.get_clock().now().nanoseconds - result.stamp_ns) / 1e9)
                 self.counts['inferences'] += 1
             except Exception as error:  # noqa: B902 - the worker outlives any window
                 if not self._can_publish():   # shutting down: the context went first
@@ -345,6 +353,37 @@ class PoseNode(Node):
                                     result.confidence)
             self.overlay_pub.publish(image_to_msg(overlay, stamp_ns=result.stamp_ns,
                                                   frame_id=self.camera_frame))
+
+    def diagnose(self):
+        """/diagnostics: rates, latency from the radar stamp, drops, problems since last."""
+        pairs = self._pair_rate(self.counts['pairs'])
+        skeletons = self._skeleton_rate(self.counts['inferences'])
+        delta = {k: v - self._diag_counts.get(k, 0) for k, v in self.counts.items()}
+        self._diag_counts = dict(self.counts)
+        problems = problem_delta(self.errors, self._diag_problems)
+        latency = np.array(self._stamp_latency) if self._stamp_latency else None
+        values = {'pairs_per_s': f'{pairs:.2f}', 'skeletons_per_s': f'{skeletons:.2f}',
+                  **self.counts, **{f'problem_{k}': v for k, v in self.errors.counts.items()}}
+        if latency is not None:
+            values.update(latency_mean_s=f'{latency.mean():.3f}',
+                          latency_p95_s=f'{np.percentile(latency, 95):.3f}')
+        level, message = Diagnostics.OK, f'{skeletons:.1f} skeletons/s'
+        if delta['pairs'] == 0:
+            level, message = Diagnostics.WARN, 'no cube pairs (is the radar / preprocessing ' \
+                                               'running?)'
+        elif delta['inferences'] == 0 and delta.get('nobody', 0):
+            message = 'nobody in front of the radars'
+        if delta['windows_dropped']:
+            level = max(level, Diagnostics.WARN)
+            message += f'; {delta["windows_dropped"]} windows dropped (inference slower ' \
+                       'than the radar)'
+        if problems:
+            level = max(level, Diagnostics.WARN)
+            message += '; ' + ', '.join(f'{n} {k}' for k, n in sorted(problems.items()))
+        if latency is not None and np.percentile(latency, 95) > 0.5:
+            level = max(level, Diagnostics.WARN)
+            message += f'; latency p95 {np.percentile(latency, 95):.2f} s'
+        return level, message, values
 
     def log_stats(self) -> None:
         now = time.monotonic()

@@ -26,15 +26,14 @@ import time
 from typing import Optional
 
 import numpy as np
-from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from hupr_msgs.msg import RadarFrame
 from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.lifecycle import LifecycleNode, State, TransitionCallbackReturn
 
 from hupr_ros import topics
 from hupr_ros.guards import ErrorLog
-from hupr_ros.msg_conversions import frame_to_msg, make_header
-from hupr_ros.nodes.common import report, run_node, SENSOR_QOS
+from hupr_ros.msg_conversions import frame_to_msg
+from hupr_ros.nodes.common import Diagnostics, RateMeter, report, run_node, SENSOR_QOS
 from hupr_ros.radar.cfg import CfgError, HARDWARE_TRIGGER, RadarCfg, SOFTWARE_TRIGGER
 from hupr_ros.radar.cli import RadarCliError
 from hupr_ros.radar.dca1000 import decode_samples
@@ -110,13 +109,12 @@ class RadarNode(LifecycleNode):
         self.counts = {'frames': 0, 'published': 0, 'zero_filled': 0}
         self._lock = threading.Lock()
         self._active = False
-        self._rate_window = (time.monotonic(), 0)
+        self._rate = RateMeter()
         self.frame_id = self.get_parameter('frame_id').value or (
             topics.FRAME_RADAR_HORI if self.orientation == topics.ORIENTATION_HORIZONTAL
             else topics.FRAME_RADAR_VERT)
         self.publisher = None
-        self.diagnostics = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
-        self.create_timer(1.0, self.publish_diagnostics)
+        self.diagnostics = Diagnostics(self, self.diagnose, hardware_id=self.frame_id)
         if self.get_parameter('autostart').value:
             if self.trigger_configure() == TransitionCallbackReturn.SUCCESS:
                 self.trigger_activate()
@@ -258,30 +256,23 @@ class RadarNode(LifecycleNode):
                 report(self, self.errors, 'publish_error',
                        f'frame {frame.index} not published: {error!r}')
 
-    def publish_diagnostics(self) -> None:
-        now = time.monotonic()
-        start, published = self._rate_window
-        rate = (self.counts['published'] - published) / max(now - start, 1e-9)
-        self._rate_window = (now, self.counts['published'])
+    def diagnose(self):
+        rate = self._rate(self.counts['published'])
         stats = self.radar.receiver.assembler.stats if self.radar and self.radar.receiver \
             else None
-        level, message = DiagnosticStatus.OK, 'streaming'
+        level, message = Diagnostics.OK, 'streaming'
         if not self._active:
-            level, message = DiagnosticStatus.WARN, 'not streaming (lifecycle inactive)'
+            level, message = Diagnostics.WARN, 'not streaming (lifecycle inactive)'
         elif rate < 5.0:
-            level, message = DiagnosticStatus.WARN, f'{rate:.1f} frames/s (expected 10)'
+            level, message = Diagnostics.WARN, f'{rate:.1f} frames/s (expected 10)'
         if stats is not None and stats.lost and self._active:
-            level = max(level, DiagnosticStatus.WARN)
+            level = max(level, Diagnostics.WARN)
             message += f'; {stats.lost} datagrams lost'
-        values = {'frames_per_s': f'{rate:.2f}', **{k: str(v) for k, v in self.counts.items()}}
+        values = {'frames_per_s': f'{rate:.2f}', **self.counts}
         if stats is not None:
-            values.update({f'stream_{k}': str(v) for k, v in stats.as_dict().items()})
-            values['kernel_drops'] = str(self.radar.receiver.kernel_drops)
-        status = DiagnosticStatus(level=level, name=f'hupr_ros: {self.get_name()}',
-                                  message=message, hardware_id=self.frame_id,
-                                  values=[KeyValue(key=k, value=v) for k, v in values.items()])
-        self.diagnostics.publish(DiagnosticArray(
-            header=make_header(self.get_clock().now().nanoseconds, ''), status=[status]))
+            values.update({f'stream_{k}': v for k, v in stats.as_dict().items()})
+            values['kernel_drops'] = self.radar.receiver.kernel_drops
+        return level, message, values
 
     def destroy_node(self) -> None:
         self._stop_streaming()

@@ -32,7 +32,8 @@ from sensor_msgs.msg import Image
 
 from hupr_ros import topics
 from hupr_ros.msg_conversions import frame_to_msg, image_to_msg, skeleton_to_msg
-from hupr_ros.nodes.common import RESULT_QOS, run_node, SENSOR_QOS, StageTimer, StartupError
+from hupr_ros.nodes.common import Diagnostics, RateMeter, RESULT_QOS, run_node, SENSOR_QOS, \
+    StageTimer, StartupError
 from hupr_ros.sim.body import make_subjects, MOTIONS, PRESENCE_MOTIONS, random_motion
 from hupr_ros.sim.scene import SimConfig, Simulator
 
@@ -83,6 +84,8 @@ class SimNode(Node):
         self._late = 0
         self.create_timer(1.0 / self.config.frame_rate, self.tick)
         self.create_timer(10.0, self.log_stats)
+        self._rate, self._late_seen = RateMeter(), 0
+        self.diagnostics = Diagnostics(self, self.diagnose, hardware_id='hupr_sim')
 
     def _param(self, name: str):
         return self.get_parameter(name).value
@@ -120,6 +123,22 @@ class SimNode(Node):
         self.count += 1
         if self.get_clock().now().nanoseconds - stamp > 1e9 / self.config.frame_rate:
             self._late += 1    # simulating took longer than a frame period
+
+    def diagnose(self):
+        """/diagnostics: frame rate and frames that took longer than a period to simulate."""
+        rate = self._rate(self.count)
+        late, self._late_seen = self._late - self._late_seen, self._late
+        expected = self.config.frame_rate
+        level, message = Diagnostics.OK, f'{rate:.1f} frames/s'
+        if self.max_frames and self.count >= self.max_frames:
+            message = f'done: {self.count} frames (max_frames)'
+        elif rate < 0.8 * expected:
+            level = Diagnostics.WARN
+            message += f' (expected {expected:g}: the CPU cannot simulate in real time)'
+        if late:
+            message += f'; {late} frames late'
+        return level, message, {'frames_per_s': f'{rate:.2f}', 'frames': self.count,
+                                'late': self._late}
 
     def log_stats(self) -> None:
         self.get_logger().info(f'{self.count} frames, {self._late} late; mean/max: '

@@ -33,6 +33,7 @@ import launch_testing
 import launch_testing.actions
 import launch_testing.asserts
 import rclpy
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
 
 from hupr_msgs.msg import RadarCubePair, RadarFrame, Skeleton2D
 from hupr_ros import topics
@@ -62,7 +63,8 @@ class TestGraphFlows(unittest.TestCase):
         rclpy.init()
         node = rclpy.create_node('launch_test_probe', namespace=NAMESPACE)
         stamps = {'raw': [], 'pairs': [], 'skeletons': []}
-        tf_static = []
+        tf_static, diagnostics = [], []
+        node.create_subscription(DiagnosticArray, '/diagnostics', diagnostics.append, 10)
         node.create_subscription(TFMessage, '/tf_static', tf_static.append, TF_STATIC_QOS)
         node.create_subscription(RadarFrame, topics.RADAR_HORI_RAW,
                                  lambda m: stamps['raw'].append(time.monotonic()), SENSOR_QOS)
@@ -87,9 +89,9 @@ class TestGraphFlows(unittest.TestCase):
             print('LAUNCH_TEST_RATES ' + json.dumps(rates), flush=True)
             # The simulator runs at 10 Hz. The bounds leave room for a loaded CI machine; the
             # benchmark (bench/bench_graph.py) measures the real figures.
-            self.assertGreaterEqual(rates['raw'], 7.0, rates)
-            self.assertGreaterEqual(rates['pairs'], 7.0, rates)
-            self.assertGreaterEqual(rates['skeletons'], 5.0, rates)
+            self.assertGreaterEqual(rates['raw'], 6.0, rates)
+            self.assertGreaterEqual(rates['pairs'], 6.0, rates)
+            self.assertGreaterEqual(rates['skeletons'], 4.0, rates)
             # The mount's static transforms, latched, under the rig's tf prefix (REP-105 base).
             frames = {(t.header.frame_id, t.child_frame_id)
                       for m in tf_static for t in m.transforms}
@@ -97,6 +99,13 @@ class TestGraphFlows(unittest.TestCase):
                                       *((f'{NAMESPACE}/hupr_rig', f'{NAMESPACE}/{child}')
                                         for child in ('radar_hori', 'radar_vert',
                                                       'camera_optical'))})
+            # Every streaming node reports on /diagnostics, OK while the graph keeps up.
+            ok = {s.name for d in diagnostics for s in d.status
+                  if s.level == DiagnosticStatus.OK}
+            for name in ('hupr_sim', 'hupr_preprocess', 'hupr_pose'):
+                self.assertIn(f'hupr_ros: /{NAMESPACE}/{name}', ok,
+                              [(s.name, s.level, s.message) for d in diagnostics[-6:]
+                               for s in d.status])
         finally:
             node.destroy_node()
             rclpy.shutdown()
