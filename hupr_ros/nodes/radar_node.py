@@ -32,6 +32,7 @@ from rclpy.lifecycle import LifecycleNode, State, TransitionCallbackReturn
 
 from hupr_ros import topics
 from hupr_ros.guards import ErrorLog
+from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import frame_to_msg
 from hupr_ros.nodes.common import Diagnostics, RateMeter, report, run_node, SENSOR_QOS
 from hupr_ros.radar.cfg import CfgError, HARDWARE_TRIGGER, RadarCfg, SOFTWARE_TRIGGER
@@ -110,9 +111,10 @@ class RadarNode(LifecycleNode):
         self._lock = threading.Lock()
         self._active = False
         self._rate = RateMeter()
-        self.frame_id = self.get_parameter('frame_id').value or (
-            topics.FRAME_RADAR_HORI if self.orientation == topics.ORIENTATION_HORIZONTAL
-            else topics.FRAME_RADAR_VERT)
+        self.frame_id = self.get_parameter('frame_id').value or \
+            frame_prefix(self.get_namespace()) + (
+                topics.FRAME_RADAR_HORI if self.orientation == topics.ORIENTATION_HORIZONTAL
+                else topics.FRAME_RADAR_VERT)
         self.publisher = None
         self.diagnostics = Diagnostics(self, self.diagnose, hardware_id=self.frame_id)
         if self.get_parameter('autostart').value:

@@ -31,6 +31,7 @@ from rclpy.node import Node
 from sensor_msgs.msg import Image
 
 from hupr_ros import topics
+from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import frame_to_msg, image_to_msg, skeleton_to_msg
 from hupr_ros.nodes.common import Diagnostics, RateMeter, RESULT_QOS, run_node, SENSOR_QOS, \
     StageTimer, StartupError
@@ -85,6 +86,10 @@ class SimNode(Node):
         self.create_timer(1.0 / self.config.frame_rate, self.tick)
         self.create_timer(10.0, self.log_stats)
         self._rate, self._late_seen = RateMeter(), 0
+        prefix = frame_prefix(self.get_namespace())     # as tf_node names the mount's frames
+        self.frames = {'hori': prefix + topics.FRAME_RADAR_HORI,
+                       'vert': prefix + topics.FRAME_RADAR_VERT,
+                       'camera': prefix + topics.FRAME_CAMERA}
         self.diagnostics = Diagnostics(self, self.diagnose, hardware_id='hupr_sim')
 
     def _param(self, name: str):
@@ -107,17 +112,17 @@ class SimNode(Node):
         with self.timer_stats.measure('publish'):
             chirp = self.config.chirp
             for pub, data, frame_id, orientation in (
-                    (self.pub_hori, frame.hori, topics.FRAME_RADAR_HORI,
+                    (self.pub_hori, frame.hori, self.frames['hori'],
                      topics.ORIENTATION_HORIZONTAL),
-                    (self.pub_vert, frame.vert, topics.FRAME_RADAR_VERT,
+                    (self.pub_vert, frame.vert, self.frames['vert'],
                      topics.ORIENTATION_VERTICAL)):
                 pub.publish(frame_to_msg(data, chirp, stamp_ns=stamp, frame_id=frame_id,
                                          frame_number=k, orientation=orientation))
             self.pub_image.publish(image_to_msg(frame.image, stamp_ns=stamp,
-                                                frame_id=topics.FRAME_CAMERA))
+                                                frame_id=self.frames['camera']))
             if frame.present:          # nobody in the room: no ground-truth skeleton
                 self.pub_truth.publish(skeleton_to_msg(
-                    frame.keypoints, None, stamp_ns=stamp, frame_id=topics.FRAME_CAMERA,
+                    frame.keypoints, None, stamp_ns=stamp, frame_id=self.frames['camera'],
                     source=Skeleton2D.SOURCE_SIMULATOR_GROUND_TRUTH, model_name='hupr_sim',
                     image_size=(self.config.image_size, self.config.image_size)))
         self.count += 1

@@ -66,8 +66,12 @@ class TestGraphFlows(unittest.TestCase):
         tf_static, diagnostics = [], []
         node.create_subscription(DiagnosticArray, '/diagnostics', diagnostics.append, 10)
         node.create_subscription(TFMessage, '/tf_static', tf_static.append, TF_STATIC_QOS)
-        node.create_subscription(RadarFrame, topics.RADAR_HORI_RAW,
-                                 lambda m: stamps['raw'].append(time.monotonic()), SENSOR_QOS)
+        raw_frame_ids = set()
+
+        def on_raw(msg):
+            stamps['raw'].append(time.monotonic())
+            raw_frame_ids.add(msg.header.frame_id)
+        node.create_subscription(RadarFrame, topics.RADAR_HORI_RAW, on_raw, SENSOR_QOS)
         node.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR,
                                  lambda m: stamps['pairs'].append(time.monotonic()), SENSOR_QOS)
         node.create_subscription(Skeleton2D, topics.POSE_SKELETON,
@@ -99,6 +103,8 @@ class TestGraphFlows(unittest.TestCase):
                                       *((f'{NAMESPACE}/hupr_rig', f'{NAMESPACE}/{child}')
                                         for child in ('radar_hori', 'radar_vert',
                                                       'camera_optical'))})
+            # The data's frame ids are the frames of the transforms.
+            self.assertEqual(raw_frame_ids, {f'{NAMESPACE}/radar_hori'})
             # Every streaming node reports on /diagnostics, OK while the graph keeps up.
             ok = {s.name for d in diagnostics for s in d.status
                   if s.level == DiagnosticStatus.OK}
