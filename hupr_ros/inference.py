@@ -32,6 +32,7 @@ the radars see nobody; decided per target frame from radar energy, with hysteres
 temporal smoothing (:class:`hupr_ros.filters.OneEuroFilter` on the keypoints).
 """
 
+import contextlib
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -48,6 +49,19 @@ from hupr_ros.model import decode, HuPRNet
 from hupr_ros.presence import motion_energy_db, motion_map, PresenceDetector
 
 ALIGNMENTS = ('centered', 'causal')
+#: Inference numerics: fp32 (default, the published numbers) and the opt-in reduced ones.
+PRECISIONS = ('fp32', 'bf16', 'fp16')
+
+
+def numerics(precision: str, device_type: str = 'cpu'):
+    """Context for a forward pass in ``precision`` (one of :data:`PRECISIONS`): nothing for
+    fp32, else autocast to bfloat16 / float16 (outputs then need ``.float()``)."""
+    if precision not in PRECISIONS:
+        raise ValueError(f'precision must be one of {PRECISIONS}, got {precision!r}')
+    if precision == 'fp32':
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=device_type,
+                          dtype=torch.bfloat16 if precision == 'bf16' else torch.float16)
 
 
 @dataclass
@@ -100,6 +114,10 @@ class PoseEstimator:
         subpixel: sub-pixel decoding (off = published decoding).
         presence: decides whether anybody is there (None: always publish a skeleton).
         smoother: One-Euro filter for the keypoints (None: raw keypoints, the default).
+        precision: 'fp32' (default: the published numbers), or the opt-in 'bf16' (autocast
+            to bfloat16: oneDNN's AVX-512 BF16 kernels on CPUs that have them, any CUDA GPU)
+            or 'fp16' (CUDA only). Heat maps then differ from fp32 in the 2nd-3rd digit
+            (docs/benchmarks.md gives the measured change).
         max_gap_s: a longer step between consecutive pushed frames (a lost frame, an outage)
             restarts the window instead of letting it span the gap (None: never).
         elevation_mean: keep each frame's input already averaged over elevation, the
@@ -112,9 +130,15 @@ class PoseEstimator:
                  subpixel: bool = False, config: VRDAEConfig = None,
                  presence: Optional[PresenceDetector] = None,
                  smoother: Optional[OneEuroFilter] = None,
-                 max_gap_s: Optional[float] = None, elevation_mean: bool = True) -> None:
+                 max_gap_s: Optional[float] = None, elevation_mean: bool = True,
+                 precision: str = 'fp32') -> None:
         if alignment not in ALIGNMENTS:
             raise ValueError(f'alignment must be one of {ALIGNMENTS}, got {alignment!r}')
+        if precision not in PRECISIONS:
+            raise ValueError(f'precision must be one of {PRECISIONS}, got {precision!r}')
+        if precision == 'fp16' and torch.device(device).type != 'cuda':
+            raise ValueError("precision 'fp16' needs device 'cuda' (on CPU use 'bf16')")
+        self.precision = precision
         self.model = model.eval().to(device)
         self.device = torch.device(device)
         self.alignment = alignment
@@ -192,7 +216,9 @@ class PoseEstimator:
         start = time.perf_counter()
         hori = torch.from_numpy(window.hori).unsqueeze(0).to(self.device)
         vert = torch.from_numpy(window.vert).unsqueeze(0).to(self.device)
-        initial, refined = self.model(hori, vert)
+        with numerics(self.precision, self.device.type):
+            initial, refined = self.model(hori, vert)
+        initial, refined = initial.float(), refined.float()
         keypoints, confidence = decode(refined, subpixel=self.subpixel)
         keypoints = keypoints[0].cpu().numpy()
         if self.smoother is not None:
@@ -207,4 +233,5 @@ class PoseEstimator:
                           window.presence_db)
 
 
-__all__ = ['ALIGNMENTS', 'estimate_person_range', 'PoseEstimator', 'PoseResult', 'Window']
+__all__ = ['ALIGNMENTS', 'estimate_person_range', 'numerics', 'PoseEstimator', 'PoseResult',
+           'PRECISIONS', 'Window']

@@ -88,6 +88,28 @@ def test_elevation_mean_window_gives_the_full_windows_heat_maps(model):
     np.testing.assert_array_equal(ra.keypoints, rb.keypoints)
 
 
+def test_bf16_is_opt_in_and_close_to_fp32(model):
+    """fp32 stays the default (bit-identical to a plain forward pass); bf16 changes the heat
+    maps only in the low digits."""
+    import torch
+    fp32 = PoseEstimator(model, 'causal')
+    bf16 = PoseEstimator(model, 'causal', precision='bf16')
+    assert fp32.precision == 'fp32'
+    for i in range(8):
+        window = fp32.push(i, cube(i), cube(i + 1))
+        bf16.push(i, cube(i), cube(i + 1))
+    a, b = fp32.infer(window), bf16.infer(window)
+    with torch.inference_mode():
+        plain = model(torch.from_numpy(window.hori)[None], torch.from_numpy(window.vert)[None])
+    np.testing.assert_array_equal(a.refined, plain[1][0].numpy())
+    assert b.refined.dtype == np.float32
+    assert 0 < np.abs(a.refined - b.refined).max() < 0.05
+    with pytest.raises(ValueError, match='precision'):
+        PoseEstimator(model, 'causal', precision='int4')
+    with pytest.raises(ValueError, match="needs device 'cuda'"):
+        PoseEstimator(model, 'causal', precision='fp16')
+
+
 def test_bad_cubes_and_parameters(model):
     estimator = PoseEstimator(model, 'causal')
     bad = cube(0)

@@ -64,6 +64,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('--batch-size', type=int, default=8)
     parser.add_argument('--sheet-frames', type=int, default=18)
     parser.add_argument('--threads', type=int, default=0, help='torch threads (0: default)')
+    parser.add_argument('--precision', choices=('fp32', 'bf16'), default='fp32',
+                        help='inference numerics: fp32 (published) or the opt-in bf16')
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format='%(name)s: %(message)s')
     import torch
@@ -91,9 +93,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     out = args.out or cache.parent / f'eval_{path.stem}_{args.split}'
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    metrics, predictions = evaluate_model(model, dataset, args.batch_size, progress=True)
+    metrics, predictions = evaluate_model(model, dataset, args.batch_size, progress=True,
+                                          precision=args.precision)
     seconds = time.perf_counter() - start
-    name = f'{path.stem} ({alignment})'
+    name = f'{path.stem} ({alignment}' + (f', {args.precision})' if args.precision != 'fp32'
+                                          else ')')
     print(f'{args.split} split of {args.data}: {metrics.frames} frames, {seconds:.1f} s\n')
     print(metrics.table_rows(name))
     print('\nper joint AP: ' + ', '.join(f'{k} {v:.1f}' for k, v in metrics.joint_ap.items()))

@@ -96,8 +96,10 @@ def collate(samples: List[dict]) -> dict:
 
 @torch.inference_mode()
 def predict(model: HuPRNet, dataset, batch_size: int = 8, device: torch.device = None,
-            progress: bool = False) -> Dict[str, np.ndarray]:
-    """Run the model over a dataset: predicted and true keypoints, boxes, confidences."""
+            progress: bool = False, precision: str = 'fp32') -> Dict[str, np.ndarray]:
+    """Run the model over a dataset: predicted and true keypoints, boxes, confidences
+    (``precision``: see :func:`hupr_ros.inference.numerics`)."""
+    from hupr_ros.inference import numerics
     device = device or torch.device('cpu')
     was_training = model.training
     model.eval()
@@ -107,7 +109,8 @@ def predict(model: HuPRNet, dataset, batch_size: int = 8, device: torch.device =
     from tqdm import tqdm
     for batch in tqdm(loader, desc='evaluating', unit='batch', disable=not progress,
                       leave=False):
-        _, refined = model(batch['hori'].to(device), batch['vert'].to(device))
+        with numerics(precision, device.type):
+            _, refined = model(batch['hori'].to(device), batch['vert'].to(device))
         keypoints, confidence = decode(refined.float())
         out['pred'].append(keypoints.cpu().numpy())
         out['confidence'].append(confidence.cpu().numpy())
@@ -118,9 +121,9 @@ def predict(model: HuPRNet, dataset, batch_size: int = 8, device: torch.device =
 
 
 def evaluate_model(model: HuPRNet, dataset, batch_size: int = 8, device=None,
-                   per_joint: bool = True, progress: bool = False
+                   per_joint: bool = True, progress: bool = False, precision: str = 'fp32'
                    ) -> Tuple[PoseMetrics, Dict[str, np.ndarray]]:
-    predictions = predict(model, dataset, batch_size, device, progress)
+    predictions = predict(model, dataset, batch_size, device, progress, precision)
     return evaluate_poses(predictions['pred'], predictions['keypoints'], predictions['box'],
                           per_joint), predictions
 

@@ -1,0 +1,101 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Benchmark: the opt-in bf16 inference against fp32, batch 1, on the CPU.
+
+For the shipped realtime model (its own weights) and the published csam_prgcn variant (fresh
+weights, full input): median ms per inference for fp32 and bf16, measured alternately in the
+same run (rounds of each), the speed-up, and the change in the refined heat maps and in the
+decoded keypoints. With ``--data`` the inputs are real windows of a HuPR-Sim cache; otherwise
+random normal inputs (timing only depends on shapes).
+
+    python bench/bench_precision.py [--threads 2] [--rounds 5] [--data data/hupr_sim]
+"""
+
+import argparse
+import pathlib
+import statistics
+
+import numpy as np
+import torch
+
+from hupr_ros.inference import numerics
+from hupr_ros.model import build_model, load_pretrained
+from hupr_ros.model.decode import decode
+from timing import time_ms
+
+
+def run(model, x, y, precision):
+    with torch.inference_mode(), numerics(precision):
+        return [o.float() for o in model(x, y)]
+
+
+def compare(name, model, inputs, rounds, repeat):
+    x, y = inputs[0]
+    times = {'fp32': [], 'bf16': []}
+    for _ in range(rounds):          # alternate: load changes hit both alike
+        for precision in times:
+            times[precision].append(time_ms(lambda: run(model, x, y, precision), repeat))
+    fp32, bf16 = (statistics.median(times[p]) for p in ('fp32', 'bf16'))
+    heat, kp = [], []
+    for x, y in inputs:
+        a, b = run(model, x, y, 'fp32')[1], run(model, x, y, 'bf16')[1]
+        heat.append((a - b).abs().max().item())
+        kp.append((decode(a)[0] - decode(b)[0]).norm(dim=-1).numpy().ravel())
+    kp = np.concatenate(kp)
+    print(f'{name:22s} fp32 {fp32:7.1f} ms  bf16 {bf16:7.1f} ms  speed-up {fp32 / bf16:.2f}x  '
+          f'heat map max |diff| {max(heat):.2e}  keypoints moved: {np.mean(kp > 0) * 100:.1f}% '
+          f'of joints, mean {kp.mean():.2f} px, max {kp.max():.1f} px  ({len(inputs)} windows)')
+
+
+def windows(data, model, count):
+    from hupr_ros.data import HuPRDataset
+    from hupr_ros.dsp import VRDAEConfig
+    cache = data.with_name(data.name + '_cache')
+    dataset = HuPRDataset(data, cache, 'test', alignment=model.alignment,
+                          num_frames=model.config.num_frames,
+                          config=VRDAEConfig(num_input_doppler=model.config.num_doppler))
+    picks = np.linspace(0, len(dataset) - 1, count).astype(int)
+    return [(torch.from_numpy(dataset[int(i)]['hori'])[None],
+             torch.from_numpy(dataset[int(i)]['vert'])[None]) for i in picks]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--rounds', type=int, default=5)
+    parser.add_argument('--repeat', type=int, default=5)
+    parser.add_argument('--windows', type=int, default=20)
+    parser.add_argument('--data', type=pathlib.Path,
+                        help='HuPR-Sim root whose <root>_cache holds the training cache')
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    print(f'torch {torch.__version__}, threads {torch.get_num_threads()}, batch 1, '
+          f'oneDNN bf16 ISA: {torch.backends.mkldnn.is_available()}')
+    shipped = load_pretrained()
+    if args.data:
+        inputs = windows(args.data, shipped, args.windows)
+    else:
+        inputs = [(torch.randn(1, 8, 8, 2, 64, 64, 1), torch.randn(1, 8, 8, 2, 64, 64, 1))
+                  for _ in range(args.windows)]
+    compare('realtime (shipped)', shipped, inputs, args.rounds, args.repeat)
+    published = build_model('csam_prgcn').eval()
+    full = [(torch.randn(1, 8, 8, 2, 64, 64, 8), torch.randn(1, 8, 8, 2, 64, 64, 8))
+            for _ in range(3)]
+    compare('csam_prgcn (published)', published, full, max(2, args.rounds // 2), 3)
+
+
+if __name__ == '__main__':
+    main()
