@@ -32,7 +32,7 @@ the radars see nobody; decided per target frame from radar energy, with hysteres
 temporal smoothing (:class:`hupr_ros.filters.OneEuroFilter` on the keypoints).
 """
 
-import contextlib
+import copy
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -53,15 +53,18 @@ ALIGNMENTS = ('centered', 'causal')
 PRECISIONS = ('fp32', 'bf16', 'fp16')
 
 
-def numerics(precision: str, device_type: str = 'cpu'):
-    """Context for a forward pass in ``precision`` (one of :data:`PRECISIONS`): nothing for
-    fp32, else autocast to bfloat16 / float16 (outputs then need ``.float()``)."""
+def with_precision(model: HuPRNet, precision: str) -> Tuple[HuPRNet, torch.dtype]:
+    """The model to run in ``precision`` (one of :data:`PRECISIONS`) and the input dtype it
+    takes: fp32 returns ``model`` itself; bf16 / fp16 return a copy whose weights and
+    activations are bfloat16 / float16 (on CPUs with AVX-512 BF16, oneDNN's bf16 kernels:
+    docs/benchmarks.md gives the speed-up and the change in outputs). Outputs then need
+    ``.float()``."""
     if precision not in PRECISIONS:
         raise ValueError(f'precision must be one of {PRECISIONS}, got {precision!r}')
     if precision == 'fp32':
-        return contextlib.nullcontext()
-    return torch.autocast(device_type=device_type,
-                          dtype=torch.bfloat16 if precision == 'bf16' else torch.float16)
+        return model, torch.float32
+    dtype = torch.bfloat16 if precision == 'bf16' else torch.float16
+    return copy.deepcopy(model).to(dtype), dtype
 
 
 @dataclass
@@ -114,10 +117,10 @@ class PoseEstimator:
         subpixel: sub-pixel decoding (off = published decoding).
         presence: decides whether anybody is there (None: always publish a skeleton).
         smoother: One-Euro filter for the keypoints (None: raw keypoints, the default).
-        precision: 'fp32' (default: the published numbers), or the opt-in 'bf16' (autocast
-            to bfloat16: oneDNN's AVX-512 BF16 kernels on CPUs that have them, any CUDA GPU)
-            or 'fp16' (CUDA only). Heat maps then differ from fp32 in the 2nd-3rd digit
-            (docs/benchmarks.md gives the measured change).
+        precision: 'fp32' (default: the published numbers), or the opt-in 'bf16' (a
+            bfloat16 copy of the model: oneDNN's AVX-512 BF16 kernels on CPUs that have them)
+            or 'fp16' (CUDA only); see :func:`with_precision`. Heat maps then differ from
+            fp32 in the 3rd digit (docs/benchmarks.md gives the measured change).
         max_gap_s: a longer step between consecutive pushed frames (a lost frame, an outage)
             restarts the window instead of letting it span the gap (None: never).
         elevation_mean: keep each frame's input already averaged over elevation, the
@@ -139,6 +142,7 @@ class PoseEstimator:
         if precision == 'fp16' and torch.device(device).type != 'cuda':
             raise ValueError("precision 'fp16' needs device 'cuda' (on CPU use 'bf16')")
         self.precision = precision
+        model, self.input_dtype = with_precision(model, precision)
         self.model = model.eval().to(device)
         self.device = torch.device(device)
         self.alignment = alignment
@@ -214,10 +218,9 @@ class PoseEstimator:
         """Run the network on a window (also when nobody is present: the caller decides what
         to publish from ``result.present``); smooth the keypoints when a smoother is set."""
         start = time.perf_counter()
-        hori = torch.from_numpy(window.hori).unsqueeze(0).to(self.device)
-        vert = torch.from_numpy(window.vert).unsqueeze(0).to(self.device)
-        with numerics(self.precision, self.device.type):
-            initial, refined = self.model(hori, vert)
+        hori = torch.from_numpy(window.hori).unsqueeze(0).to(self.device, self.input_dtype)
+        vert = torch.from_numpy(window.vert).unsqueeze(0).to(self.device, self.input_dtype)
+        initial, refined = self.model(hori, vert)
         initial, refined = initial.float(), refined.float()
         keypoints, confidence = decode(refined, subpixel=self.subpixel)
         keypoints = keypoints[0].cpu().numpy()
@@ -233,5 +236,5 @@ class PoseEstimator:
                           window.presence_db)
 
 
-__all__ = ['ALIGNMENTS', 'estimate_person_range', 'numerics', 'PoseEstimator', 'PoseResult',
-           'PRECISIONS', 'Window']
+__all__ = ['ALIGNMENTS', 'estimate_person_range', 'PoseEstimator', 'PoseResult', 'PRECISIONS',
+           'Window', 'with_precision']

@@ -98,19 +98,19 @@ def collate(samples: List[dict]) -> dict:
 def predict(model: HuPRNet, dataset, batch_size: int = 8, device: torch.device = None,
             progress: bool = False, precision: str = 'fp32') -> Dict[str, np.ndarray]:
     """Run the model over a dataset: predicted and true keypoints, boxes, confidences
-    (``precision``: see :func:`hupr_ros.inference.numerics`)."""
-    from hupr_ros.inference import numerics
+    (``precision``: see :func:`hupr_ros.inference.with_precision`)."""
+    from hupr_ros.inference import with_precision
     device = device or torch.device('cpu')
     was_training = model.training
     model.eval()
+    run, dtype = with_precision(model, precision)
     loader = DataLoader(dataset, batch_size=batch_size, shuffle=False, collate_fn=collate)
     keys = ('pred', 'confidence', 'keypoints', 'box', 'sequence', 'frame')
     out: Dict[str, list] = {k: [] for k in keys}
     from tqdm import tqdm
     for batch in tqdm(loader, desc='evaluating', unit='batch', disable=not progress,
                       leave=False):
-        with numerics(precision, device.type):
-            _, refined = model(batch['hori'].to(device), batch['vert'].to(device))
+        _, refined = run(batch['hori'].to(device, dtype), batch['vert'].to(device, dtype))
         keypoints, confidence = decode(refined.float())
         out['pred'].append(keypoints.cpu().numpy())
         out['confidence'].append(confidence.cpu().numpy())
