@@ -23,7 +23,6 @@ from typing import Callable, Dict, List, Optional
 
 import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
-from rclpy._rclpy_pybind11 import RCLError
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data, QoSDurabilityPolicy, QoSHistoryPolicy, \
@@ -165,9 +164,10 @@ def run_node(factory: Callable[[], Node], args=None) -> None:
                 raise SystemExit(1)
             try:
                 rclpy.spin(node)
-            except RCLError:
-                # Ctrl-C / SIGTERM shut the context down while a callback was publishing:
-                # that callback's "context is invalid" is the shutdown, not a failure.
+            except Exception:   # noqa: B902 - only while shutting down, else re-raised
+                # Ctrl-C / SIGTERM shut the context down while a callback was publishing or
+                # a message was being taken ("publisher's context is invalid", "Unable to
+                # convert call argument"): the shutdown, not a failure.
                 if node.context.ok():
                     raise
             finally:
