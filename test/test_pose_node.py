@@ -235,3 +235,55 @@ def test_fused_pose_node_estimates_from_raw_frames(data_dir):
                                 vrdae_map(pair['vertical']))
     keypoints, _ = conv.msg_to_skeleton(got[-1])
     np.testing.assert_allclose(keypoints, estimator.infer(window).keypoints)
+
+
+def test_pose_node_lifecycle(data_dir, tmp_path):
+    """autostart:=false waits unconfigured; configure loads the weights (a missing file is a
+    clear FAILURE, and the node can be configured again); only an active node takes pairs."""
+    from hupr_msgs.msg import RadarCubePair, Skeleton2D
+    from rclpy.lifecycle import TransitionCallbackReturn as R
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
+
+    from hupr_ros import topics
+    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS, StartupError
+    from hupr_ros.nodes.pose_node import PoseNode
+    from ros_harness import harness, wait_for_match
+
+    common = [Parameter('num_filters', value=4), Parameter('presence', value=False),
+              Parameter('window_alignment', value='causal')]
+    with harness() as h:
+        broken = h.add(PoseNode, parameter_overrides=common + [
+            Parameter('autostart', value=False),
+            Parameter('weights_path', value=str(tmp_path / 'missing.pth'))])
+        assert broken.estimator is None
+        assert broken.trigger_configure() == R.FAILURE
+        assert 'missing.pth' in broken._failure
+        with pytest.raises(StartupError, match='missing.pth'):     # autostart: main() exits 1
+            PoseNode(context=broken.context, parameter_overrides=common + [
+                Parameter('weights_path', value=str(tmp_path / 'missing.pth'))])
+
+        node = h.add(PoseNode, parameter_overrides=common + [
+            Parameter('autostart', value=False),
+            Parameter('weights_path', value=str(data_dir / 'hupr_nf4_checkpoint.pth'))])
+        tester = h.add(Node, node_name='lifecycle_tester')
+        pub = tester.create_publisher(RadarCubePair, topics.RADAR_CUBE_PAIR, SENSOR_QOS)
+        skeletons = []
+        tester.create_subscription(Skeleton2D, topics.POSE_SKELETON, skeletons.append,
+                                   RESULT_QOS)
+        assert node.estimator is None                   # unconfigured: no weights loaded
+        assert node.trigger_configure() == R.SUCCESS and node.estimator is not None
+        assert node.trigger_activate() == R.SUCCESS
+        wait_for_match(h, pub)
+        t0 = 1_700_000_000_000_000_000
+        pub.publish(make_pair(t0, 0, seed=0))
+        assert h.spin_until(lambda: len(skeletons) == 1, 20)
+        assert node.trigger_deactivate() == R.SUCCESS
+        pub.publish(make_pair(t0 + 100_000_000, 1, seed=1))
+        h.spin_until(lambda: False, 1.0)
+        assert len(skeletons) == 1 and node.counts['pairs'] == 1     # inactive: not taken
+        assert node.trigger_activate() == R.SUCCESS
+        pub.publish(make_pair(t0 + 200_000_000, 2, seed=2))
+        assert h.spin_until(lambda: len(skeletons) == 2, 20)
+        assert node.trigger_deactivate() == R.SUCCESS
+        assert node.trigger_cleanup() == R.SUCCESS and node.estimator is None

@@ -29,6 +29,11 @@ future, out of order, repeated), cubes whose axes differ from the geometry the w
 trained on, and cubes that are malformed or can't be normalised are counted, logged per kind
 and skipped. After a gap in the stream (a lost pair, an upstream restart) the window starts
 again rather than spanning the gap.
+
+It is a lifecycle node: *configure* loads the weights and the mount file, *activate*
+subscribes and starts taking pairs, *deactivate* stops taking them (dropped, not queued) and
+*cleanup* releases the weights. With ``autostart`` (the default) it configures and activates
+itself at start-up; a configuration problem then stops it with one line (exit status 1).
 """
 
 import sys
@@ -41,7 +46,7 @@ import numpy as np
 
 from hupr_msgs.msg import RadarCubePair, Skeleton2D
 from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.node import Node
+from rclpy.lifecycle import LifecycleNode, State, TransitionCallbackReturn
 from sensor_msgs.msg import Image
 from visualization_msgs.msg import MarkerArray
 
@@ -60,7 +65,7 @@ from hupr_ros.nodes.common import Diagnostics, guarded, problem_delta, RateMeter
 from hupr_ros.nodes.raw_input import RawPairInput
 
 
-class PoseNode(Node):
+class PoseNode(LifecycleNode):
     """Runs HuPRNet on radar-cube pairs and publishes the skeleton three ways."""
 
     def __init__(self, **kwargs) -> None:
@@ -116,41 +121,19 @@ class PoseNode(Node):
         p('max_frame_gap_s', 0.15, ParameterDescriptor(
             description='a longer step between pairs (a lost pair at 10 Hz: 0.2 s) restarts '
                         'the window instead of spanning the gap'))
-        model = self._load_model()
-        alignment = self._param('window_alignment') or model.alignment
-        if alignment != model.alignment:
-            self.get_logger().warning(
-                f'window_alignment {alignment!r} differs from the {model.alignment!r} window '
-                'the weights were trained with: the skeleton will lag or lead the body')
-        presence = PresenceDetector(float(self._param('presence_on_db')),
-                                    float(self._param('presence_off_db'))) \
-            if self._param('presence') else None
-        smoother = OneEuroFilter(float(self._param('smoothing_min_cutoff')),
-                                 float(self._param('smoothing_beta'))) \
-            if self._param('smoothing') else None
-        try:
-            self.estimator = PoseEstimator(model, alignment, self._param('device'),
-                                           bool(self._param('subpixel')), presence=presence,
-                                           smoother=smoother,
-                                           max_gap_s=float(self._param('max_frame_gap_s')),
-                                           precision=self._param('precision'))
-        except ValueError as error:
-            raise StartupError(str(error)) from error
+        p('autostart', True, ParameterDescriptor(
+            description='configure (load the weights) and activate (subscribe) at start-up; '
+                        'false: wait for a lifecycle manager', read_only=True))
+        # State that does not depend on the weights.
+        self.estimator: Optional[PoseEstimator] = None
+        self._active = False
+        self._subscribed = False
+        self._failure = ''
         self._shown = False      # a skeleton is on screen (markers to clear when one leaves)
-        self.model_name = f'hupr_{self.estimator.model.config.variant}'
-        self.camera_frame = self._param('camera_frame') or \
-            frame_prefix(self.get_namespace()) + topics.FRAME_CAMERA
-        try:
-            self.intrinsics = load_mount(self._param('mount_file') or default_mount()) \
-                .camera_intrinsics
-        except MountError as error:
-            raise StartupError(str(error)) from None
         self.lifetime = float(self._param('marker_lifetime_s'))
         self.timer_stats = StageTimer()
         self.errors = ErrorLog()
         self.stamps = StampGuard('cube pair', float(self._param('max_future_s')))
-        self.expected_axes = cube_axes(self.estimator.config) + (AxisSpec('complex', 2),)
-        self._axes_checked = {}      # axes signature -> None (as expected) or the mismatch
         self.counts = {'pairs': 0, 'malformed': 0, 'bad_stamp': 0, 'wrong_geometry': 0,
                        'restarts': 0, 'windows_dropped': 0, 'inferences': 0, 'errors': 0,
                        'nobody': 0}
@@ -164,11 +147,6 @@ class PoseNode(Node):
         self.marker_pub = self.create_publisher(MarkerArray, topics.POSE_MARKERS, RESULT_QOS)
         self.overlay_pub = self.create_publisher(Image, topics.POSE_OVERLAY, RESULT_QOS)
         self._config_checked = {}
-        if self._param('fused'):     # preprocessing in this node: no cube pair crosses DDS
-            self.raw = RawPairInput(self, guarded(PoseNode.on_raw_pair).__get__(self))
-        else:
-            self.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR, self.on_pair,
-                                     SENSOR_QOS)
         self.create_timer(float(self._param('stats_period_s')), self.log_stats)
         self._stamp_latency = deque(maxlen=100)      # s from a pair's stamp to its skeleton
         self._pair_rate, self._skeleton_rate = RateMeter(), RateMeter()
@@ -179,9 +157,92 @@ class PoseNode(Node):
         self._worker = threading.Thread(target=self._run, name='hupr_pose_inference',
                                         daemon=True)
         self._worker.start()
+        if self._param('autostart'):
+            self._autostarting = True
+            if self.trigger_configure() != TransitionCallbackReturn.SUCCESS:
+                raise StartupError(self._failure or 'configuration failed')
+            self.trigger_activate()
+        self._autostarting = False
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def on_configure(self, state: State) -> TransitionCallbackReturn:
+        """Load the weights and the mount; a problem is FAILURE with one clear line."""
+        try:
+            self._configure()
+        except (StartupError, ValueError) as error:
+            self._failure = str(error)
+            if not getattr(self, '_autostarting', False):   # autostart: main() says it
+                self.get_logger().error(f'cannot configure: {error}')
+            return TransitionCallbackReturn.FAILURE
+        return TransitionCallbackReturn.SUCCESS
+
+    def _configure(self) -> None:
+        model = self._load_model()
+        alignment = self._param('window_alignment') or model.alignment
+        if alignment != model.alignment:
+            self.get_logger().warning(
+                f'window_alignment {alignment!r} differs from the {model.alignment!r} window '
+                'the weights were trained with: the skeleton will lag or lead the body')
+        presence = PresenceDetector(float(self._param('presence_on_db')),
+                                    float(self._param('presence_off_db'))) \
+            if self._param('presence') else None
+        smoother = OneEuroFilter(float(self._param('smoothing_min_cutoff')),
+                                 float(self._param('smoothing_beta'))) \
+            if self._param('smoothing') else None
+        try:
+            estimator = PoseEstimator(model, alignment, self._param('device'),
+                                      bool(self._param('subpixel')), presence=presence,
+                                      smoother=smoother,
+                                      max_gap_s=float(self._param('max_frame_gap_s')),
+                                      precision=self._param('precision'))
+        except ValueError as error:
+            raise StartupError(str(error)) from error
+        self.camera_frame = self._param('camera_frame') or \
+            frame_prefix(self.get_namespace()) + topics.FRAME_CAMERA
+        try:
+            self.intrinsics = load_mount(self._param('mount_file') or default_mount()) \
+                .camera_intrinsics
+        except MountError as error:
+            raise StartupError(str(error)) from None
+        self.model_name = f'hupr_{estimator.model.config.variant}'
+        self.expected_axes = cube_axes(estimator.config) + (AxisSpec('complex', 2),)
+        self._axes_checked = {}      # axes signature -> None (as expected) or the mismatch
+        self.estimator = estimator
         self.get_logger().info(
-            f'{self.model_name} (F={self.estimator.model.config.num_filters}) on '
-            f'{self.estimator.device}, {self.estimator.alignment} window')
+            f'{self.model_name} (F={estimator.model.config.num_filters}) on '
+            f'{estimator.device}, {estimator.alignment} window')
+
+    def on_activate(self, state: State) -> TransitionCallbackReturn:
+        """Subscribe (once) and start taking pairs, with a fresh window."""
+        if not self._subscribed:
+            if self._param('fused'):     # preprocessing here: no cube pair crosses DDS
+                self.raw = RawPairInput(self, guarded(PoseNode.on_raw_pair).__get__(self))
+            else:
+                self.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR, self.on_pair,
+                                         SENSOR_QOS)
+            self._subscribed = True
+        self.estimator.reset()
+        self._active = True
+        return TransitionCallbackReturn.SUCCESS
+
+    def on_deactivate(self, state: State) -> TransitionCallbackReturn:
+        """Stop taking pairs (they are dropped uncounted) and forget the window."""
+        self._active = False
+        with self._cv:
+            self._window = None
+        return TransitionCallbackReturn.SUCCESS
+
+    def on_cleanup(self, state: State) -> TransitionCallbackReturn:
+        """Release the weights."""
+        self._active = False
+        with self._cv:
+            self._window = None
+        self.estimator = None
+        return TransitionCallbackReturn.SUCCESS
+
+    def on_shutdown(self, state: State) -> TransitionCallbackReturn:
+        self._active = False
+        return TransitionCallbackReturn.SUCCESS
 
     def _param(self, name: str):
         return self.get_parameter(name).value
@@ -226,6 +287,8 @@ class PoseNode(Node):
 
     @guarded
     def on_pair(self, msg: RadarCubePair) -> None:
+        if not self._active:
+            return
         self.counts['pairs'] += 1
         arrived = time.monotonic()
         number = msg.horizontal.frame_number
@@ -257,6 +320,8 @@ class PoseNode(Node):
 
     def on_raw_pair(self, stamp: int, hori, vert) -> None:
         """Fused mode: a pair of raw frames (msg, frame, config) -> VRDAEMaps -> the window."""
+        if not self._active:
+            return
         self.counts['pairs'] += 1
         arrived = time.monotonic()
         number = hori[0].frame_number
@@ -318,7 +383,10 @@ class PoseNode(Node):
                 cube = self._cubes.get(window.target_stamp_ns)
                 self._window = None
             try:
-                result = self.estimator.infer(window)
+                estimator = self.estimator
+                if estimator is None:        # cleaned up while the window waited
+                    continue
+                result = estimator.infer(window)
                 self.timer_stats.add('inference', result.inference_s)
                 if not self._can_publish():
                     return
@@ -373,7 +441,9 @@ class PoseNode(Node):
             values.update(latency_mean_s=f'{latency.mean():.3f}',
                           latency_p95_s=f'{np.percentile(latency, 95):.3f}')
         level, message = Diagnostics.OK, f'{skeletons:.1f} skeletons/s'
-        if delta['pairs'] == 0:
+        if not self._active:
+            level, message = Diagnostics.WARN, 'inactive (lifecycle): not taking pairs'
+        elif delta['pairs'] == 0:
             level, message = Diagnostics.WARN, 'no cube pairs (is the radar / preprocessing ' \
                                                'running?)'
         elif delta['inferences'] == 0 and delta.get('nobody', 0):
