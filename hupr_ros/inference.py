@@ -139,6 +139,9 @@ class PoseEstimator:
             raise ValueError(f'alignment must be one of {ALIGNMENTS}, got {alignment!r}')
         if precision not in PRECISIONS:
             raise ValueError(f'precision must be one of {PRECISIONS}, got {precision!r}')
+        if torch.device(device).type == 'cuda' and not torch.cuda.is_available():
+            raise ValueError(f"device {device!r}: torch sees no CUDA GPU here (torch "
+                             f"{torch.__version__}); use device 'cpu'")
         if precision == 'fp16' and torch.device(device).type != 'cuda':
             raise ValueError("precision 'fp16' needs device 'cuda' (on CPU use 'bf16')")
         self.precision = precision
@@ -213,13 +216,20 @@ class PoseEstimator:
                       np.stack([f[1] for f in frames]), np.stack([f[2] for f in frames]),
                       target_frame[3], target_frame[4], present)
 
+    def _to_device(self, x: torch.Tensor) -> torch.Tensor:
+        """CPU: a cast at most. CUDA: through pinned memory with a non-blocking copy; the
+        only host sync of an inference is reading the decoded keypoints back."""
+        if self.device.type == 'cuda':
+            return x.pin_memory().to(self.device, self.input_dtype, non_blocking=True)
+        return x.to(self.input_dtype)
+
     @torch.inference_mode()
     def infer(self, window: Window) -> PoseResult:
         """Run the network on a window (also when nobody is present: the caller decides what
         to publish from ``result.present``); smooth the keypoints when a smoother is set."""
         start = time.perf_counter()
-        hori = torch.from_numpy(window.hori).unsqueeze(0).to(self.device, self.input_dtype)
-        vert = torch.from_numpy(window.vert).unsqueeze(0).to(self.device, self.input_dtype)
+        hori, vert = (self._to_device(torch.from_numpy(x).unsqueeze(0))
+                      for x in (window.hori, window.vert))
         initial, refined = self.model(hori, vert)
         initial, refined = initial.float(), refined.float()
         keypoints, confidence = decode(refined, subpixel=self.subpixel)

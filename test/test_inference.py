@@ -108,6 +108,10 @@ def test_bf16_is_opt_in_and_close_to_fp32(model):
         PoseEstimator(model, 'causal', precision='int4')
     with pytest.raises(ValueError, match="needs device 'cuda'"):
         PoseEstimator(model, 'causal', precision='fp16')
+    import torch
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match='no CUDA GPU'):
+            PoseEstimator(model, 'causal', device='cuda')
 
 
 def test_bad_cubes_and_parameters(model):

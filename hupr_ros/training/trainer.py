@@ -104,13 +104,15 @@ def predict(model: HuPRNet, dataset, batch_size: int = 8, device: torch.device =
     was_training = model.training
     model.eval()
     run, dtype = with_precision(model, precision)
-    loader = DataLoader(dataset, batch_size=batch_size, shuffle=False, collate_fn=collate)
+    loader = DataLoader(dataset, batch_size=batch_size, shuffle=False, collate_fn=collate,
+                        pin_memory=device.type == 'cuda')
     keys = ('pred', 'confidence', 'keypoints', 'box', 'sequence', 'frame')
     out: Dict[str, list] = {k: [] for k in keys}
     from tqdm import tqdm
     for batch in tqdm(loader, desc='evaluating', unit='batch', disable=not progress,
                       leave=False):
-        _, refined = run(batch['hori'].to(device, dtype), batch['vert'].to(device, dtype))
+        _, refined = run(batch['hori'].to(device, dtype, non_blocking=True),
+                         batch['vert'].to(device, dtype, non_blocking=True))
         keypoints, confidence = decode(refined.float())
         out['pred'].append(keypoints.cpu().numpy())
         out['confidence'].append(confidence.cpu().numpy())
