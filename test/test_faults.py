@@ -397,8 +397,12 @@ def test_graph_recovers_from_kill_9_of_each_node_in_turn(tmp_path):
 
 @requires_ros
 @pytest.mark.parametrize('module, param, message', [
-    ('sim_node', 'frame_rate:=0.0', 'frame_rate must be > 0'),
-    ('preprocess_node', 'tolerance_s:=0.0', 'tolerance_ns must be > 0'),
+    ('sim_node', 'frame_rate:=0.0', 'Parameter frame_rate out of range'),
+    ('sim_node', 'subject:=9', 'Parameter subject out of range'),
+    ('preprocess_node', 'tolerance_s:=0.0', 'Parameter tolerance_s out of range'),
+    ('radar_node', 'data_port:=70000', 'Parameter data_port out of range'),
+    ('pose_node', 'num_filters:=-1', 'Parameter num_filters out of range'),
+    ('tf_node', 'mount_file:=/nope.yaml', 'mount file /nope.yaml'),
     ('pose_node', 'window_alignment:=future', "alignment must be one of ('centered', 'causal')"),
     ('pose_node', 'weights_path:=/nope.pth', 'checkpoint not found: /nope.pth'),
 ])
@@ -409,6 +413,35 @@ def test_a_bad_parameter_stops_a_node_with_one_line(module, param, message):
     assert result.returncode == 1, output
     assert 'Traceback' not in output and message in output, output
     assert sum('cannot start' in line for line in output.splitlines()) == 1
+
+
+@requires_ros
+def test_parameters_are_read_only_with_ranges_and_documentation():
+    """Every parameter is read at start-up: a later `ros2 param set` must fail, not be
+    silently ignored; numeric ones carry their valid range."""
+    import rclpy
+    from rclpy.parameter import Parameter
+
+    from hupr_ros.nodes.preprocess_node import PreprocessNode
+    from hupr_ros.nodes.sim_node import SimNode
+    context = rclpy.Context()
+    rclpy.init(context=context)
+    try:
+        for node in (SimNode(context=context), PreprocessNode(context=context)):
+            for name, param in node._parameters.items():
+                if name == 'use_sim_time':
+                    continue
+                descriptor = node.describe_parameter(name)
+                assert descriptor.read_only and descriptor.description, name
+                if param.type_ in (Parameter.Type.DOUBLE, Parameter.Type.INTEGER) and \
+                        name not in ('seed',):
+                    assert descriptor.floating_point_range or descriptor.integer_range, name
+            result = node.set_parameters([Parameter('stats_period_s' if isinstance(
+                node, PreprocessNode) else 'frame_rate', value=5.0)])[0]
+            assert not result.successful and 'read-only' in result.reason, result
+            node.destroy_node()
+    finally:
+        rclpy.shutdown(context=context)
 
 
 def test_samples_saturate_never_wrap_and_orientations_are_checked():

@@ -23,6 +23,7 @@ from typing import Callable, Dict, List, Optional
 
 import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data, QoSDurabilityPolicy, QoSHistoryPolicy, \
@@ -145,6 +146,31 @@ def guarded(method: Callable) -> Callable:
     return inner
 
 
+def declarer(node: Node) -> Callable:
+    """``p = declarer(self)`` replaces ``p = self.declare_parameter``: the same arguments plus
+    ``range=(low, high)`` (a descriptor range, enforced by rclpy at start-up and on set) and
+    ``dynamic`` (default False). Every hupr_ros parameter is read at start-up, so all are
+    ``read_only``: ``ros2 param set`` then fails with "read-only" instead of being ignored."""
+    from rcl_interfaces.msg import FloatingPointRange, IntegerRange, ParameterDescriptor
+
+    def declare(name: str, default, descriptor: ParameterDescriptor = None, *,
+                range: Optional[tuple] = None, dynamic: bool = False):
+        descriptor = descriptor or ParameterDescriptor()
+        descriptor.read_only = not dynamic
+        if range is not None:
+            low, high = range
+            if isinstance(default, bool) or not isinstance(default, (int, float)):
+                raise TypeError(f'{name}: a range needs a numeric default')
+            if isinstance(default, int):
+                descriptor.integer_range = [IntegerRange(from_value=int(low), to_value=int(high),
+                                                         step=1)]
+            else:
+                descriptor.floating_point_range = [FloatingPointRange(
+                    from_value=float(low), to_value=float(high), step=0.0)]
+        return node.declare_parameter(name, default, descriptor)
+    return declare
+
+
 class StartupError(RuntimeError):
     """A node cannot start with its parameters (missing weights, unreadable device, ...)."""
 
@@ -159,7 +185,7 @@ def run_node(factory: Callable[[], Node], args=None) -> None:
         with rclpy.init(args=args):
             try:
                 node = factory()
-            except (StartupError, ValueError) as error:
+            except (StartupError, ValueError, ParameterException) as error:
                 rclpy.logging.get_logger('hupr_ros').fatal(f'cannot start: {error}')
                 raise SystemExit(1)
             try:

@@ -59,9 +59,8 @@ from hupr_ros.msg_conversions import AxisSpec, clear_markers, ConversionError, i
     msg_to_axes, msg_to_cube, ns_from_stamp, skeleton_markers, skeleton_to_msg
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.presence import PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
-from hupr_ros.nodes.common import Diagnostics, guarded, problem_delta, RateMeter, report, \
-    RESULT_QOS, run_node, SENSOR_QOS, \
-    StageTimer, StartupError
+from hupr_ros.nodes.common import declarer, Diagnostics, guarded, problem_delta, RateMeter, \
+    report, RESULT_QOS, run_node, SENSOR_QOS, StageTimer, StartupError
 from hupr_ros.nodes.raw_input import RawPairInput
 
 
@@ -70,7 +69,8 @@ class PoseNode(LifecycleNode):
 
     def __init__(self, **kwargs) -> None:
         super().__init__('hupr_pose', **kwargs)
-        p = self.declare_parameter
+        self._active = False     # set first: on_shutdown runs even if a parameter is refused
+        p = declarer(self)
         p('weights_path', '', ParameterDescriptor(
             description="local checkpoint (published model_best.pth or ours) or the name of a "
                         "shipped model; '' = the shipped default; never downloaded"))
@@ -78,7 +78,8 @@ class PoseNode(LifecycleNode):
             description='tests only: run untrained weights instead of the shipped default'))
         p('variant', 'csam_prgcn', ParameterDescriptor(
             description='csam_prgcn (published), realtime, csam, ca, sa, baseline'))
-        p('num_filters', 0, ParameterDescriptor(description="F; 0 = the variant's default"))
+        p('num_filters', 0, ParameterDescriptor(description="F; 0 = the variant's default"),
+          range=(0, 512))
         p('device', 'cpu', ParameterDescriptor(description="'cpu' or 'cuda'", read_only=True))
         p('precision', 'fp32', ParameterDescriptor(
             description="'fp32' (default, the published numbers), 'bf16' (opt-in: faster on "
@@ -86,7 +87,8 @@ class PoseNode(LifecycleNode):
             read_only=True))
         p('torch_threads', 0, ParameterDescriptor(
             description='CPU threads for inference; 0 = half the cores (at most 4), leaving '
-                        'the rest to the radar, preprocessing and DDS threads (on 2 cores: 1)'))
+                        'the rest to the radar, preprocessing and DDS threads (on 2 cores: 1)'),
+          range=(0, 256))
         p('window_alignment', '', ParameterDescriptor(
             description="'centered' (published, +0.3 s latency), 'causal' (no look-ahead) or "
                         "'' = the one the weights were trained with"))
@@ -99,9 +101,10 @@ class PoseNode(LifecycleNode):
         p('smoothing', False, ParameterDescriptor(
             description='One-Euro filter on the keypoints (less jitter, a little lag)'))
         p('smoothing_min_cutoff', 1.0, ParameterDescriptor(
-            description='One-Euro cut-off at rest, Hz (lower = smoother)'))
+            description='One-Euro cut-off at rest, Hz (lower = smoother)'), range=(0.001, 100.0))
         p('smoothing_beta', 0.05, ParameterDescriptor(
-            description='One-Euro speed coefficient (higher = less lag when moving)'))
+            description='One-Euro speed coefficient (higher = less lag when moving)'),
+          range=(0.0, 100.0))
         p('subpixel', False, ParameterDescriptor(description='sub-pixel decoding'))
         p('camera_frame', '', ParameterDescriptor(
             description="frame of the skeleton pixels and markers; '' = camera_optical under "
@@ -110,17 +113,20 @@ class PoseNode(LifecycleNode):
             description="sensor mount YAML, the camera intrinsics for the markers' "
                         "back-projection (tf_node publishes the same file's transforms); '' = "
                         "the shipped config/mount.yaml", read_only=True))
-        p('marker_lifetime_s', 0.5, ParameterDescriptor(description='markers vanish after'))
-        p('stats_period_s', 10.0, ParameterDescriptor(description='rate / latency log period'))
+        p('marker_lifetime_s', 0.5, ParameterDescriptor(description='markers vanish after'),
+          range=(0.0, 60.0))
+        p('stats_period_s', 10.0, ParameterDescriptor(description='rate / latency log period'),
+          range=(0.1, 3600.0))
         p('max_future_s', 1.0, ParameterDescriptor(
-            description='pairs stamped further ahead of the node clock are refused'))
+            description='pairs stamped further ahead of the node clock are refused'),
+          range=(0.0, 3600.0))
         p('fused', False, ParameterDescriptor(
             description='subscribe the raw radar frames and compute the VRDAEMaps here (no '
                         'preprocessing node, no cube pairs over DDS: for small robots)',
             read_only=True))
         p('max_frame_gap_s', 0.15, ParameterDescriptor(
             description='a longer step between pairs (a lost pair at 10 Hz: 0.2 s) restarts '
-                        'the window instead of spanning the gap'))
+                        'the window instead of spanning the gap'), range=(0.001, 60.0))
         p('autostart', True, ParameterDescriptor(
             description='configure (load the weights) and activate (subscribe) at start-up; '
                         'false: wait for a lifecycle manager', read_only=True))

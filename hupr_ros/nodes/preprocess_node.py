@@ -34,8 +34,8 @@ from hupr_ros.dsp import cube_axes, vrdae_map
 from hupr_ros.dsp.vrdae import PreprocessingError
 from hupr_ros.guards import ErrorLog
 from hupr_ros.msg_conversions import ConversionError, cube_to_msg, make_header, ns_from_stamp
-from hupr_ros.nodes.common import Diagnostics, problem_delta, RateMeter, report, run_node, \
-    SENSOR_QOS, StageTimer
+from hupr_ros.nodes.common import declarer, Diagnostics, problem_delta, RateMeter, report, \
+    run_node, SENSOR_QOS, StageTimer
 from hupr_ros.nodes.raw_input import RawPairInput
 
 
@@ -44,8 +44,8 @@ class PreprocessNode(Node):
 
     def __init__(self, **kwargs) -> None:
         super().__init__('hupr_preprocess', **kwargs)
-        self.declare_parameter('stats_period_s', 10.0, ParameterDescriptor(
-            description='period of the rate / timing / drop-count log line'))
+        declarer(self)('stats_period_s', 10.0, ParameterDescriptor(
+            description='period of the rate / timing / drop-count log line'), range=(0.1, 3600.0))
         self.timer_stats = StageTimer()
         self.errors = ErrorLog()
         self.counts = {'frames': 0, 'malformed': 0, 'bad_stamp': 0, 'zero_filled': 0,

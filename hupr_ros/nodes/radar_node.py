@@ -34,7 +34,7 @@ from hupr_ros import topics
 from hupr_ros.guards import ErrorLog
 from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import frame_to_msg
-from hupr_ros.nodes.common import Diagnostics, RateMeter, report, run_node, SENSOR_QOS
+from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, report, run_node, SENSOR_QOS
 from hupr_ros.radar.cfg import CfgError, HARDWARE_TRIGGER, RadarCfg, SOFTWARE_TRIGGER
 from hupr_ros.radar.cli import RadarCliError
 from hupr_ros.radar.dca1000 import decode_samples
@@ -60,7 +60,12 @@ class RadarNode(LifecycleNode):
 
     def __init__(self, **kwargs) -> None:
         super().__init__('hupr_radar', **kwargs)
-        p = self.declare_parameter
+        # what the lifecycle callbacks touch, set first: rclpy runs on_shutdown at context
+        # shutdown even when a bad parameter stopped this constructor
+        self._active = False
+        self.radar: Optional[Radar] = None
+        self.emulator = None
+        p = declarer(self)
         ro = dict(read_only=True)
         p('orientation', topics.ORIENTATION_HORIZONTAL, ParameterDescriptor(
             description="'horizontal' or 'vertical' (rotated 90 degrees)", **ro))
@@ -76,23 +81,26 @@ class RadarNode(LifecycleNode):
             description='CLI serial port (the lower-numbered XDS110 port)', **ro))
         p('fpga_ip', FPGA_IP, ParameterDescriptor(description='DCA1000 address', **ro))
         p('config_port', CONFIG_PORT, ParameterDescriptor(
-            description='DCA1000 configuration port', **ro))
+            description='DCA1000 configuration port', **ro), range=(1, 65535))
         p('host_ip', HOST_IP, ParameterDescriptor(
             description="this host's address on the DCA1000 network", **ro))
-        p('data_port', DATA_PORT, ParameterDescriptor(description='DCA1000 data port', **ro))
+        p('data_port', DATA_PORT, ParameterDescriptor(description='DCA1000 data port', **ro),
+          range=(1, 65535))
         p('packet_delay_us', 10.0, ParameterDescriptor(
-            description='DCA1000 delay between datagrams', **ro))
+            description='DCA1000 delay between datagrams', **ro), range=(0.0, 1000.0))
         p('frame_id', '', ParameterDescriptor(
             description="'' = radar_hori / radar_vert from the orientation", **ro))
         p('iq_order', '', ParameterDescriptor(
             description="'iq', 'qi' or '' = from the .cfg (adcbufCfg sample swap)", **ro))
         p('first_datagram_latency_s', 0.0005, ParameterDescriptor(
-            description='time from the frame start to its first datagram arriving', **ro))
+            description='time from the frame start to its first datagram arriving', **ro),
+          range=(0.0, 1.0))
         p('drop_incomplete', False, ParameterDescriptor(
             description='drop frames with lost datagrams instead of zero-filling them', **ro))
         p('emulator_loop_frames', 30, ParameterDescriptor(
             description='source:=emulator: simulate this many frames once and repeat them '
-                        '(0 = simulate every frame, as fast as the simulator allows)', **ro))
+                        '(0 = simulate every frame, as fast as the simulator allows)', **ro),
+          range=(0, 10000))
         p('emulator_faults', '', ParameterDescriptor(
             description="source:=emulator: faults to inject in the data stream, e.g. "
                         "'loss=0.02,reorder=0.05,duplicate=0.01,truncate=0.01,garbage=0.01'",

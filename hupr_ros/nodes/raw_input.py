@@ -19,7 +19,7 @@ from hupr_ros.dsp import VRDAEConfig
 from hupr_ros.guards import StampGuard
 from hupr_ros.msg_conversions import chirp_config_from_msg, ConversionError, msg_to_frame, \
     ns_from_stamp
-from hupr_ros.nodes.common import guarded, report, SENSOR_QOS
+from hupr_ros.nodes.common import declarer, guarded, report, SENSOR_QOS
 from hupr_ros.pairing import FramePairer
 from hupr_ros.topics import ORIENTATIONS
 
@@ -37,19 +37,23 @@ class RawPairInput:
         self.node, self.on_pair = node, on_pair
         self.errors = node.errors
 
-        def p(name, default, descriptor):      # a parameter the node may have declared itself
+        declare = declarer(node)
+
+        def p(name, default, descriptor, **kw):   # a parameter the node may have declared
             if not node.has_parameter(name):
-                node.declare_parameter(name, default, descriptor)
+                declare(name, default, descriptor, **kw)
         p('tolerance_s', 0.05, ParameterDescriptor(
-            description='largest stamp difference of a frame pair (default: half a period)'))
+            description='largest stamp difference of a frame pair (default: half a period)'),
+          range=(0.0001, 10.0))
         p('max_pending', 4, ParameterDescriptor(
-            description='frames kept per radar while waiting for the other'))
+            description='frames kept per radar while waiting for the other'), range=(1, 1000))
         p('drop_zero_filled', False, ParameterDescriptor(
             description='drop frames with zero-filled samples instead of passing them flagged'))
         p('representation', 'vrdaemap', ParameterDescriptor(
             description="'vrdaemap' (paper) or 'raemap' (traditional)"))
         p('max_future_s', 1.0, ParameterDescriptor(
-            description='frames stamped further ahead of the node clock are refused'))
+            description='frames stamped further ahead of the node clock are refused'),
+          range=(0.0, 3600.0))
         value = node.get_parameter
         self.base_config = VRDAEConfig(representation=value('representation').value)
         self._configs = {}

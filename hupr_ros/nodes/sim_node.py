@@ -39,8 +39,8 @@ from sensor_msgs.msg import Image
 from hupr_ros import topics
 from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import frame_to_msg, image_to_msg, skeleton_to_msg
-from hupr_ros.nodes.common import Diagnostics, RateMeter, RESULT_QOS, run_node, SENSOR_QOS, \
-    StageTimer, StartupError
+from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, RESULT_QOS, run_node, \
+    SENSOR_QOS, StageTimer, StartupError
 from hupr_ros.sim.body import make_subjects, MOTIONS, PRESENCE_MOTIONS, random_motion
 from hupr_ros.sim.scene import SimConfig, Simulator
 
@@ -50,16 +50,21 @@ class SimNode(Node):
 
     def __init__(self, **kwargs) -> None:
         super().__init__('hupr_sim', **kwargs)
-        p = self.declare_parameter
+        p = declarer(self)
         p('seed', 0, ParameterDescriptor(description='random seed (subjects, motions, noise)'))
-        p('subject', 0, ParameterDescriptor(description='subject index 0..5'))
+        p('subject', 0, ParameterDescriptor(description='subject index 0..5'), range=(0, 5))
         p('motion', '', ParameterDescriptor(
             description=f"one of {MOTIONS + PRESENCE_MOTIONS}, or '' for random motions"))
-        p('sequence_s', 20.0, ParameterDescriptor(description='seconds per random motion'))
-        p('frame_rate', 10.0, ParameterDescriptor(description='frames per second'))
-        p('brightness', 1.0, ParameterDescriptor(description='camera brightness (0.05 = dark)'))
-        p('noise_std', 3.0, ParameterDescriptor(description='radar receiver noise, ADC counts'))
-        p('max_frames', 0, ParameterDescriptor(description='stop publishing after (0 = never)'))
+        p('sequence_s', 20.0, ParameterDescriptor(description='seconds per random motion'),
+          range=(0.1, 3600.0))
+        p('frame_rate', 10.0, ParameterDescriptor(description='frames per second'),
+          range=(0.1, 100.0))
+        p('brightness', 1.0, ParameterDescriptor(description='camera brightness (0.05 = dark)'),
+          range=(0.01, 10.0))
+        p('noise_std', 3.0, ParameterDescriptor(description='radar receiver noise, ADC counts'),
+          range=(0.0, 10000.0))
+        p('max_frames', 0, ParameterDescriptor(description='stop publishing after (0 = never)'),
+          range=(0, 2 ** 31 - 1))
         p('lookahead', True, ParameterDescriptor(
             description='simulate each frame one period ahead and publish it at its trigger '
                         'time, as a radar delivers a frame as soon as its chirps end; false: '

@@ -83,3 +83,7 @@ class TfNode(Node):
 
 def main(args=None) -> None:
     run_node(TfNode, args)
+
+
+if __name__ == '__main__':
+    main()
