@@ -90,7 +90,10 @@ def test_sim_ctrl_c_stops_at_once_and_resumes(tmp_path):
     out = tmp_path / 'data'
     process = subprocess.Popen(
         [sys.executable, '-m', 'hupr_ros.tools.sim', str(out), '--sequences', '6',
-         '--frames', '12', '--workers', '2'], stderr=subprocess.PIPE, text=True, cwd=REPO)
+         '--frames', '12', '--workers', '2'], stderr=subprocess.PIPE, text=True, cwd=REPO,
+        # a suite started in the background (`cmd &`) has SIGINT ignored, and a Python child
+        # that starts with SIGINT ignored never raises KeyboardInterrupt: restore it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 90
     while not list(out.glob('single_*/sim_done.json')) and time.monotonic() < deadline:
         time.sleep(0.05)
