@@ -21,6 +21,7 @@ import argparse
 import json
 import pathlib
 import sys
+import time
 from typing import Optional, Sequence
 
 import numpy as np
@@ -51,9 +52,12 @@ def measure(seconds: float, pose_args: Sequence[str] = (), log_dir: Optional[pat
         graph.spin(3.0)                         # settle
         first = {t: len(v) for t, v in graph.stamps.items()}
         cpu0 = graph.cpu_seconds()
-        graph.spin(seconds)
-        cpu1 = graph.cpu_seconds()
         graph.sample_rss()
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:           # RSS every 30 s: growth over a long run
+            graph.spin(min(30.0, end - time.monotonic()))
+            graph.sample_rss()
+        cpu1 = graph.cpu_seconds()
         last = {t: len(v) for t, v in graph.stamps.items()}
     finally:
         exit_codes = graph.stop()
@@ -78,6 +82,8 @@ def measure(seconds: float, pose_args: Sequence[str] = (), log_dir: Optional[pat
     report['cpu_percent'] = {n: round(100 * (cpu1[n] - cpu0[n]) / seconds, 1)
                              for n in cpu1 if n in cpu0}
     report['rss_mib'] = {n: v[-1] for n, v in graph.rss.items() if v}
+    report['rss_growth_mib'] = {n: round(v[-1] - v[0], 1) for n, v in graph.rss.items()
+                                if len(v) > 1}
     report['exit_codes'] = exit_codes
     return report
 
