@@ -35,12 +35,13 @@ NODES = {
 TOOLS = {
     'hupr-preprocess': 'hupr_ros.tools.preprocess:main',
     'hupr-sim': 'hupr_ros.tools.sim:main',
-    'hupr-demo': 'hupr_ros.tools.demo:main',
+    'hupr-demo': 'hupr_ros.nodes.demo:main',
     'hupr-sim-figure': 'hupr_ros.tools.sim_figure:main',
     'hupr-train': 'hupr_ros.tools.train:main',
     'hupr-eval': 'hupr_ros.tools.evaluate:main',
     'hupr-ablate': 'hupr_ros.tools.ablate:main',
     'hupr-capture': 'hupr_ros.tools.capture:main',
+    'hupr-import': 'hupr_ros.tools.hupr_import:main',
 }
 
 setup(

@@ -25,9 +25,8 @@ from typing import Dict, Iterator, Optional, Tuple, Union
 
 import numpy as np
 
-from hupr_ros import topics
+from hupr_ros import messages, topics
 from hupr_ros.radar.config import ChirpConfig
-from hupr_ros.radar.dca1000 import interleave_iq
 
 MSG_NAMES = ('ChirpConfig', 'RadarFrame', 'CubeAxis', 'RadarCube', 'RadarCubePair',
              'Skeleton2D')
@@ -62,15 +61,6 @@ def typestore():
     return store
 
 
-def _time(store, ns: int):
-    return store.types['builtin_interfaces/msg/Time'](sec=int(ns // 1_000_000_000),
-                                                      nanosec=int(ns % 1_000_000_000))
-
-
-def _header(store, ns: int, frame_id: str):
-    return store.types['std_msgs/msg/Header'](stamp=_time(store, ns), frame_id=frame_id)
-
-
 class BagWriter:
     """Write radar frames, camera images and skeletons to a rosbag2 bag.
 
@@ -82,6 +72,7 @@ class BagWriter:
         topics.RADAR_HORI_RAW: 'hupr_msgs/msg/RadarFrame',
         topics.RADAR_VERT_RAW: 'hupr_msgs/msg/RadarFrame',
         topics.CAMERA_IMAGE: 'sensor_msgs/msg/Image',
+        topics.CAMERA_IMAGE_COMPRESSED: 'sensor_msgs/msg/CompressedImage',
         topics.SIM_GROUND_TRUTH: 'hupr_msgs/msg/Skeleton2D',
         topics.LABEL_SKELETON: 'hupr_msgs/msg/Skeleton2D',
         topics.POSE_SKELETON: 'hupr_msgs/msg/Skeleton2D',
@@ -96,6 +87,7 @@ class BagWriter:
         if self.path.exists():
             raise BagError(f'{self.path} exists; rosbag2 never overwrites a bag')
         self.store = typestore()
+        self.backend = rosbags_backend(self.store)
         self._writer = Writer(self.path, version=9, storage_plugin=plugins[storage])
         self._connections: Dict[str, object] = {}
         self.counts: Dict[str, int] = {}
@@ -121,48 +113,49 @@ class BagWriter:
                           packets_expected: int = 0, packets_received: int = 0,
                           bytes_zero_filled: int = 0) -> None:
         """frame: complex (chirps, rx, samples) with int16-valued parts."""
-        t = self.store.types
-        iq = interleave_iq(frame)
-        chirp = t['hupr_msgs/msg/ChirpConfig'](**config.message_fields())
         horizontal = orientation == topics.ORIENTATION_HORIZONTAL
         frame_id = frame_id or (topics.FRAME_RADAR_HORI if horizontal else topics.FRAME_RADAR_VERT)
-        msg = t['hupr_msgs/msg/RadarFrame'](
-            header=_header(self.store, stamp_ns, frame_id), frame_number=int(frame_number),
-            orientation=orientation, config=chirp, data=iq.reshape(-1),
+        msg = messages.radar_frame(
+            self.backend, frame, config, stamp_ns=stamp_ns, frame_id=frame_id,
+            frame_number=frame_number, orientation=orientation,
             packets_expected=packets_expected, packets_received=packets_received,
-            bytes_zero_filled=bytes_zero_filled, zero_filled=bytes_zero_filled > 0)
+            bytes_zero_filled=bytes_zero_filled)
         self._write(topics.RADAR_HORI_RAW if horizontal else topics.RADAR_VERT_RAW, stamp_ns,
                     msg)
 
     def write_image(self, image: np.ndarray, *, stamp_ns: int,
                     frame_id: str = topics.FRAME_CAMERA, encoding: str = 'rgb8') -> None:
         """image: uint8 (H, W, 3) rgb8 / bgr8 or (H, W) mono8."""
-        channels = {'rgb8': 3, 'bgr8': 3, 'mono8': 1}.get(encoding)
-        image = np.asarray(image)
-        shape_ok = image.ndim == 2 if channels == 1 else (image.ndim == 3
-                                                          and image.shape[2] == 3)
-        if channels is None or image.dtype != np.uint8 or not shape_ok:
-            raise ValueError(f'image {image.dtype} {image.shape} does not fit encoding '
-                             f'{encoding!r} (rgb8, bgr8: uint8 (H, W, 3); mono8: (H, W))')
-        height, width = image.shape[:2]
-        msg = self.store.types['sensor_msgs/msg/Image'](
-            header=_header(self.store, stamp_ns, frame_id), height=height, width=width,
-            encoding=encoding, is_bigendian=0, step=width * channels,
-            data=np.ascontiguousarray(image, dtype=np.uint8).reshape(-1))
-        self._write(topics.CAMERA_IMAGE, stamp_ns, msg)
+        self._write(topics.CAMERA_IMAGE, stamp_ns, messages.image(
+            self.backend, image, stamp_ns=stamp_ns, frame_id=frame_id, encoding=encoding))
+
+    def write_compressed_image(self, data: bytes, *, stamp_ns: int,
+                               frame_id: str = topics.FRAME_CAMERA, fmt: str = 'jpeg') -> None:
+        """Encoded image bytes as they are (a JPEG file stays bit-exact)."""
+        self._write(topics.CAMERA_IMAGE_COMPRESSED, stamp_ns, messages.compressed_image(
+            self.backend, data, stamp_ns=stamp_ns, frame_id=frame_id, fmt=fmt))
+
+    def set_custom_data(self, key: str, value: str) -> None:
+        """A string stored in the bag's metadata.yaml (``custom_data``)."""
+        self._writer.set_custom_data(key, value)
 
     def write_skeleton(self, topic: str, keypoints: np.ndarray, confidence: Optional[np.ndarray],
                        *, stamp_ns: int, source: str, model_name: str = '',
                        image_size: Tuple[int, int] = (256, 256),
                        frame_id: str = topics.FRAME_CAMERA) -> None:
-        keypoints = np.asarray(keypoints, dtype=np.float32)
-        confidence = np.ones(len(keypoints), np.float32) if confidence is None else \
-            np.asarray(confidence, dtype=np.float32)
-        msg = self.store.types['hupr_msgs/msg/Skeleton2D'](
-            header=_header(self.store, stamp_ns, frame_id), source=source,
-            model_name=model_name, image_width=image_size[0], image_height=image_size[1],
-            x=keypoints[:, 0].copy(), y=keypoints[:, 1].copy(), confidence=confidence)
-        self._write(topic, stamp_ns, msg)
+        self._write(topic, stamp_ns, messages.skeleton(
+            self.backend, keypoints, confidence, stamp_ns=stamp_ns, frame_id=frame_id,
+            source=source, model_name=model_name, image_size=image_size))
+
+
+_DTYPES = {'h': np.int16, 'B': np.uint8, 'f': np.float32}
+
+
+def rosbags_backend(store) -> messages.Backend:
+    """The typestore's classes as a :mod:`hupr_ros.messages` backend (arrays stay numpy)."""
+    return messages.Backend(lambda name, **fields: store.types[name](**fields),
+                            lambda typecode, values: np.ascontiguousarray(
+                                values, dtype=_DTYPES[typecode]))
 
 
 def read_messages(path: Union[str, os.PathLike],

@@ -12,46 +12,37 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Conversions between hupr_msgs / sensor_msgs messages and NumPy arrays: the one place for them.
+"""Conversions between hupr_msgs / sensor_msgs messages and NumPy arrays (rclpy's classes).
 
-Needs the generated message packages (hupr_msgs, std_msgs, sensor_msgs) but not rclpy, so
-bag tools can use it too. Large arrays take the fast path: ``array.array.frombytes`` into the
-message (a per-element numpy assignment costs ~50x more) and ``np.frombuffer`` out of it
-(zero-copy on an ``array.array``). See bench/bench_msg_conversions.py.
+The messages we write are built and validated by :mod:`hupr_ros.messages`, which the rosbags
+writer shares; this module gives it the generated classes (:data:`RCLPY`) and reads messages
+back. Needs the generated message packages (hupr_msgs, std_msgs, sensor_msgs) but not rclpy.
+Large arrays take the fast path: ``array.array.frombytes`` into the message (a per-element
+numpy assignment costs ~50x more) and ``np.frombuffer`` out of it (zero-copy on an
+``array.array``). See bench/bench_msg_conversions.py.
 """
 
 import array
 from typing import Optional, Sequence, Tuple
 
-from builtin_interfaces.msg import Duration, Time
-from geometry_msgs.msg import Point
+from builtin_interfaces.msg import Time
 from hupr_msgs.msg import ChirpConfig as ChirpConfigMsg
 from hupr_msgs.msg import CubeAxis, RadarCube, RadarFrame, Skeleton2D
 import numpy as np
-from sensor_msgs.msg import Image
-from std_msgs.msg import ColorRGBA, Header
-from visualization_msgs.msg import Marker, MarkerArray
+from sensor_msgs.msg import CompressedImage, Image
+from std_msgs.msg import Header
 
+from hupr_ros import messages
 from hupr_ros.dsp.axes import AxisSpec
+from hupr_ros.messages import ConversionError
 from hupr_ros.radar.config import ChirpConfig
-from hupr_ros.radar.dca1000 import interleave_iq
-from hupr_ros.skeleton import EDGES, NUM_JOINTS
-from hupr_ros.topics import ORIENTATIONS
-from hupr_ros.visualization import confidence_colour
-
-
-class ConversionError(ValueError):
-    """A message or array does not have the shape, size or type the conversion needs."""
 
 
 # --------------------------------------------------------------------------- time and headers
 
 def stamp_from_ns(ns: int) -> Time:
     """Return a builtin_interfaces/Time for integer nanoseconds since the epoch."""
-    ns = int(ns)
-    if ns < 0:
-        raise ConversionError(f'stamp must be >= 0 ns, got {ns}')
-    return Time(sec=ns // 1_000_000_000, nanosec=ns % 1_000_000_000)
+    return messages.time(RCLPY, ns)
 
 
 def ns_from_stamp(stamp: Time) -> int:
@@ -61,7 +52,7 @@ def ns_from_stamp(stamp: Time) -> int:
 
 def make_header(stamp_ns: int, frame_id: str) -> Header:
     """Return a std_msgs/Header."""
-    return Header(stamp=stamp_from_ns(stamp_ns), frame_id=frame_id)
+    return messages.header(RCLPY, stamp_ns, frame_id)
 
 
 def _fast_array(typecode: str, values: np.ndarray) -> array.array:
@@ -70,11 +61,20 @@ def _fast_array(typecode: str, values: np.ndarray) -> array.array:
     return out
 
 
+_CLASSES = {'builtin_interfaces/msg/Time': Time, 'std_msgs/msg/Header': Header,
+            'hupr_msgs/msg/ChirpConfig': ChirpConfigMsg, 'hupr_msgs/msg/RadarFrame': RadarFrame,
+            'hupr_msgs/msg/Skeleton2D': Skeleton2D, 'sensor_msgs/msg/Image': Image,
+            'sensor_msgs/msg/CompressedImage': CompressedImage}
+#: The generated (rclpy) classes as a message backend of :mod:`hupr_ros.messages`; large
+#: arrays go in as ``array.array`` (``frombytes``: the fast path).
+RCLPY = messages.Backend(lambda name, **fields: _CLASSES[name](**fields), _fast_array)
+
+
 # --------------------------------------------------------------------------- chirp config
 
 def chirp_config_to_msg(config: ChirpConfig) -> ChirpConfigMsg:
     """Return the hupr_msgs/ChirpConfig of a ChirpConfig."""
-    return ChirpConfigMsg(**config.message_fields())
+    return messages.chirp_config(RCLPY, config)
 
 
 def chirp_config_from_msg(msg: ChirpConfigMsg) -> ChirpConfig:
@@ -96,33 +96,17 @@ def chirp_config_from_msg(msg: ChirpConfigMsg) -> ChirpConfig:
 def frame_to_msg(frame: np.ndarray, config: ChirpConfig, *, stamp_ns: int, frame_id: str,
                  frame_number: int, orientation: str, packets_expected: int = 0,
                  packets_received: int = 0, bytes_zero_filled: int = 0) -> RadarFrame:
-    """Return a hupr_msgs/RadarFrame.
+    """Return a hupr_msgs/RadarFrame (:func:`hupr_ros.messages.radar_frame`).
 
     Args:
         frame: complex (chirps, rx, samples) with integer-valued parts, or int16
             (chirps, rx, samples, 2) with I, Q in the last axis.
         config: the chirp configuration the frame was captured with.
     """
-    if orientation not in ORIENTATIONS:
-        raise ConversionError(f'orientation must be one of {ORIENTATIONS}, got {orientation!r}')
-    expected = (config.num_chirps, config.num_rx, config.num_samples)
-    if np.iscomplexobj(frame):
-        if frame.shape != expected:
-            raise ConversionError(f'frame shape {frame.shape} != (chirps, rx, samples) {expected}')
-        iq = interleave_iq(frame)
-    else:
-        if frame.shape != expected + (2,) or frame.dtype != np.int16:
-            raise ConversionError(
-                f'frame {frame.dtype} {frame.shape} is neither complex {expected} '
-                f'nor int16 {expected + (2,)}')
-        iq = frame
-    msg = RadarFrame(
-        header=make_header(stamp_ns, frame_id), frame_number=int(frame_number),
-        orientation=orientation, config=chirp_config_to_msg(config),
-        packets_expected=int(packets_expected), packets_received=int(packets_received),
-        bytes_zero_filled=int(bytes_zero_filled), zero_filled=bytes_zero_filled > 0)
-    msg.data = _fast_array('h', iq)
-    return msg
+    return messages.radar_frame(
+        RCLPY, frame, config, stamp_ns=stamp_ns, frame_id=frame_id, frame_number=frame_number,
+        orientation=orientation, packets_expected=packets_expected,
+        packets_received=packets_received, bytes_zero_filled=bytes_zero_filled)
 
 
 def msg_to_frame(msg: RadarFrame) -> np.ndarray:
@@ -211,27 +195,16 @@ def msg_to_cube(msg: RadarCube) -> np.ndarray:
 def skeleton_to_msg(keypoints: np.ndarray, confidence: Optional[np.ndarray], *, stamp_ns: int,
                     frame_id: str, source: str, model_name: str = '',
                     image_size: Tuple[int, int] = (256, 256)) -> Skeleton2D:
-    """Return a hupr_msgs/Skeleton2D.
+    """Return a hupr_msgs/Skeleton2D (:func:`hupr_ros.messages.skeleton`).
 
     Args:
         keypoints: float (14, 2) pixel (x, y) per joint, published joint order.
         confidence: float (14,) in [0, 1]; None means 1 for every joint.
         image_size: (width, height) in pixels of the image the coordinates refer to.
     """
-    keypoints = np.asarray(keypoints, dtype=np.float32)
-    if keypoints.shape != (NUM_JOINTS, 2):
-        raise ConversionError(f'keypoints shape {keypoints.shape} != ({NUM_JOINTS}, 2)')
-    if confidence is None:
-        confidence = np.ones(NUM_JOINTS, dtype=np.float32)
-    confidence = np.asarray(confidence, dtype=np.float32)
-    if confidence.shape != (NUM_JOINTS,):
-        raise ConversionError(f'confidence shape {confidence.shape} != ({NUM_JOINTS},)')
-    if not (np.isfinite(keypoints).all() and np.isfinite(confidence).all()):
-        raise ConversionError('keypoints or confidence contain NaN or inf')
-    return Skeleton2D(
-        header=make_header(stamp_ns, frame_id), source=source, model_name=model_name,
-        image_width=int(image_size[0]), image_height=int(image_size[1]),
-        x=keypoints[:, 0].copy(), y=keypoints[:, 1].copy(), confidence=confidence)
+    return messages.skeleton(RCLPY, keypoints, confidence, stamp_ns=stamp_ns,
+                             frame_id=frame_id, source=source, model_name=model_name,
+                             image_size=image_size)
 
 
 def msg_to_skeleton(msg: Skeleton2D) -> Tuple[np.ndarray, np.ndarray]:
@@ -242,26 +215,14 @@ def msg_to_skeleton(msg: Skeleton2D) -> Tuple[np.ndarray, np.ndarray]:
 
 # --------------------------------------------------------------------------- images
 
-_ENCODINGS = {'rgb8': 3, 'bgr8': 3, 'mono8': 1}
+_ENCODINGS = messages.ENCODINGS
 
 
 def image_to_msg(image: np.ndarray, *, stamp_ns: int, frame_id: str,
                  encoding: str = 'rgb8') -> Image:
     """Return a sensor_msgs/Image of a uint8 (H, W, 3) rgb8/bgr8 or (H, W) mono8 image."""
-    if encoding not in _ENCODINGS:
-        raise ConversionError(f'encoding {encoding!r} not one of {sorted(_ENCODINGS)}')
-    channels = _ENCODINGS[encoding]
-    image = np.asarray(image)
-    ok = image.dtype == np.uint8 and (
-        image.ndim == 3 and image.shape[2] == channels or image.ndim == 2 and channels == 1)
-    if not ok:
-        raise ConversionError(f'{encoding} needs uint8 (H, W{", 3" if channels == 3 else ""}),'
-                              f' got {image.dtype} {image.shape}')
-    height, width = image.shape[:2]
-    msg = Image(header=make_header(stamp_ns, frame_id), height=height, width=width,
-                encoding=encoding, is_bigendian=0, step=width * channels)
-    msg.data = _fast_array('B', image)
-    return msg
+    return messages.image(RCLPY, image, stamp_ns=stamp_ns, frame_id=frame_id,
+                          encoding=encoding)
 
 
 def msg_to_image(msg: Image) -> np.ndarray:
@@ -278,58 +239,3 @@ def msg_to_image(msg: Image) -> np.ndarray:
     data = data.reshape(msg.height, msg.step)[:, :row]
     return data.reshape(msg.height, msg.width, channels) if channels > 1 \
         else data.reshape(msg.height, msg.width)
-
-
-# --------------------------------------------------------------------------- RViz markers
-
-def back_project(keypoints: np.ndarray, depth_m: float,
-                 intrinsics: Tuple[float, float, float, float]) -> np.ndarray:
-    """Pixels (14, 2) at one depth -> 3-D points (14, 3) in the camera optical frame
-    (x right, y down, z forward), through pinhole intrinsics (fx, fy, cx, cy)."""
-    fx, fy, cx, cy = intrinsics
-    keypoints = np.asarray(keypoints, dtype=np.float64)
-    z = np.full(len(keypoints), float(depth_m))
-    return np.stack([(keypoints[:, 0] - cx) / fx * z, (keypoints[:, 1] - cy) / fy * z, z], -1)
-
-
-def skeleton_markers(keypoints: np.ndarray, confidence: np.ndarray, depth_m: float,
-                     intrinsics: Tuple[float, float, float, float], *, stamp_ns: int,
-                     frame_id: str, lifetime_s: float = 0.5, ns: str = 'hupr_skeleton',
-                     joint_size: float = 0.06, bone_width: float = 0.03) -> MarkerArray:
-    """visualization_msgs/MarkerArray of a skeleton placed at ``depth_m`` in the camera frame.
-
-    Stable ids: 0 = bones (LINE_LIST), 1 = joints (SPHERE_LIST); colours red..green by
-    confidence; ``lifetime_s`` makes a stale skeleton disappear when poses stop coming.
-    """
-    points = back_project(keypoints, depth_m, intrinsics)
-    colours = confidence_colour(confidence)
-
-    def colour(i: int) -> ColorRGBA:
-        return ColorRGBA(r=float(colours[i, 0]), g=float(colours[i, 1]),
-                         b=float(colours[i, 2]), a=1.0)
-
-    def point(i: int) -> Point:
-        return Point(x=float(points[i, 0]), y=float(points[i, 1]), z=float(points[i, 2]))
-    header = make_header(stamp_ns, frame_id)
-    lifetime = Duration(sec=int(lifetime_s), nanosec=int((lifetime_s % 1) * 1e9))
-    bones = Marker(header=header, ns=ns, id=0, type=Marker.LINE_LIST, action=Marker.ADD,
-                   lifetime=lifetime)
-    bones.pose.orientation.w = 1.0
-    bones.scale.x = bone_width
-    for i, j in EDGES:
-        bones.points += [point(i), point(j)]
-        bones.colors += [colour(i), colour(j)]
-    joints = Marker(header=header, ns=ns, id=1, type=Marker.SPHERE_LIST, action=Marker.ADD,
-                    lifetime=lifetime)
-    joints.pose.orientation.w = 1.0
-    joints.scale.x = joints.scale.y = joints.scale.z = joint_size
-    joints.points = [point(i) for i in range(len(points))]
-    joints.colors = [colour(i) for i in range(len(points))]
-    return MarkerArray(markers=[bones, joints])
-
-
-def clear_markers(stamp_ns: int, frame_id: str, ns: str = 'hupr_skeleton') -> MarkerArray:
-    """A MarkerArray that deletes every marker of ``ns`` (the skeleton of a person who left)."""
-    marker = Marker(header=make_header(stamp_ns, frame_id), ns=ns, id=0,
-                    action=Marker.DELETEALL)
-    return MarkerArray(markers=[marker])

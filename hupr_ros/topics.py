@@ -24,6 +24,8 @@ RADAR_VERT_RAW = 'radar/vert/raw'
 RADAR_CUBE_PAIR = 'radar/cube_pair'
 #: Camera image (sensor_msgs/Image), used for labelling and display only.
 CAMERA_IMAGE = 'camera/image_raw'
+#: The same, JPEG-compressed (sensor_msgs/CompressedImage): recordings and imported data.
+CAMERA_IMAGE_COMPRESSED = 'camera/image_raw/compressed'
 #: Skeletons (hupr_msgs/Skeleton2D).
 POSE_SKELETON = 'pose/skeleton'
 SIM_GROUND_TRUTH = 'sim/ground_truth'

@@ -55,12 +55,13 @@ from hupr_ros.dsp import cube_axes, vrdae_map
 from hupr_ros.filters import OneEuroFilter
 from hupr_ros.guards import ErrorLog, StampGuard
 from hupr_ros.inference import PoseEstimator, PoseResult, Window
-from hupr_ros.msg_conversions import AxisSpec, clear_markers, ConversionError, image_to_msg, \
-    msg_to_axes, msg_to_cube, ns_from_stamp, skeleton_markers, skeleton_to_msg
+from hupr_ros.msg_conversions import AxisSpec, ConversionError, image_to_msg, msg_to_axes, \
+    msg_to_cube, ns_from_stamp, skeleton_to_msg
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.presence import PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
 from hupr_ros.nodes.common import declarer, Diagnostics, guarded, problem_delta, RateMeter, \
     report, RESULT_QOS, run_node, SENSOR_QOS, StageTimer, StartupError
+from hupr_ros.nodes.markers import clear_markers, skeleton_markers
 from hupr_ros.nodes.raw_input import RawPairInput
 
 

@@ -1,0 +1,141 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Building and validating the messages we write: the one place, for both message backends.
+
+The same functions fill a message for rclpy (``hupr_ros.msg_conversions``, the generated
+classes) and for the rosbags writer (``hupr_ros.bags``, the typestore's classes), so a bag
+written without ROS holds exactly what a node publishes. A backend is a :class:`Backend`:
+``make(type_name, **fields)`` builds a message from *all* its fields, and ``array(typecode,
+values)`` turns a numpy array into what that backend stores in an unbounded array field
+(fixed-size arrays are numpy arrays in both). ROS-free.
+"""
+
+from typing import Callable, Optional, Tuple
+
+import numpy as np
+
+from hupr_ros.radar.config import ChirpConfig
+from hupr_ros.radar.dca1000 import interleave_iq
+from hupr_ros.skeleton import NUM_JOINTS
+from hupr_ros.topics import ORIENTATIONS
+
+#: Image encodings we write and read, with their channel counts.
+ENCODINGS = {'rgb8': 3, 'bgr8': 3, 'mono8': 1}
+
+
+class ConversionError(ValueError):
+    """A message or array does not have the shape, size or type the conversion needs."""
+
+
+class Backend:
+    """How one message library builds messages (see the module docstring)."""
+
+    def __init__(self, make: Callable[..., object],
+                 array: Callable[[str, np.ndarray], object]) -> None:
+        self.make, self.array = make, array
+
+
+def time(backend: Backend, ns: int):
+    """builtin_interfaces/Time of integer nanoseconds since the epoch (>= 0)."""
+    ns = int(ns)
+    if ns < 0:
+        raise ConversionError(f'stamp must be >= 0 ns, got {ns}')
+    return backend.make('builtin_interfaces/msg/Time', sec=ns // 1_000_000_000,
+                        nanosec=ns % 1_000_000_000)
+
+
+def header(backend: Backend, stamp_ns: int, frame_id: str):
+    return backend.make('std_msgs/msg/Header', stamp=time(backend, stamp_ns),
+                        frame_id=str(frame_id))
+
+
+def chirp_config(backend: Backend, config: ChirpConfig):
+    return backend.make('hupr_msgs/msg/ChirpConfig', **config.message_fields())
+
+
+def radar_frame(backend: Backend, frame: np.ndarray, config: ChirpConfig, *, stamp_ns: int,
+                frame_id: str, frame_number: int, orientation: str, packets_expected: int = 0,
+                packets_received: int = 0, bytes_zero_filled: int = 0):
+    """hupr_msgs/RadarFrame of complex (chirps, rx, samples) samples with integer-valued parts
+    (saturated to int16, never wrapped) or int16 (chirps, rx, samples, 2) I, Q."""
+    if orientation not in ORIENTATIONS:
+        raise ConversionError(f'orientation must be one of {ORIENTATIONS}, got {orientation!r}')
+    expected = (config.num_chirps, config.num_rx, config.num_samples)
+    if np.iscomplexobj(frame):
+        if frame.shape != expected:
+            raise ConversionError(f'frame shape {frame.shape} != (chirps, rx, samples) {expected}')
+        iq = interleave_iq(frame)
+    else:
+        if frame.shape != expected + (2,) or frame.dtype != np.int16:
+            raise ConversionError(
+                f'frame {frame.dtype} {frame.shape} is neither complex {expected} '
+                f'nor int16 {expected + (2,)}')
+        iq = frame
+    return backend.make(
+        'hupr_msgs/msg/RadarFrame', header=header(backend, stamp_ns, frame_id),
+        frame_number=int(frame_number), orientation=orientation,
+        config=chirp_config(backend, config), data=backend.array('h', iq.reshape(-1)),
+        packets_expected=int(packets_expected), packets_received=int(packets_received),
+        bytes_zero_filled=int(bytes_zero_filled), zero_filled=bytes_zero_filled > 0)
+
+
+def skeleton(backend: Backend, keypoints: np.ndarray, confidence: Optional[np.ndarray], *,
+             stamp_ns: int, frame_id: str, source: str, model_name: str = '',
+             image_size: Tuple[int, int] = (256, 256)):
+    """hupr_msgs/Skeleton2D of (14, 2) pixels and (14,) confidences (None: all 1)."""
+    keypoints = np.asarray(keypoints, dtype=np.float32)
+    if keypoints.shape != (NUM_JOINTS, 2):
+        raise ConversionError(f'keypoints shape {keypoints.shape} != ({NUM_JOINTS}, 2)')
+    if confidence is None:
+        confidence = np.ones(NUM_JOINTS, dtype=np.float32)
+    confidence = np.asarray(confidence, dtype=np.float32)
+    if confidence.shape != (NUM_JOINTS,):
+        raise ConversionError(f'confidence shape {confidence.shape} != ({NUM_JOINTS},)')
+    if not (np.isfinite(keypoints).all() and np.isfinite(confidence).all()):
+        raise ConversionError('keypoints or confidence contain NaN or inf')
+    return backend.make(
+        'hupr_msgs/msg/Skeleton2D', header=header(backend, stamp_ns, frame_id), source=source,
+        model_name=model_name, image_width=int(image_size[0]), image_height=int(image_size[1]),
+        x=keypoints[:, 0].copy(), y=keypoints[:, 1].copy(),   # fixed size: numpy in both
+        confidence=confidence)
+
+
+def image(backend: Backend, pixels: np.ndarray, *, stamp_ns: int, frame_id: str,
+          encoding: str = 'rgb8'):
+    """sensor_msgs/Image of uint8 (H, W, 3) rgb8 / bgr8 or (H, W) mono8 pixels."""
+    if encoding not in ENCODINGS:
+        raise ConversionError(f'encoding {encoding!r} not one of {sorted(ENCODINGS)}')
+    channels = ENCODINGS[encoding]
+    pixels = np.asarray(pixels)
+    ok = pixels.dtype == np.uint8 and (
+        pixels.ndim == 3 and pixels.shape[2] == channels or pixels.ndim == 2 and channels == 1)
+    if not ok:
+        raise ConversionError(f'{encoding} needs uint8 (H, W{", 3" if channels == 3 else ""}),'
+                              f' got {pixels.dtype} {pixels.shape}')
+    height, width = pixels.shape[:2]
+    return backend.make('sensor_msgs/msg/Image', header=header(backend, stamp_ns, frame_id),
+                        height=height, width=width, encoding=encoding, is_bigendian=0,
+                        step=width * channels,
+                        data=backend.array('B', np.ascontiguousarray(pixels).reshape(-1)))
+
+
+def compressed_image(backend: Backend, data: bytes, *, stamp_ns: int, frame_id: str,
+                     fmt: str = 'jpeg'):
+    """sensor_msgs/CompressedImage holding encoded bytes as they are (e.g. a JPEG file)."""
+    if not data:
+        raise ConversionError('compressed image: no bytes')
+    return backend.make('sensor_msgs/msg/CompressedImage',
+                        header=header(backend, stamp_ns, frame_id), format=fmt,
+                        data=backend.array('B', np.frombuffer(bytes(data), np.uint8)))

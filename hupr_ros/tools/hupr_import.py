@@ -1,0 +1,235 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""hupr-import: the public HuPR layout <-> rosbag2 bags, bit-exact both ways, and live replay.
+
+    hupr-import to-bags ROOT OUT [--sequences single_1 ...]   # one bag per sequence: OUT/single_N
+    hupr-import to-layout BAGS OUT                            # back to the HuPR layout
+    hupr-import play ROOT --sequence single_3 [--rate 1 --loop]   # live on the hardware topics
+
+The HuPR layout (the public dataset, and what ``hupr-sim`` writes): ``single_N/hori|vert/
+adc_data.bin`` (DCA1000 stream format), ``frames/single_N/NNNNNNNNN.jpg`` (camera),
+``hrnet_annot_{train,val,test}.json`` (one block of frame annotations per sequence, in the
+order of ``splits.json``) and ``splits.json``.
+
+A sequence's bag holds ``radar/hori/raw`` and ``radar/vert/raw`` (hupr_msgs/RadarFrame, the
+HuPR chirp configuration), ``camera/image_raw/compressed`` (the JPEG files' bytes as they
+are) and ``labels/skeleton`` (hupr_msgs/Skeleton2D, float32 joints), all stamped at
+``--start-ns`` + k / frame rate. The original annotation records (float64 as in the JSON) and
+the split ride in the bag's ``custom_data``, so ``to-layout`` gives back the same files
+byte for byte (ADC captures and JPEGs) and the same annotations (JSON values). ROS-free
+except ``play``.
+"""
+
+import argparse
+import json
+import pathlib
+import sys
+import tempfile
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+import yaml
+
+from hupr_ros import topics
+from hupr_ros.bags import BagError, BagWriter, read_messages
+from hupr_ros.data.dataset import DatasetError, read_splits
+from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+from hupr_ros.radar.dca1000 import CaptureFormatError, encode_samples, load_adc_file
+from hupr_ros.tools.common import fail
+
+CUSTOM_KEY = 'hupr_import'
+RADARS = (('hori', topics.ORIENTATION_HORIZONTAL), ('vert', topics.ORIENTATION_VERTICAL))
+
+
+class ImportError_(RuntimeError):
+    """The input is not a usable HuPR layout or hupr-import bag (the message names it)."""
+
+
+def _annotation_blocks(root: pathlib.Path) -> Dict[int, dict]:
+    """sequence number -> {'split': name, 'annotations': [frame records]}."""
+    out = {}
+    for split, numbers in read_splits(root).items():
+        path = root / f'hrnet_annot_{split}.json'
+        if not numbers or not path.is_file():
+            continue
+        blocks = json.loads(path.read_text())
+        if len(blocks) != len(numbers):
+            raise ImportError_(f'{path}: {len(blocks)} blocks for {len(numbers)} sequences')
+        for number, block in zip(numbers, blocks):
+            out[number] = {'split': split, 'annotations': block}
+    return out
+
+
+def to_bags(root: pathlib.Path, out: pathlib.Path, sequences: Optional[Sequence[str]] = None,
+            start_ns: int = 1_700_000_000_000_000_000, frame_rate: float = 10.0,
+            storage: str = 'mcap') -> List[pathlib.Path]:
+    """Write one bag per sequence of ``root`` under ``out``; returns the bag folders."""
+    config = HUPR_CHIRP_CONFIG
+    labels = _annotation_blocks(root)
+    split_names = list(read_splits(root))
+    names = sorted((p.name for p in root.glob('single_*') if p.is_dir()),
+                   key=lambda n: int(n.split('_')[1]))
+    if sequences:
+        missing = sorted(set(sequences) - set(names))
+        if missing:
+            raise ImportError_(f'no such sequence in {root}: {missing} (it has {names})')
+        names = [n for n in names if n in sequences]
+    if not names:
+        raise ImportError_(f'no single_N sequences under {root}')
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in names:
+        number = int(name.split('_')[1])
+        frames = {}
+        for folder, _ in RADARS:
+            path = root / name / folder / 'adc_data.bin'
+            try:
+                frames[folder] = load_adc_file(path, config.num_rx, config.num_chirps,
+                                               config.num_samples)
+            except (OSError, CaptureFormatError) as error:
+                raise ImportError_(f'{path}: {error}') from None
+        count = min(len(f) for f in frames.values())
+        if len(frames['hori']) != len(frames['vert']):
+            raise ImportError_(f'{name}: {len(frames["hori"])} horizontal and '
+                               f'{len(frames["vert"])} vertical frames')
+        images = sorted((root / 'frames' / name).glob('*.jpg'))
+        label = labels.get(number)
+        if label is not None and len(label['annotations']) != count:
+            raise ImportError_(f'{name}: {len(label["annotations"])} annotations for {count} '
+                               'radar frames')
+        bag = out / name
+        period = int(round(1e9 / frame_rate))
+        with BagWriter(bag, storage=storage) as writer:
+            for k in range(count):
+                stamp = start_ns + k * period
+                for folder, orientation in RADARS:
+                    writer.write_radar_frame(orientation, frames[folder][k], config,
+                                             stamp_ns=stamp, frame_number=k)
+                if k < len(images):
+                    writer.write_compressed_image(images[k].read_bytes(), stamp_ns=stamp)
+                if label is not None:
+                    entry = label['annotations'][k]
+                    writer.write_skeleton(topics.LABEL_SKELETON, np.asarray(entry['joints']),
+                                          None, stamp_ns=stamp, source='hrnet_labeller',
+                                          model_name='hupr_annotation')
+            writer.set_custom_data(CUSTOM_KEY, json.dumps({
+                'sequence': name, 'frames': count, 'start_ns': start_ns, 'period_ns': period,
+                'images': [p.name for p in images[:count]],
+                'split': label and label['split'], 'split_names': split_names,
+                'annotations': label and label['annotations']}))
+        written.append(bag)
+    return written
+
+
+def _custom(bag: pathlib.Path) -> dict:
+    meta = bag / 'metadata.yaml'
+    try:
+        info = yaml.safe_load(meta.read_text())['rosbag2_bagfile_information']
+        return json.loads((info.get('custom_data') or {})[CUSTOM_KEY])
+    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as error:
+        raise ImportError_(f'{bag}: not a hupr-import bag (no {CUSTOM_KEY} in {meta}: '
+                           f'{error!r})') from None
+
+
+def to_layout(bags: pathlib.Path, out: pathlib.Path) -> List[str]:
+    """Write the HuPR layout of the hupr-import bags under ``bags`` into ``out``."""
+    folders = sorted(p for p in bags.iterdir() if (p / 'metadata.yaml').is_file()) \
+        if bags.is_dir() else []
+    if not folders:
+        raise ImportError_(f'no bags under {bags}')
+    splits: Dict[str, List[int]] = {}       # every split the source named, empty ones too
+    blocks: Dict[str, List[tuple]] = {}
+    names = []
+    for bag in folders:
+        info = _custom(bag)
+        for split in info.get('split_names', []):
+            splits.setdefault(split, [])
+        name, number = info['sequence'], int(info['sequence'].split('_')[1])
+        frames: Dict[str, Dict[int, bytes]] = {'hori': {}, 'vert': {}}
+        jpegs = {}
+        for topic, _, msg in read_messages(bag):
+            if topic.endswith(topics.RADAR_HORI_RAW) or topic.endswith(topics.RADAR_VERT_RAW):
+                iq = np.asarray(msg.data, dtype=np.int16).reshape(-1, 2)
+                samples = (iq[:, 0].astype(np.float32) + 1j * iq[:, 1]).astype(np.complex64)
+                folder = 'hori' if msg.orientation == topics.ORIENTATION_HORIZONTAL else 'vert'
+                frames[folder][int(msg.frame_number)] = encode_samples(samples).tobytes()
+            elif topic.endswith(topics.CAMERA_IMAGE_COMPRESSED):
+                jpegs[len(jpegs)] = bytes(np.asarray(msg.data, dtype=np.uint8))
+        for folder, by_number in frames.items():
+            if sorted(by_number) != list(range(info['frames'])):
+                raise ImportError_(f'{bag}: {folder} frames {sorted(by_number)[:5]}... do not '
+                                   f'cover 0..{info["frames"] - 1}')
+            path = out / name / folder / 'adc_data.bin'
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b''.join(by_number[k] for k in range(info['frames'])))
+        for k, image in enumerate(info['images']):
+            path = out / 'frames' / name / image
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(jpegs[k])
+        if info['split']:
+            splits.setdefault(info['split'], []).append(number)
+            blocks.setdefault(info['split'], []).append((number, info['annotations']))
+        names.append(name)
+    for split in splits:
+        splits[split].sort()
+        ordered = [block for _, block in sorted(blocks.get(split, []), key=lambda b: b[0])]
+        (out / f'hrnet_annot_{split}.json').write_text(json.dumps(ordered))
+    (out / 'splits.json').write_text(json.dumps(splits))
+    return names
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog='hupr-import', description=__doc__.split('\n')[0])
+    sub = parser.add_subparsers(dest='command', required=True)
+    a = sub.add_parser('to-bags', help='HuPR layout -> one bag per sequence')
+    a.add_argument('root', type=pathlib.Path)
+    a.add_argument('out', type=pathlib.Path)
+    a.add_argument('--sequences', nargs='+', help='single_N names (default: all)')
+    a.add_argument('--storage', choices=('mcap', 'sqlite3'), default='mcap')
+    a.add_argument('--start-ns', type=int, default=1_700_000_000_000_000_000,
+                   help='stamp of frame 0 (ns since the epoch)')
+    a.add_argument('--frame-rate', type=float, default=10.0)
+    b = sub.add_parser('to-layout', help='hupr-import bags -> HuPR layout')
+    b.add_argument('bags', type=pathlib.Path)
+    b.add_argument('out', type=pathlib.Path)
+    c = sub.add_parser('play', help='replay one sequence live on the hardware topics')
+    c.add_argument('root', type=pathlib.Path)
+    c.add_argument('--sequence', required=True)
+    c.add_argument('--rate', type=float, default=1.0)
+    c.add_argument('--loop', action='store_true')
+    args = parser.parse_args(argv)
+    try:
+        if args.command == 'to-bags':
+            if not args.frame_rate > 0 or args.start_ns < 0:
+                return fail(parser.prog, '--frame-rate must be > 0 and --start-ns >= 0')
+            bags = to_bags(args.root, args.out, args.sequences, args.start_ns,
+                           args.frame_rate, args.storage)
+            print(f'wrote {len(bags)} bags under {args.out}')
+        elif args.command == 'to-layout':
+            names = to_layout(args.bags, args.out)
+            print(f'wrote {len(names)} sequences under {args.out}')
+        else:
+            from hupr_ros.nodes.bag_tools import play_main
+            with tempfile.TemporaryDirectory() as tmp:
+                to_bags(args.root, pathlib.Path(tmp), [args.sequence])
+                return play_main([str(pathlib.Path(tmp) / args.sequence), '--restamp',
+                                  '--rate', str(args.rate)] + (['--loop'] if args.loop else []))
+    except (ImportError_, BagError, DatasetError, OSError) as error:
+        return fail(parser.prog, str(error))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
