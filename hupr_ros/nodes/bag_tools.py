@@ -100,7 +100,7 @@ class Recorder(Node):
         self.writer = writer
         self.wanted = [self.resolve_topic_name(t) for t in wanted]
         self.counts: Dict[str, int] = {}
-        self._subscriptions = []
+        self._recorded_subs = []
         self.create_timer(0.5, self.discover)
         self.discover()
 
@@ -120,7 +120,7 @@ class Recorder(Node):
                 self.get_logger().error(f'not recording {topic}: {error}')
                 self.wanted.remove(topic)
                 continue
-            self._subscriptions.append(self.create_subscription(
+            self._recorded_subs.append(self.create_subscription(
                 cls, topic, lambda data, t=topic: self._store(t, data),
                 subscription_qos(offered), raw=True))
             self.get_logger().info(f'recording {topic} ({msgtype})')

@@ -17,6 +17,7 @@
     hupr-import to-bags ROOT OUT [--sequences single_1 ...]   # one bag per sequence: OUT/single_N
     hupr-import to-layout BAGS OUT                            # back to the HuPR layout
     hupr-import play ROOT --sequence single_3 [--rate 1 --loop]   # live on the hardware topics
+    hupr-import from-recordings BAG... OUT [--val BAG ...] [--test BAG ...]  # for training
 
 The HuPR layout (the public dataset, and what ``hupr-sim`` writes): ``single_N/hori|vert/
 adc_data.bin`` (DCA1000 stream format), ``frames/single_N/NNNNNNNNN.jpg`` (camera),
@@ -28,8 +29,12 @@ HuPR chirp configuration), ``camera/image_raw/compressed`` (the JPEG files' byte
 are) and ``labels/skeleton`` (hupr_msgs/Skeleton2D, float32 joints), all stamped at
 ``--start-ns`` + k / frame rate. The original annotation records (float64 as in the JSON) and
 the split ride in the bag's ``custom_data``, so ``to-layout`` gives back the same files
-byte for byte (ADC captures and JPEGs) and the same annotations (JSON values). ROS-free
-except ``play``.
+byte for byte (ADC captures and JPEGs) and the same annotations (JSON values).
+
+``from-recordings`` takes live recordings instead (``hupr-record`` of the radars with
+``labels/skeleton`` or the simulator's ``sim/ground_truth``): one sequence per bag, splits by
+bag, radar pairs and labels matched by stamp. hupr-preprocess, hupr-train and hupr-eval then
+work on the result as on the public data. ROS-free except ``play``.
 """
 
 import argparse
@@ -190,6 +195,131 @@ def to_layout(bags: pathlib.Path, out: pathlib.Path) -> List[str]:
     return names
 
 
+def _stamp(msg) -> int:
+    return int(msg.header.stamp.sec) * 1_000_000_000 + int(msg.header.stamp.nanosec)
+
+
+def _nearest(stamps: np.ndarray, stamp: int, tolerance_ns: int) -> Optional[int]:
+    """Index of the stamp nearest to ``stamp`` within the tolerance (stamps sorted)."""
+    if not len(stamps):
+        return None
+    i = int(np.searchsorted(stamps, stamp))
+    best = min((j for j in (i - 1, i) if 0 <= j < len(stamps)),
+               key=lambda j: abs(int(stamps[j]) - stamp))
+    return best if abs(int(stamps[best]) - stamp) <= tolerance_ns else None
+
+
+def _jpeg(msg) -> bytes:
+    """JPEG bytes of a sensor_msgs/Image or CompressedImage (JPEGs pass through)."""
+    import io
+
+    from PIL import Image as PILImage
+    if hasattr(msg, 'format'):
+        data = bytes(np.asarray(msg.data, dtype=np.uint8))
+        if 'jpeg' in msg.format.lower() or 'jpg' in msg.format.lower():
+            return data
+        pixels = np.asarray(PILImage.open(io.BytesIO(data)).convert('RGB'))
+    else:
+        channels = {'rgb8': 3, 'bgr8': 3, 'mono8': 1}.get(msg.encoding)
+        if channels is None:
+            raise ImportError_(f'camera image encoding {msg.encoding!r} is not rgb8, bgr8 '
+                               'or mono8')
+        rows = np.asarray(msg.data, np.uint8).reshape(msg.height, msg.step)
+        pixels = rows[:, :msg.width * channels].reshape(msg.height, msg.width, channels)
+        pixels = pixels[..., ::-1] if msg.encoding == 'bgr8' else pixels
+        pixels = pixels[..., 0] if channels == 1 else pixels
+    out = io.BytesIO()
+    PILImage.fromarray(np.ascontiguousarray(pixels)).save(out, format='JPEG', quality=95)
+    return out.getvalue()
+
+
+LABEL_TOPICS = (topics.LABEL_SKELETON, topics.SIM_GROUND_TRUTH)
+
+
+def recordings_to_layout(bags: Sequence[pathlib.Path], out: pathlib.Path,
+                         splits: Dict[str, Sequence[str]], label_topic: str = '',
+                         tolerance_s: float = 0.05) -> Dict[str, List[int]]:
+    """Turn live recordings (``hupr-record`` bags with both radars and labels) into the HuPR
+    layout for hupr-preprocess / hupr-train / hupr-eval: one sequence per bag (windows never
+    span two recordings), splits by bag. Radar pairs and labels match by stamp within
+    ``tolerance_s``; frames without a label are left out. Returns the splits written."""
+    config = HUPR_CHIRP_CONFIG
+    tolerance_ns = int(tolerance_s * 1e9)
+    names = [b.name for b in bags]
+    unknown = sorted({n for v in splits.values() for n in v} - set(names))
+    if unknown:
+        raise ImportError_(f'splits name bags that are not given: {unknown}')
+    written: Dict[str, List[int]] = {split: [] for split in ('train', 'val', 'test')}
+    blocks: Dict[str, List[list]] = {split: [] for split in written}
+    for number, bag in enumerate(bags, start=1):
+        split = next((s for s, v in splits.items() if bag.name in v), 'train')
+        radar: Dict[str, list] = {'hori': [], 'vert': []}
+        labels, images, seen = [], [], set()
+        for topic, _, msg in read_messages(bag):
+            topic = topic.lstrip('/')
+            seen.add(topic)
+            if topic.endswith(topics.RADAR_HORI_RAW) or topic.endswith(topics.RADAR_VERT_RAW):
+                c = msg.config
+                got = (int(c.num_rx), int(c.num_chirps), int(c.num_samples))
+                want = (config.num_rx, config.num_chirps, config.num_samples)
+                if got != want:
+                    raise ImportError_(f'{bag}: {topic} frame {msg.frame_number} has (rx, '
+                                       f'chirps, samples) {got}, the HuPR geometry is {want}')
+                radar['hori' if topic.endswith(topics.RADAR_HORI_RAW) else 'vert'].append(
+                    (_stamp(msg), msg))
+            elif label_topic and topic.endswith(label_topic) or not label_topic and any(
+                    topic.endswith(t) for t in LABEL_TOPICS):
+                labels.append((_stamp(msg), msg))
+            elif topic.endswith(topics.CAMERA_IMAGE) or \
+                    topic.endswith(topics.CAMERA_IMAGE_COMPRESSED):
+                images.append((_stamp(msg), msg))
+        if not radar['hori'] or not radar['vert'] or not labels:
+            raise ImportError_(
+                f'{bag}: needs both radars\' raw frames and labels '
+                f'({label_topic or " or ".join(LABEL_TOPICS)}); it has {sorted(seen)}')
+        for items in (radar['hori'], radar['vert'], labels, images):
+            items.sort(key=lambda x: x[0])
+        vert_stamps = np.array([t for t, _ in radar['vert']], np.int64)
+        label_stamps = np.array([t for t, _ in labels], np.int64)
+        image_stamps = np.array([t for t, _ in images], np.int64)
+        name = f'single_{number}'
+        adc = {'hori': [], 'vert': []}
+        block = []
+        for stamp, hori in radar['hori']:
+            v = _nearest(vert_stamps, stamp, tolerance_ns)
+            lab = _nearest(label_stamps, stamp, tolerance_ns)
+            if v is None or lab is None:
+                continue
+            for folder, msg in (('hori', hori), ('vert', radar['vert'][v][1])):
+                iq = np.asarray(msg.data, dtype=np.int16).reshape(-1, 2)
+                adc[folder].append(encode_samples(
+                    (iq[:, 0].astype(np.float32) + 1j * iq[:, 1]).astype(np.complex64)))
+            skeleton = labels[lab][1]
+            joints = np.stack([np.asarray(skeleton.x, np.float64),
+                               np.asarray(skeleton.y, np.float64)], axis=1)
+            image = f'{len(block):09d}.jpg'
+            i = _nearest(image_stamps, stamp, tolerance_ns)
+            path = out / 'frames' / name / image
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if i is not None:
+                path.write_bytes(_jpeg(images[i][1]))
+            block.append({'image': image, 'joints': joints.tolist(),
+                          'bbox': [float(joints[:, 0].min()), float(joints[:, 1].min()),
+                                   float(joints[:, 0].max()), float(joints[:, 1].max())]})
+        if not block:
+            raise ImportError_(f'{bag}: no radar pair has a label within {tolerance_s} s')
+        for folder, chunks in adc.items():
+            path = out / name / folder / 'adc_data.bin'
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b''.join(c.tobytes() for c in chunks))
+        written[split].append(number)
+        blocks[split].append(block)
+    for split, numbers in written.items():
+        (out / f'hrnet_annot_{split}.json').write_text(json.dumps(blocks[split]))
+    (out / 'splits.json').write_text(json.dumps(written))
+    return written
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog='hupr-import', description=__doc__.split('\n')[0])
     sub = parser.add_subparsers(dest='command', required=True)
@@ -204,6 +334,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     b = sub.add_parser('to-layout', help='hupr-import bags -> HuPR layout')
     b.add_argument('bags', type=pathlib.Path)
     b.add_argument('out', type=pathlib.Path)
+    r = sub.add_parser('from-recordings',
+                       help='hupr-record bags (radars + labels) -> HuPR layout for training')
+    r.add_argument('bags', type=pathlib.Path, nargs='+')
+    r.add_argument('out', type=pathlib.Path)
+    r.add_argument('--val', nargs='*', default=[], help='bag folder names for validation')
+    r.add_argument('--test', nargs='*', default=[], help='bag folder names for testing')
+    r.add_argument('--label-topic', default='',
+                   help=f'default: the first of {LABEL_TOPICS} found')
+    r.add_argument('--tolerance-s', type=float, default=0.05)
     c = sub.add_parser('play', help='replay one sequence live on the hardware topics')
     c.add_argument('root', type=pathlib.Path)
     c.add_argument('--sequence', required=True)
@@ -217,6 +356,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             bags = to_bags(args.root, args.out, args.sequences, args.start_ns,
                            args.frame_rate, args.storage)
             print(f'wrote {len(bags)} bags under {args.out}')
+        elif args.command == 'from-recordings':
+            written = recordings_to_layout(args.bags, args.out,
+                                           {'val': args.val, 'test': args.test},
+                                           args.label_topic, args.tolerance_s)
+            print(f'wrote {args.out}: ' + ', '.join(f'{k} {v}' for k, v in written.items()))
         elif args.command == 'to-layout':
             names = to_layout(args.bags, args.out)
             print(f'wrote {len(names)} sequences under {args.out}')
