@@ -31,8 +31,10 @@ from hupr_ros.radar.dca1000 import interleave_iq
 from hupr_ros.skeleton import NUM_JOINTS
 from hupr_ros.topics import ORIENTATIONS
 
-#: Image encodings we write and read, with their channel counts.
-ENCODINGS = {'rgb8': 3, 'bgr8': 3, 'mono8': 1}
+#: Image encodings we write and read, with their channel counts (16UC1: depth, uint16).
+ENCODINGS = {'rgb8': 3, 'bgr8': 3, 'mono8': 1, '16UC1': 1}
+#: Pixel type of each encoding.
+PIXEL_TYPES = {'rgb8': np.uint8, 'bgr8': np.uint8, 'mono8': np.uint8, '16UC1': np.uint16}
 
 
 class ConversionError(ValueError):
@@ -114,21 +116,23 @@ def skeleton(backend: Backend, keypoints: np.ndarray, confidence: Optional[np.nd
 
 def image(backend: Backend, pixels: np.ndarray, *, stamp_ns: int, frame_id: str,
           encoding: str = 'rgb8'):
-    """sensor_msgs/Image of uint8 (H, W, 3) rgb8 / bgr8 or (H, W) mono8 pixels."""
+    """sensor_msgs/Image of uint8 (H, W, 3) rgb8 / bgr8, uint8 (H, W) mono8 or uint16 (H, W)
+    16UC1 (depth) pixels, little-endian, rows packed (step = width x bytes per pixel)."""
     if encoding not in ENCODINGS:
         raise ConversionError(f'encoding {encoding!r} not one of {sorted(ENCODINGS)}')
-    channels = ENCODINGS[encoding]
+    channels, dtype = ENCODINGS[encoding], np.dtype(PIXEL_TYPES[encoding])
     pixels = np.asarray(pixels)
-    ok = pixels.dtype == np.uint8 and (
+    ok = pixels.dtype == dtype and (
         pixels.ndim == 3 and pixels.shape[2] == channels or pixels.ndim == 2 and channels == 1)
     if not ok:
-        raise ConversionError(f'{encoding} needs uint8 (H, W{", 3" if channels == 3 else ""}),'
+        raise ConversionError(f'{encoding} needs {dtype} (H, W{", 3" if channels == 3 else ""}),'
                               f' got {pixels.dtype} {pixels.shape}')
     height, width = pixels.shape[:2]
+    data = np.ascontiguousarray(pixels, dtype=dtype.newbyteorder('<')).view(np.uint8)
     return backend.make('sensor_msgs/msg/Image', header=header(backend, stamp_ns, frame_id),
                         height=height, width=width, encoding=encoding, is_bigendian=0,
-                        step=width * channels,
-                        data=backend.array('B', np.ascontiguousarray(pixels).reshape(-1)))
+                        step=width * channels * dtype.itemsize,
+                        data=backend.array('B', data.reshape(-1)))
 
 
 def compressed_image(backend: Backend, data: bytes, *, stamp_ns: int, frame_id: str,
