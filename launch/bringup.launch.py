@@ -30,8 +30,9 @@ Arguments (``ros2 launch hupr_ros bringup.launch.py --show-args`` lists them):
 - ``namespace``: every node and topic under it, so two rigs on one network don't collide.
 - ``mount_file``: where the radars and the camera sit (config/mount.yaml); the static
   transforms and the pose node's back-projection both come from it.
-- ``rviz`` (starts rviz2 with rviz/hupr.rviz when it is installed, otherwise says so),
-  ``labeller``, ``params_file``.
+- ``camera`` (true: the camera node on ``camera_source``, for recording labelled data with
+  real radars; the simulator publishes its own camera), ``rviz`` (starts rviz2 with
+  rviz/hupr.rviz when it is installed, otherwise says so), ``labeller``, ``params_file``.
 
 The nodes use the Fast DDS large-data profile shipped in config/ (raw frames and cube pairs
 exceed the default shared-memory segment).
@@ -108,6 +109,11 @@ def generate_launch_description() -> LaunchDescription:
                               description='variant of a published checkpoint (csam_prgcn)'),
         DeclareLaunchArgument('rviz', default_value='false',
                               description='start rviz2 (when installed) with rviz/hupr.rviz'),
+        DeclareLaunchArgument('camera', default_value='false',
+                              description='start the camera node (for labelling; the pose '
+                                          'node needs only the radars)'),
+        DeclareLaunchArgument('camera_source', default_value='0',
+                              description='camera device index, V4L2 path, video or folder'),
         DeclareLaunchArgument('labeller', default_value='false',
                               description='run the camera labeller (not in this release)'),
         DeclareLaunchArgument('mount_file',
@@ -130,9 +136,9 @@ def generate_launch_description() -> LaunchDescription:
                    condition=IfCondition(PythonExpression(
                        ["'", source, "' in ", repr(radar_source)])))
               for name, orientation in (('hori', 'horizontal'), ('vert', 'vertical'))],
-            LogInfo(msg='source:=hardware: no camera node in this release; the pose node '
-                        'needs only the radars.',
-                    condition=IfCondition(EqualsSubstitution(source, 'hardware'))),
+            Node(package='hupr_ros', executable='camera_node', name='hupr_camera',
+                 output='screen', parameters=[{'source': LaunchConfiguration('camera_source')}],
+                 condition=IfCondition(LaunchConfiguration('camera'))),
             OpaqueFunction(function=_bag_player),
             Node(package='hupr_ros', executable='preprocess_node', name='hupr_preprocess',
                  output='screen', parameters=[params]),

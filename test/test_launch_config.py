@@ -35,7 +35,8 @@ def test_launch_file_starts_only_real_hupr_executables():
     text = (REPO / 'launch' / 'bringup.launch.py').read_text()
     ast.parse(text)
     used = set(re.findall(r"package='hupr_ros', executable='(\w+)'", text))
-    assert used == {'sim_node', 'radar_node', 'preprocess_node', 'pose_node', 'tf_node'}
+    assert used == {'sim_node', 'radar_node', 'preprocess_node', 'pose_node', 'tf_node',
+                    'camera_node'}
     assert used <= entry_points()
     for path in re.findall(r"'(config|rviz)', '([\w.]+)'", text):
         assert (REPO / path[0] / path[1]).is_file(), path
