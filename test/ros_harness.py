@@ -77,5 +77,15 @@ def harness():
 
 
 def wait_for_match(h: Harness, publisher, timeout: float = 20.0) -> None:
-    assert h.spin_until(lambda: publisher.get_subscription_count() > 0, timeout), \
-        f'no subscriber matched {publisher.topic_name}'
+    """Until ``publisher`` and every subscription on its topic in the harness have matched
+    each other, from both sides: a best-effort sample sent when only the writer has matched
+    can be lost (seen with 4 MiB cube pairs), and tests send single samples."""
+    topic = publisher.topic_name
+
+    def matched() -> bool:
+        readers = [s for node in h._nodes for s in node.subscriptions
+                   if s.topic_name == topic]
+        return publisher.get_subscription_count() > 0 and \
+            all(s.get_publisher_count() > 0 for s in readers)
+    assert h.spin_until(matched, timeout), f'{topic}: publisher and subscribers not matched'
+    h.spin_until(lambda: False, 0.3)     # let the transport settle (shared memory segments)
