@@ -158,6 +158,32 @@ def rosbags_backend(store) -> messages.Backend:
                                 values, dtype=_DTYPES[typecode]))
 
 
+def recover_sqlite(path: Union[str, os.PathLike]) -> None:
+    """Roll back what a killed writer left half-done in an sqlite3 bag.
+
+    A writer killed mid-transaction leaves a hot journal (``*.db3-journal``) beside a
+    database whose pages may already be half-written. SQLite undoes that on the next
+    ordinary open, and ``ros2 bag`` does so too. rosbags opens bags read-only and
+    "immutable", which ignores the journal and then reads a malformed database. So the
+    journal is applied here first, once, with an ordinary connection. Everything committed
+    before the kill stays.
+    """
+    import sqlite3
+    for journal in pathlib.Path(path).glob('*.db3-journal'):
+        database = journal.with_name(journal.name[:-len('-journal')])
+        if not database.is_file():
+            continue
+        try:
+            connection = sqlite3.connect(str(database))
+            try:
+                connection.execute('SELECT count(*) FROM sqlite_master').fetchone()
+            finally:
+                connection.close()
+        except sqlite3.Error as error:
+            raise BagError(f'{database}: cannot roll back the journal a killed writer left '
+                           f'({error})') from error
+
+
 def read_messages(path: Union[str, os.PathLike],
                   topic_names=None) -> Iterator[Tuple[str, int, object]]:
     """Yield (topic, log time ns, decoded message) from a bag, in time order.
@@ -169,6 +195,7 @@ def read_messages(path: Union[str, os.PathLike],
     path = pathlib.Path(path)
     if not path.exists():
         raise BagError(f'bag not found: {path}')
+    recover_sqlite(path)
     try:
         with AnyReader([path], default_typestore=typestore()) as reader:
             connections = [c for c in reader.connections

@@ -28,7 +28,7 @@ from typing import Dict, Optional, Sequence, Union
 
 import yaml
 
-from hupr_ros.bags import BagError, typestore
+from hupr_ros.bags import BagError, recover_sqlite, typestore
 
 
 class RecordingWriter:
@@ -114,12 +114,27 @@ class RecordingWriter:
             'custom_data': None, 'ros_distro': 'rosbags'}}
 
 
+def recorded_counts(path: Union[str, os.PathLike]) -> Dict[str, int]:
+    """Topic -> messages committed so far, from metadata.yaml: safe while the recorder is still
+    writing (reading the database itself is not: rosbags opens it as immutable)."""
+    meta = pathlib.Path(path) / 'metadata.yaml'
+    try:
+        info = yaml.safe_load(meta.read_text())['rosbag2_bagfile_information']
+        return {t['topic_metadata']['name']: int(t['message_count'])
+                for t in info['topics_with_message_count']}
+    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError):
+        return {}
+
+
 def bag_summary(path: Union[str, os.PathLike]) -> Dict[str, int]:
-    """Topic -> message count of a bag, read from the messages themselves (not the metadata)."""
+    """Topic -> message count of a finished (or killed) bag, read from the messages
+    themselves, not the metadata. Not while a recorder still writes it: see
+    :func:`recorded_counts`."""
     from rosbags.highlevel import AnyReader
     path = pathlib.Path(path)
     if not (path / 'metadata.yaml').is_file():
         raise BagError(f'{path}: no metadata.yaml (not a rosbag2 folder)')
+    recover_sqlite(path)
     try:
         with AnyReader([path], default_typestore=typestore()) as reader:
             counts: Dict[str, int] = {}
@@ -136,6 +151,7 @@ def open_reader(path: Union[str, os.PathLike], topics: Optional[Sequence[str]] =
     path = pathlib.Path(path)
     if not path.exists():
         raise BagError(f'bag not found: {path}')
+    recover_sqlite(path)
     try:
         reader = AnyReader([path], default_typestore=typestore())
         reader.open()
