@@ -25,7 +25,8 @@ import pathlib
 from typing import List, Optional, Tuple
 
 import numpy as np
-import yaml
+
+from hupr_ros.yaml_files import read_yaml
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp')
 
@@ -151,12 +152,7 @@ def load_calibration(path) -> Calibration:
     """Read a ROS ``camera_calibration`` YAML (image_width, image_height, camera_matrix,
     distortion_model, distortion_coefficients, rectification_matrix, projection_matrix)."""
     path = pathlib.Path(path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as error:
-        raise CameraError(f'calibration file {path}: {error.strerror or error}') from None
-    except yaml.YAMLError as error:
-        raise CameraError(f'calibration file {path} is not valid YAML: {error}') from None
+    data = read_yaml(path, 'calibration file', CameraError)
     if not isinstance(data, dict) or 'image_width' not in data or 'image_height' not in data:
         raise CameraError(f'calibration file {path}: not a camera_calibration YAML '
                           '(image_width, image_height, camera_matrix, ...)')

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import List, Tuple, Union
 
 import numpy as np
-import yaml
 
 from hupr_ros import topics
+from hupr_ros.yaml_files import read_yaml
 
 #: Child frames of the rig, in the order they are published.
 SENSORS = (topics.FRAME_RADAR_HORI, topics.FRAME_RADAR_VERT, topics.FRAME_CAMERA)
@@ -100,12 +100,7 @@ def _pose(path: Path, key: str, entry) -> Tuple[List[float], List[float]]:
 def load_mount(path: Union[str, Path]) -> Mount:
     """Read and check a mount file; :class:`MountError` names the file and the key."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as error:
-        raise MountError(f'mount file {path}: {error.strerror or error}') from None
-    except yaml.YAMLError as error:
-        raise MountError(f'mount file {path} is not valid YAML: {error}') from None
+    data = read_yaml(path, 'mount file', MountError)
     if not isinstance(data, dict):
         raise MountError(f'mount file {path}: expected a mapping of {sorted(_KEYS)}')
     if set(data) != _KEYS:
