@@ -19,7 +19,7 @@ import functools
 import time
 import traceback
 from collections import defaultdict
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
@@ -42,47 +42,63 @@ RESULT_QOS = QoSProfile(
     reliability=QoSReliabilityPolicy.RELIABLE, durability=QoSDurabilityPolicy.VOLATILE)
 
 
+class Changes:
+    """How a dict of growing counters changed since the previous call: (increase per key,
+    seconds elapsed)."""
+
+    def __init__(self) -> None:
+        self._time, self._last = time.monotonic(), {}
+
+    def __call__(self, counts: Dict[str, int]) -> Tuple[Dict[str, int], float]:
+        now = time.monotonic()
+        delta = {k: v - self._last.get(k, 0) for k, v in counts.items()}
+        seconds = max(now - self._time, 1e-9)
+        self._time, self._last = now, dict(counts)
+        return delta, seconds
+
+
+class RateMeter:
+    """Events per second of one growing counter since the previous call."""
+
+    def __init__(self) -> None:
+        self._changes = Changes()
+
+    def __call__(self, count: int) -> float:
+        delta, seconds = self._changes({'n': count})
+        return delta['n'] / seconds
+
+
 class Diagnostics:
     """One ``diagnostic_msgs/DiagnosticStatus`` per node on ``/diagnostics``, every
     ``period_s``: ``update()`` returns (level, message, values) and this publishes it, named
-    ``hupr_ros: <node>``, as the diagnostic aggregator and rqt_robot_monitor expect."""
+    ``hupr_ros: <node>``, as the diagnostic aggregator and rqt_robot_monitor expect. With
+    ``errors`` (the node's :class:`ErrorLog`), the problems counted since the last report are
+    added: WARN, each kind and its count in the message, the totals in the values."""
 
     OK, WARN, ERROR = DiagnosticStatus.OK, DiagnosticStatus.WARN, DiagnosticStatus.ERROR
 
     def __init__(self, node: Node, update: Callable[[], tuple], hardware_id: str = '',
-                 period_s: float = 1.0) -> None:
+                 period_s: float = 1.0, errors: Optional[ErrorLog] = None) -> None:
         self.node, self.update, self.hardware_id = node, update, hardware_id
+        self.errors, self._problems = errors, Changes()
         self.publisher = node.create_publisher(DiagnosticArray, '/diagnostics', 10)
         node.create_timer(period_s, self.publish)
 
     def publish(self) -> None:
         level, message, values = self.update()
+        if self.errors is not None:
+            new, _ = self._problems(self.errors.counts)
+            new = {k: n for k, n in new.items() if n > 0}
+            if new:
+                level = max(level, self.WARN)
+                message += '; ' + ', '.join(f'{n} {k}' for k, n in sorted(new.items()))
+            values = {**values, **{f'problem_{k}': v for k, v in self.errors.counts.items()}}
         status = DiagnosticStatus(
             level=level, name=f'hupr_ros: {self.node.get_fully_qualified_name()}',
             message=message, hardware_id=self.hardware_id,
             values=[KeyValue(key=str(k), value=str(v)) for k, v in values.items()])
         self.publisher.publish(DiagnosticArray(
             header=make_header(self.node.get_clock().now().nanoseconds, ''), status=[status]))
-
-
-class RateMeter:
-    """Events per second of a growing counter since the previous call."""
-
-    def __init__(self, count: int = 0) -> None:
-        self._time, self._count = time.monotonic(), count
-
-    def __call__(self, count: int) -> float:
-        now = time.monotonic()
-        rate = (count - self._count) / max(now - self._time, 1e-9)
-        self._time, self._count = now, count
-        return rate
-
-
-def problem_delta(errors: ErrorLog, last: Dict[str, int]) -> Dict[str, int]:
-    """Problems counted per kind since ``last`` (updated in place)."""
-    delta = {k: v - last.get(k, 0) for k, v in errors.counts.items() if v > last.get(k, 0)}
-    last.update(errors.counts)
-    return delta
 
 
 class StageTimer:

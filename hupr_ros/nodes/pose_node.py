@@ -59,8 +59,8 @@ from hupr_ros.msg_conversions import AxisSpec, ConversionError, image_to_msg, ms
     msg_to_cube, ns_from_stamp, skeleton_to_msg
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.presence import PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
-from hupr_ros.nodes.common import declarer, Diagnostics, guarded, problem_delta, RateMeter, \
-    report, RESULT_QOS, run_node, SENSOR_QOS, StageTimer, StartupError
+from hupr_ros.nodes.common import Changes, declarer, Diagnostics, guarded, report, \
+    RESULT_QOS, run_node, SENSOR_QOS, StageTimer, StartupError
 from hupr_ros.nodes.markers import clear_markers, skeleton_markers
 from hupr_ros.nodes.raw_input import RawPairInput
 
@@ -156,10 +156,8 @@ class PoseNode(LifecycleNode):
         self._config_checked = {}
         self.create_timer(float(self._param('stats_period_s')), self.log_stats)
         self._stamp_latency = deque(maxlen=100)      # s from a pair's stamp to its skeleton
-        self._pair_rate, self._skeleton_rate = RateMeter(), RateMeter()
-        self._diag_counts = dict(self.counts)
-        self._diag_problems = {}
-        self.diagnostics = Diagnostics(self, self.diagnose)
+        self._changes = Changes()
+        self.diagnostics = Diagnostics(self, self.diagnose, errors=self.errors)
         self._window_start, self._logged_inferences = time.monotonic(), 0
         self._worker = threading.Thread(target=self._run, name='hupr_pose_inference',
                                         daemon=True)
@@ -436,17 +434,15 @@ class PoseNode(LifecycleNode):
 
     def diagnose(self):
         """/diagnostics: rates, latency from the radar stamp, drops, problems since last."""
-        pairs = self._pair_rate(self.counts['pairs'])
-        skeletons = self._skeleton_rate(self.counts['inferences'])
-        delta = {k: v - self._diag_counts.get(k, 0) for k, v in self.counts.items()}
-        self._diag_counts = dict(self.counts)
-        problems = problem_delta(self.errors, self._diag_problems)
-        latency = np.array(self._stamp_latency) if self._stamp_latency else None
+        delta, seconds = self._changes(self.counts)
+        pairs, skeletons = delta['pairs'] / seconds, delta['inferences'] / seconds
         values = {'pairs_per_s': f'{pairs:.2f}', 'skeletons_per_s': f'{skeletons:.2f}',
-                  **self.counts, **{f'problem_{k}': v for k, v in self.errors.counts.items()}}
-        if latency is not None:
-            values.update(latency_mean_s=f'{latency.mean():.3f}',
-                          latency_p95_s=f'{np.percentile(latency, 95):.3f}')
+                  **self.counts}
+        p95 = None
+        if self._stamp_latency:
+            latency = np.array(self._stamp_latency)
+            p95 = float(np.percentile(latency, 95))
+            values.update(latency_mean_s=f'{latency.mean():.3f}', latency_p95_s=f'{p95:.3f}')
         level, message = Diagnostics.OK, f'{skeletons:.1f} skeletons/s'
         if not self._active:
             level, message = Diagnostics.WARN, 'inactive (lifecycle): not taking pairs'
@@ -459,12 +455,9 @@ class PoseNode(LifecycleNode):
             level = max(level, Diagnostics.WARN)
             message += f'; {delta["windows_dropped"]} windows dropped (inference slower ' \
                        'than the radar)'
-        if problems:
+        if p95 is not None and p95 > 0.5:
             level = max(level, Diagnostics.WARN)
-            message += '; ' + ', '.join(f'{n} {k}' for k, n in sorted(problems.items()))
-        if latency is not None and np.percentile(latency, 95) > 0.5:
-            level = max(level, Diagnostics.WARN)
-            message += f'; latency p95 {np.percentile(latency, 95):.2f} s'
+            message += f'; latency p95 {p95:.2f} s'
         return level, message, values
 
     def log_stats(self) -> None:

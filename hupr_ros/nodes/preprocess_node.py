@@ -34,8 +34,8 @@ from hupr_ros.dsp import cube_axes, vrdae_map
 from hupr_ros.dsp.vrdae import PreprocessingError
 from hupr_ros.guards import ErrorLog
 from hupr_ros.msg_conversions import ConversionError, cube_to_msg, make_header, ns_from_stamp
-from hupr_ros.nodes.common import declarer, Diagnostics, problem_delta, RateMeter, report, \
-    run_node, SENSOR_QOS, StageTimer
+from hupr_ros.nodes.common import Changes, declarer, Diagnostics, report, run_node, \
+    SENSOR_QOS, StageTimer
 from hupr_ros.nodes.raw_input import RawPairInput
 
 
@@ -56,10 +56,8 @@ class PreprocessNode(Node):
         self.raw = RawPairInput(self, self.publish_pair)
         self.pairer = self.raw.pairer
         self.create_timer(float(self.get_parameter('stats_period_s').value), self.log_stats)
-        self._pair_rate = RateMeter()
-        self._diag_counts = dict(self.counts)
-        self._diag_problems = {}
-        self.diagnostics = Diagnostics(self, self.diagnose)
+        self._changes = Changes()
+        self.diagnostics = Diagnostics(self, self.diagnose, errors=self.errors)
 
     def publish_pair(self, stamp_ns: int, hori, vert) -> None:
         try:
@@ -86,16 +84,13 @@ class PreprocessNode(Node):
 
     def diagnose(self):
         """/diagnostics: pair rate, unpaired and dropped frames, problems since last."""
-        rate = self._pair_rate(self.counts['published'])
-        delta = {k: v - self._diag_counts.get(k, 0) for k, v in self.counts.items()}
-        self._diag_counts = dict(self.counts)
-        problems = problem_delta(self.errors, self._diag_problems)
+        delta, seconds = self._changes(self.counts)
+        rate = delta['published'] / seconds
         stats = self.pairer.stats
         values = {'pairs_per_s': f'{rate:.2f}', **self.counts,
                   'unpaired_horizontal': stats.unpaired_horizontal,
                   'unpaired_vertical': stats.unpaired_vertical,
-                  'out_of_order': stats.out_of_order,
-                  **{f'problem_{k}': v for k, v in self.errors.counts.items()}}
+                  'out_of_order': stats.out_of_order}
         mean = self.timer_stats.mean_ms('vrdae_map')
         if mean is not None:
             values['vrdae_map_mean_ms'] = f'{mean:.1f}'
@@ -105,9 +100,6 @@ class PreprocessNode(Node):
         elif delta['published'] == 0:
             level, message = Diagnostics.WARN, 'raw frames arrive but none pair up (one ' \
                                                'radar missing, or stamps too far apart?)'
-        if problems:
-            level = max(level, Diagnostics.WARN)
-            message += '; ' + ', '.join(f'{n} {k}' for k, n in sorted(problems.items()))
         return level, message, values
 
     def log_stats(self) -> None:
