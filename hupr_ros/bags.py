@@ -184,12 +184,12 @@ def recover_sqlite(path: Union[str, os.PathLike]) -> None:
                            f'({error})') from error
 
 
-def read_messages(path: Union[str, os.PathLike],
-                  topic_names=None) -> Iterator[Tuple[str, int, object]]:
-    """Yield (topic, log time ns, decoded message) from a bag, in time order.
+def open_reader(path: Union[str, os.PathLike]):
+    """An opened rosbags ``AnyReader`` on the bag at ``path``, with the hupr_msgs types and
+    any journal a killed writer left rolled back (:func:`recover_sqlite`). Close it after use.
 
     Raises:
-        BagError: the bag is missing or cannot be read.
+        BagError: the bag is missing or cannot be opened.
     """
     from rosbags.highlevel import AnyReader
     path = pathlib.Path(path)
@@ -197,12 +197,27 @@ def read_messages(path: Union[str, os.PathLike],
         raise BagError(f'bag not found: {path}')
     recover_sqlite(path)
     try:
-        with AnyReader([path], default_typestore=typestore()) as reader:
-            connections = [c for c in reader.connections
-                           if topic_names is None or c.topic in topic_names]
-            for connection, timestamp, raw in reader.messages(connections=connections):
-                yield connection.topic, timestamp, reader.deserialize(raw, connection.msgtype)
-    except BagError:
-        raise
-    except Exception as error:  # rosbags raises several types for damaged bags
+        reader = AnyReader([path], default_typestore=typestore())
+        reader.open()
+    except Exception as error:  # noqa: B902 - rosbags raises several types for damaged bags
         raise BagError(f'cannot read bag {path}: {error}') from error
+    return reader
+
+
+def read_messages(path: Union[str, os.PathLike],
+                  topic_names=None) -> Iterator[Tuple[str, int, object]]:
+    """Yield (topic, log time ns, decoded message) from a bag, in time order.
+
+    Raises:
+        BagError: the bag is missing or cannot be read.
+    """
+    reader = open_reader(path)
+    try:
+        connections = [c for c in reader.connections
+                       if topic_names is None or c.topic in topic_names]
+        for connection, timestamp, raw in reader.messages(connections=connections):
+            yield connection.topic, timestamp, reader.deserialize(raw, connection.msgtype)
+    except Exception as error:  # noqa: B902 - rosbags raises several types for damaged bags
+        raise BagError(f'cannot read bag {path}: {error}') from error
+    finally:
+        reader.close()

@@ -24,11 +24,11 @@ ROS-free: the recorder node hands it serialised (CDR) messages.
 import os
 import pathlib
 import time
-from typing import Dict, Optional, Sequence, Union
+from typing import Dict, Sequence, Union
 
 import yaml
 
-from hupr_ros.bags import BagError, recover_sqlite, typestore
+from hupr_ros.bags import BagError, open_reader, typestore
 
 
 class RecordingWriter:
@@ -130,31 +130,16 @@ def bag_summary(path: Union[str, os.PathLike]) -> Dict[str, int]:
     """Topic -> message count of a finished (or killed) bag, read from the messages
     themselves, not the metadata. Not while a recorder still writes it: see
     :func:`recorded_counts`."""
-    from rosbags.highlevel import AnyReader
     path = pathlib.Path(path)
     if not (path / 'metadata.yaml').is_file():
         raise BagError(f'{path}: no metadata.yaml (not a rosbag2 folder)')
-    recover_sqlite(path)
+    reader = open_reader(path)
     try:
-        with AnyReader([path], default_typestore=typestore()) as reader:
-            counts: Dict[str, int] = {}
-            for connection, _, _ in reader.messages():
-                counts[connection.topic] = counts.get(connection.topic, 0) + 1
-            return counts
-    except Exception as error:  # rosbags raises several types for damaged bags
-        raise BagError(f'cannot read bag {path}: {error}') from error
-
-
-def open_reader(path: Union[str, os.PathLike], topics: Optional[Sequence[str]] = None):
-    """An opened rosbags ``AnyReader`` on ``path`` with the hupr_msgs types; BagError if not."""
-    from rosbags.highlevel import AnyReader
-    path = pathlib.Path(path)
-    if not path.exists():
-        raise BagError(f'bag not found: {path}')
-    recover_sqlite(path)
-    try:
-        reader = AnyReader([path], default_typestore=typestore())
-        reader.open()
+        counts: Dict[str, int] = {}
+        for connection, _, _ in reader.messages():      # not deserialised: counting only
+            counts[connection.topic] = counts.get(connection.topic, 0) + 1
+        return counts
     except Exception as error:  # noqa: B902 - rosbags raises several types for damaged bags
         raise BagError(f'cannot read bag {path}: {error}') from error
-    return reader
+    finally:
+        reader.close()

@@ -39,8 +39,8 @@ from rclpy.qos import QoSDurabilityPolicy, QoSHistoryPolicy, QoSProfile, QoSReli
 from rclpy.serialization import deserialize_message, serialize_message
 
 from hupr_ros import topics
-from hupr_ros.bags import BagError
-from hupr_ros.recording import open_reader, RecordingWriter
+from hupr_ros.bags import BagError, open_reader
+from hupr_ros.recording import RecordingWriter
 from hupr_ros.tools.common import fail
 
 #: What ``hupr-record`` records by default: the inputs the pose node needs, the camera and the
