@@ -138,6 +138,13 @@ def to_bags(root: pathlib.Path, out: pathlib.Path, sequences: Optional[Sequence[
     return written
 
 
+def _capture_bytes(msg) -> bytes:
+    """A RadarFrame's samples (I, Q interleaved int16) in the DCA1000 capture-file order."""
+    iq = np.asarray(msg.data, dtype=np.int16).reshape(-1, 2)
+    return encode_samples((iq[:, 0].astype(np.float32) + 1j * iq[:, 1]).astype(np.complex64)) \
+        .tobytes()
+
+
 def _custom(bag: pathlib.Path) -> dict:
     meta = bag / 'metadata.yaml'
     try:
@@ -166,10 +173,8 @@ def to_layout(bags: pathlib.Path, out: pathlib.Path) -> List[str]:
         jpegs = {}
         for topic, _, msg in read_messages(bag):
             if topic.endswith(topics.RADAR_HORI_RAW) or topic.endswith(topics.RADAR_VERT_RAW):
-                iq = np.asarray(msg.data, dtype=np.int16).reshape(-1, 2)
-                samples = (iq[:, 0].astype(np.float32) + 1j * iq[:, 1]).astype(np.complex64)
                 folder = 'hori' if msg.orientation == topics.ORIENTATION_HORIZONTAL else 'vert'
-                frames[folder][int(msg.frame_number)] = encode_samples(samples).tobytes()
+                frames[folder][int(msg.frame_number)] = _capture_bytes(msg)
             elif topic.endswith(topics.CAMERA_IMAGE_COMPRESSED):
                 jpegs[len(jpegs)] = bytes(np.asarray(msg.data, dtype=np.uint8))
         for folder, by_number in frames.items():
@@ -291,9 +296,7 @@ def recordings_to_layout(bags: Sequence[pathlib.Path], out: pathlib.Path,
             if v is None or lab is None:
                 continue
             for folder, msg in (('hori', hori), ('vert', radar['vert'][v][1])):
-                iq = np.asarray(msg.data, dtype=np.int16).reshape(-1, 2)
-                adc[folder].append(encode_samples(
-                    (iq[:, 0].astype(np.float32) + 1j * iq[:, 1]).astype(np.complex64)))
+                adc[folder].append(_capture_bytes(msg))
             skeleton = labels[lab][1]
             joints = np.stack([np.asarray(skeleton.x, np.float64),
                                np.asarray(skeleton.y, np.float64)], axis=1)
@@ -311,7 +314,7 @@ def recordings_to_layout(bags: Sequence[pathlib.Path], out: pathlib.Path,
         for folder, chunks in adc.items():
             path = out / name / folder / 'adc_data.bin'
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(b''.join(c.tobytes() for c in chunks))
+            path.write_bytes(b''.join(chunks))
         written[split].append(number)
         blocks[split].append(block)
     for split, numbers in written.items():
