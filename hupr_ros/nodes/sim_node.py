@@ -128,16 +128,19 @@ class SimNode(Node):
         with self.timer_stats.measure('simulate'):
             return self.sim.frame(local)
 
+    def _done(self) -> bool:
+        """``max_frames`` published."""
+        return bool(self.max_frames) and self.count >= self.max_frames
+
     def _timer(self) -> None:
         self._half = not self._half
         if self._half:
             self.tick()
-        elif self.lookahead and self._ahead is None and not (
-                self.max_frames and self.count >= self.max_frames):
+        elif self.lookahead and self._ahead is None and not self._done():
             self._ahead = (self.count, self._simulate(self.count))
 
     def tick(self) -> None:
-        if self.max_frames and self.count >= self.max_frames:
+        if self._done():
             return
         k = self.count
         stamp = self.get_clock().now().nanoseconds      # the trigger: one clock for all
@@ -173,7 +176,7 @@ class SimNode(Node):
         late, self._late_seen = self._late - self._late_seen, self._late
         expected = self.config.frame_rate
         level, message = Diagnostics.OK, f'{rate:.1f} frames/s'
-        if self.max_frames and self.count >= self.max_frames:
+        if self._done():
             message = f'done: {self.count} frames (max_frames)'
         elif rate < 0.8 * expected:
             level = Diagnostics.WARN
