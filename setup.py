@@ -28,6 +28,7 @@ NODES = {
     'radar_node': 'hupr_ros.nodes.radar_node:main',
     'tf_node': 'hupr_ros.nodes.tf_node:main',
     'camera_node': 'hupr_ros.nodes.camera_node:main',
+    'labeller_node': 'hupr_ros.nodes.labeller_node:main',
     # rosbag2 record / replay without ros2 bag (rclpy)
     'hupr-record': 'hupr_ros.nodes.bag_tools:record_entry',
     'hupr-play': 'hupr_ros.nodes.bag_tools:play_entry',

@@ -6,20 +6,26 @@
 # Needs root (or password-less sudo) only once, for the two include-folder symlinks that the
 # PyPI ROS wheels' CMake exports name (see docs/ros2_without_ros_install.md).
 #
-#   usage: tools/setup.sh [--ros2-tools SRC]
+#   usage: tools/setup.sh [--ros2-tools SRC] [--blazepose]
 #
 # --ros2-tools SRC (or HUPR_ROS2_TOOLS=SRC): also build the ROS 2 launch system and the `ros2`
 # command line from their sources (a folder or .tar.gz; see docs/ros2_without_ros_install.md)
 # into .venv/ros2_tools, for machines without a ROS install. install/setup.bash then brings them
 # along. Not needed where a ROS install provides `ros2 launch`.
+#
+# --blazepose: also create .venv-blazepose with mediapipe 0.10.21 (BlazePose, the labeller that
+# needs no weights). It needs numpy < 2, hence its own venv; the labeller runs it through
+# blazepose_python:=.venv-blazepose/bin/python (docs/labelling.md).
 set -euo pipefail
 
 ROS2_TOOLS_SRC=${HUPR_ROS2_TOOLS:-}
+BLAZEPOSE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --ros2-tools) [ $# -ge 2 ] || { echo "[setup] error: --ros2-tools needs a path" >&2; exit 2; }
                   ROS2_TOOLS_SRC=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --blazepose) BLAZEPOSE=1; shift ;;
+    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "[setup] error: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -149,4 +155,15 @@ fi
 for tool in install/hupr_ros/lib/hupr_ros/hupr-*; do
   [ -e "$tool" ] && ln -sf "$ROOT/$tool" "$VENV/bin/$(basename "$tool")"
 done
+# 6. Optional: BlazePose (mediapipe 0.10.21, numpy < 2) in its own venv.
+if [ "$BLAZEPOSE" = 1 ]; then
+  BP_VENV="$ROOT/.venv-blazepose"
+  if [ -x "$BP_VENV/bin/python" ] && "$BP_VENV/bin/python" -c 'import mediapipe' 2>/dev/null; then
+    log "BlazePose venv up to date"
+  else
+    log "creating .venv-blazepose (mediapipe 0.10.21, numpy < 2)"
+    "$PYTHON" -m venv "$BP_VENV"
+    "$BP_VENV/bin/pip" install -q 'mediapipe==0.10.21' 'numpy<2'
+  fi
+fi
 log "done. In a new shell:  source .venv/bin/activate && source install/setup.bash"

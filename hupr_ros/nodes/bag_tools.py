@@ -61,7 +61,7 @@ def message_class(msgtype: str):
         raise BagError(f'message type {msgtype} is not installed here') from None
 
 
-def _rosbags_qos(profile: QoSProfile):
+def rosbags_qos(profile: QoSProfile):
     from rosbags.interfaces import Qos, QosDurability, QosHistory, QosLiveliness, \
         QosReliability, QosTime
     zero = QosTime(0, 0)
@@ -115,7 +115,7 @@ class Recorder(Node):
                 continue
             try:
                 cls = message_class(msgtype)
-                self.writer.add_topic(topic, msgtype, [_rosbags_qos(q) for q in offered])
+                self.writer.add_topic(topic, msgtype, [rosbags_qos(q) for q in offered])
             except BagError as error:
                 self.get_logger().error(f'not recording {topic}: {error}')
                 self.wanted.remove(topic)

@@ -1,0 +1,174 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Labeller node: records a training set. Both radars' raw frames and the camera go into a
+rosbag2 bag, with a ``hupr_msgs/Skeleton2D`` label per camera frame on ``labels/skeleton``.
+
+``backend``: ``hrnet`` (the paper's labeller; ``weights`` = an official HRNet-W32 pose
+checkpoint), ``blazepose`` (no weights; mediapipe, see docs/labelling.md) or
+``ground_truth`` (the simulator's exact joints from ``sim/ground_truth``, no camera needed).
+One bag per run, ``output_dir/bag_name``, sqlite3 (flushed every ``flush_s``: a killed node
+leaves a readable bag) or mcap, split into files by ``split_size_mb`` / ``split_duration_s``.
+Frames whose labelling falls behind are stored without a label, counted, and reported on
+``/diagnostics``.
+"""
+
+import pathlib
+import sys
+import time
+
+import numpy as np
+from hupr_msgs.msg import RadarFrame, Skeleton2D
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.node import Node
+from rclpy.serialization import deserialize_message
+from sensor_msgs.msg import Image
+
+from hupr_ros import topics
+from hupr_ros.bags import BagError
+from hupr_ros.labeller.backends import BACKENDS, LabellerError, make_labeller
+from hupr_ros.labeller.recorder import LabelRecorder
+from hupr_ros.msg_conversions import msg_to_image, ns_from_stamp
+from hupr_ros.nodes.bag_tools import rosbags_qos
+from hupr_ros.nodes.common import declarer, Diagnostics, report, RESULT_QOS, run_node, \
+    SENSOR_QOS, StartupError
+from hupr_ros.recording import RecordingWriter
+
+
+def to_rgb(pixels: np.ndarray, encoding: str) -> np.ndarray:
+    if encoding == 'rgb8':
+        return pixels
+    if encoding == 'bgr8':
+        return np.ascontiguousarray(pixels[..., ::-1])
+    if encoding == 'mono8':
+        return np.repeat(pixels[..., None], 3, axis=2)
+    raise ValueError(f'camera encoding {encoding!r} cannot be labelled (rgb8, bgr8, mono8)')
+
+
+class LabellerNode(Node):
+    """Radars + camera -> one labelled rosbag2 bag."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__('hupr_labeller', **kwargs)
+        p = declarer(self)
+        p('backend', 'ground_truth', ParameterDescriptor(
+            description=f'label source: {", ".join(BACKENDS)}'))
+        p('weights', '', ParameterDescriptor(description='hrnet: official HRNet-W32 checkpoint'))
+        p('device', 'cpu', ParameterDescriptor(description="hrnet: 'cpu' or 'cuda[:N]'"))
+        p('flip_test', False, ParameterDescriptor(description='hrnet: average with the mirror'))
+        p('blazepose_python', '', ParameterDescriptor(
+            description="blazepose: a Python with mediapipe 0.10.21 ('' = this one)"))
+        p('output_dir', '.', ParameterDescriptor(description='folder for the bag'))
+        p('bag_name', '', ParameterDescriptor(description="'' = labels_YYYYmmdd_HHMMSS"))
+        p('storage', 'sqlite3', ParameterDescriptor(
+            description='sqlite3 (survives a kill, splits) or mcap (readable once closed)'))
+        p('jpeg_quality', 0, ParameterDescriptor(
+            description='0: raw images; 1-100: JPEG CompressedImage on .../compressed'),
+          range=(0, 100))
+        p('split_size_mb', 0.0, ParameterDescriptor(description='new file after this (0: no)'),
+          range=(0.0, 1e6))
+        p('split_duration_s', 0.0, ParameterDescriptor(description='new file after (0: no)'),
+          range=(0.0, 1e6))
+        p('flush_s', 1.0, ParameterDescriptor(description='commit to disk this often'),
+          range=(0.05, 60.0))
+        p('queue_size', 4, ParameterDescriptor(
+            description='images waiting for the labeller; beyond it frames get no label'),
+          range=(1, 1000))
+        value = lambda name: self.get_parameter(name).value      # noqa: E731
+        backend = value('backend')
+        if backend not in BACKENDS:
+            raise StartupError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
+        labeller = None
+        if backend != 'ground_truth':
+            try:
+                labeller = make_labeller(backend, value('weights'), value('device'),
+                                         value('flip_test'), value('blazepose_python'))
+            except LabellerError as error:
+                raise StartupError(str(error)) from None
+        name = value('bag_name') or time.strftime('labels_%Y%m%d_%H%M%S')
+        path = pathlib.Path(value('output_dir')).expanduser() / name
+        try:
+            writer = RecordingWriter(path, flush_s=value('flush_s'),
+                                     split_bytes=int(value('split_size_mb') * 1e6),
+                                     split_s=value('split_duration_s'),
+                                     storage=value('storage')).open()
+        except (BagError, ValueError) as error:
+            if labeller is not None:
+                labeller.close()
+            raise StartupError(f'labeller: {error}') from None
+        self.path = path
+        qos = {t: (rosbags_qos(SENSOR_QOS),) for t in (
+            topics.RADAR_HORI_RAW, topics.RADAR_VERT_RAW, topics.CAMERA_IMAGE,
+            topics.CAMERA_IMAGE_COMPRESSED)}
+        qos[topics.LABEL_SKELETON] = (rosbags_qos(RESULT_QOS),)
+        self.recorder = LabelRecorder(
+            writer, labeller, namespace=self.get_namespace(),
+            jpeg_quality=value('jpeg_quality'), live=True, queue_size=value('queue_size'),
+            qos=qos, clock_ns=lambda: self.get_clock().now().nanoseconds,
+            log=lambda line: self.get_logger().warning(line))
+        self.errors = self.recorder.errors
+        for topic in (topics.RADAR_HORI_RAW, topics.RADAR_VERT_RAW):
+            self.create_subscription(RadarFrame, topic,
+                                     lambda cdr, t=topic: self.recorder.radar(t, cdr),
+                                     SENSOR_QOS, raw=True)
+        if labeller is None:
+            self.create_subscription(Skeleton2D, topics.SIM_GROUND_TRUTH,
+                                     self.recorder.ground_truth, RESULT_QOS, raw=True)
+        else:
+            self.create_subscription(Image, topics.CAMERA_IMAGE, self.on_image, SENSOR_QOS,
+                                     raw=True)
+        self.diagnostics = Diagnostics(self, self.diagnose, hardware_id=str(path),
+                                       errors=self.errors)
+        self.get_logger().info(f'recording into {path} (labels: {backend})')
+
+    def on_image(self, cdr: bytes) -> None:
+        try:
+            msg = deserialize_message(cdr, Image)
+            rgb = to_rgb(msg_to_image(msg), msg.encoding)
+        except ValueError as error:
+            report(self, self.errors, 'bad_image', f'camera image not labelled: {error}')
+            return
+        self.recorder.image(rgb, ns_from_stamp(msg.header.stamp), msg.header.frame_id,
+                            raw_cdr=cdr)
+
+    def diagnose(self):
+        c = self.recorder.counts
+        times = self.recorder.label_seconds[-50:]
+        label_ms = 1e3 * float(np.mean(times)) if times else 0.0
+        level, message = Diagnostics.OK, f'{c["labels"]} labels, {c["radar_frames"]} radar frames'
+        if c['not_labelled']:
+            level = Diagnostics.WARN
+            message = f'labelling behind: {c["not_labelled"]} frames stored without a label'
+        return level, message, {**c, 'label_ms': f'{label_ms:.1f}',
+                                'queued': self.recorder.pending(), 'bag': str(self.path),
+                                'messages': self.recorder.writer.messages}
+
+    def destroy_node(self) -> None:
+        recorder = getattr(self, 'recorder', None)
+        if recorder is not None:
+            recorder.close()
+            c = recorder.counts
+            print(f'hupr_labeller: {self.path}: {c["labels"]} labels, {c["images"]} images, '
+                  f'{c["radar_frames"]} radar frames, {c["not_labelled"]} frames not labelled',
+                  file=sys.stderr)
+            self.recorder = None
+        super().destroy_node()
+
+
+def main(args=None) -> None:
+    run_node(LabellerNode, args if args is not None else sys.argv)
+
+
+if __name__ == '__main__':
+    main()
