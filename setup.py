@@ -44,6 +44,7 @@ TOOLS = {
     'hupr-ablate': 'hupr_ros.tools.ablate:main',
     'hupr-capture': 'hupr_ros.tools.capture:main',
     'hupr-import': 'hupr_ros.tools.hupr_import:main',
+    'hupr-label': 'hupr_ros.tools.label:main',
 }
 
 setup(

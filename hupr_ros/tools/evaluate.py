@@ -10,6 +10,10 @@ paper Table 3 style rows (AP, AP50, AP75, per-joint-type AP) plus the mean pixel
 PCK@0.2, and writes to --out (default: eval_<checkpoint>_<split> beside the cache):
 metrics.json, joint_ap.png (bar chart), contact_sheet.png (predicted skeletons in red over the
 ground truth in green, on the camera frames) and predictions.npz.
+
+DATA may also be a labelled recording (a rosbag2 bag from the labeller node or hupr-record)
+or a folder of them: each bag is one sequence of --split, prepared under CACHE
+(hupr_ros.data.from_bags).
 """
 
 import argparse
@@ -53,7 +57,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split('\n', 1)[1])
     parser.add_argument('checkpoint')
-    parser.add_argument('data', type=pathlib.Path, help='data root (HuPR layout)')
+    parser.add_argument('data', type=pathlib.Path,
+                        help='data root (HuPR layout), or a labelled bag or folder of bags '
+                             '(all evaluated as --split)')
     parser.add_argument('--cache', type=pathlib.Path,
                         help='hupr-preprocess output for DATA (default: DATA_cache)')
     parser.add_argument('--cache-kind', choices=CACHE_KINDS, default='input')
@@ -84,6 +90,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         config = VRDAEConfig(num_input_doppler=model.config.num_doppler,
                              representation=model.training_metadata.get('representation',
                                                                         'vrdaemap'))
+        if not (args.data / 'splits.json').is_file() and args.data.is_dir():
+            from hupr_ros.data.from_bags import find_bags, prepare
+            find_bags([args.data])        # a clear error when it holds no bag either
+            args.data, cache = prepare({args.split: [args.data]}, cache, config,
+                                       args.cache_kind)
         dataset = HuPRDataset(args.data, cache, args.split, alignment=alignment,
                               num_frames=model.config.num_frames, config=config,
                               cache_kind=args.cache_kind)

@@ -5,7 +5,7 @@ read from YAML with unknown keys rejected."""
 import dataclasses
 import pathlib
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import yaml
 
@@ -34,6 +34,10 @@ class TrainConfig:
 
     Bounds for runs on small machines: ``max_steps`` (total optimiser steps, across resumes)
     and ``max_minutes`` (wall time of one invocation); both stop with a resumable checkpoint.
+    Data from recordings: ``bags`` maps ``train`` / ``val`` (and ``test``) to lists of
+    labelled bags or folders of bags (relative to the YAML); they become the data root and
+    cache under ``out_dir/bag_data`` (:mod:`hupr_ros.data.from_bags`), and ``data_root`` /
+    ``cache`` are then not needed.
     Data: ``train_split`` / ``val_split`` name splits of ``data_root/splits.json``;
     ``train_sequences`` / ``val_sequences``, when given, list sequence numbers instead (e.g. the
     published split of the public HuPR data). An empty ``val_split`` and no ``val_sequences``:
@@ -45,6 +49,7 @@ class TrainConfig:
 
     data_root: str = ''
     cache: str = ''
+    bags: Optional[Dict[str, List[str]]] = None
     out_dir: str = 'runs/hupr'
     cache_kind: str = 'input'
     train_split: str = 'train'
@@ -93,6 +98,10 @@ class TrainConfig:
             (self.save_every >= 1 and self.log_every >= 1, 'save_every, log_every >= 1'),
             (self.eval_every >= 0, 'eval_every must be >= 0'),
             (self.workers >= 0, 'workers must be >= 0'),
+            (self.bags is None or isinstance(self.bags, dict) and all(
+                k in ('train', 'val', 'test') and isinstance(v, list) and all(
+                    isinstance(x, str) for x in v) for k, v in self.bags.items()),
+             'bags must map train / val / test to lists of bags or folders of bags'),
             (self.attention_scales is None
              or all(isinstance(s, int) and 0 <= s <= 2 for s in self.attention_scales),
              'attention_scales must list decoder scales among 0, 1, 2'),
@@ -174,6 +183,10 @@ def load_config(path: Union[str, pathlib.Path],
     for key in PATH_KEYS:
         if data.get(key) and not pathlib.Path(data[key]).is_absolute():
             data[key] = str((path.parent / data[key]).resolve())
+    if isinstance(data.get('bags'), dict):
+        data['bags'] = {split: [str((path.parent / b).resolve()) for b in bags]
+                        if isinstance(bags, list) else bags
+                        for split, bags in data['bags'].items()}
     for item in overrides:
         key, sep, value = item.partition('=')
         if not sep:

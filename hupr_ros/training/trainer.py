@@ -194,6 +194,11 @@ class Trainer:
         torch.manual_seed(config.seed)
         np.random.seed(config.seed % (1 << 32))
         preprocessing = config.preprocessing()
+        if config.bags:
+            from hupr_ros.data.from_bags import prepare
+            root, cache = prepare(config.bags, self.out / 'bag_data', preprocessing,
+                                  config.cache_kind)
+            config = self.config = config.replace(data_root=str(root), cache=str(cache))
         common = dict(alignment=config.alignment, num_frames=config.num_frames,
                       config=preprocessing, cache_kind=config.cache_kind)
         self.train_set = HuPRDataset(config.data_root, config.cache, config.train_split,

@@ -1,0 +1,319 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""The labellers (ROS-free): HRNet-W32 against the official checkpoint format, its crop and
+decoding, the joint mappings, BlazePose, split recordings, offline labelling and the bag
+data source of hupr-train / hupr-eval."""
+
+import hashlib
+import json
+import os
+import pathlib
+
+import numpy as np
+import pytest
+import torch
+import yaml
+
+from conftest import REPO
+from hupr_ros.labeller import hrnet
+from hupr_ros.labeller.joints import to_hupr
+from hupr_ros.skeleton import JOINT_INDEX
+
+#: sha256 of json.dumps([[key, shape, dtype], ...]) over the state dict, in order, of the
+#: official HRNet-W32 256x256 MPII checkpoint (pose_hrnet_w32_256x256.pth: 1754 tensors).
+OFFICIAL_MPII_DIGEST = 'cb301daca578c0c932aee4a7846145770a2e4d85b835a4d6558ac46f39fcd7e8'
+BLAZEPOSE_PYTHON = REPO / '.venv-blazepose' / 'bin' / 'python'
+
+
+def _key_digest(model: torch.nn.Module) -> str:
+    listing = [[k, list(v.shape), str(v.dtype)] for k, v in model.state_dict().items()]
+    return hashlib.sha256(json.dumps(listing).encode()).hexdigest()
+
+
+@pytest.fixture(scope='module')
+def mpii_checkpoint(tmp_path_factory):
+    """An official-format MPII checkpoint (a plain state dict) with random weights and
+    non-trivial BatchNorm statistics."""
+    torch.manual_seed(0)
+    model = hrnet.PoseHighResolutionNet(16)
+    for module in model.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.running_mean.uniform_(-0.1, 0.1)
+            module.running_var.uniform_(0.5, 1.5)
+    path = tmp_path_factory.mktemp('hrnet') / 'pose_hrnet_w32_256x256.pth'
+    torch.save(model.state_dict(), path)
+    return path, model.eval()
+
+
+def test_hrnet_w32_has_the_official_parameter_names_shapes_and_order():
+    model = hrnet.PoseHighResolutionNet(16)
+    assert len(model.state_dict()) == 1754
+    assert _key_digest(model) == OFFICIAL_MPII_DIGEST
+    coco = hrnet.PoseHighResolutionNet(17).state_dict()
+    assert coco['final_layer.weight'].shape == (17, 32, 1, 1)
+
+
+def test_checkpoint_loads_strictly_in_eval_mode_and_gives_the_same_heat_maps(
+        mpii_checkpoint):
+    path, reference = mpii_checkpoint
+    model = hrnet.load_hrnet_checkpoint(path)
+    assert not model.training and hrnet.joint_set(model) == 'mpii'
+    x = torch.randn(2, 3, 256, 256)
+    with torch.no_grad():
+        out = model(x)
+        assert out.shape == (2, 16, 64, 64)
+        assert torch.equal(out, reference(x))
+    wrapped = path.with_name('wrapped.pth')     # training checkpoints and DataParallel names
+    torch.save({'state_dict': {'module.' + k: v for k, v in torch.load(path).items()}},
+               wrapped)
+    with torch.no_grad():
+        assert torch.equal(hrnet.load_hrnet_checkpoint(wrapped)(x), out)
+
+
+def test_coco_checkpoint_at_256x192(tmp_path):
+    path = tmp_path / 'coco.pth'
+    torch.save(hrnet.PoseHighResolutionNet(17).state_dict(), path)
+    model = hrnet.load_hrnet_checkpoint(path)
+    assert hrnet.joint_set(model) == 'coco'
+    with torch.no_grad():
+        assert model(torch.zeros(1, 3, 256, 192)).shape == (1, 17, 64, 48)
+
+
+@pytest.mark.parametrize('damage, needle', [
+    ('missing_file', 'no such file'),
+    ('drop_key', 'missing: stage4.2.fuse_layers.0.3.1.running_var'),
+    ('extra_key', 'unexpected: extra.weight'),
+    ('wrong_shape', 'wrong shape: conv1.weight'),
+    ('no_head', 'no final_layer with 16 (MPII) or 17 (COCO) joints'),
+    ('pickle', 'cannot read'),
+    ('not_tensors', 'not a state dict of tensors'),
+])
+def test_bad_checkpoints_are_refused_with_the_reason(mpii_checkpoint, tmp_path, damage, needle):
+    path, _ = mpii_checkpoint
+    state = torch.load(path)
+    bad = tmp_path / 'bad.pth'
+    if damage == 'drop_key':
+        del state['stage4.2.fuse_layers.0.3.1.running_var']
+    elif damage == 'extra_key':
+        state['extra.weight'] = torch.zeros(1)
+    elif damage == 'wrong_shape':
+        state['conv1.weight'] = torch.zeros(64, 3, 5, 5)
+    elif damage == 'no_head':
+        state['final_layer.weight'] = torch.zeros(5, 32, 1, 1)
+    elif damage == 'not_tensors':
+        state = {'epoch': 3}
+    if damage == 'pickle':             # arbitrary objects: refused by weights_only
+        torch.save({'model': torch.nn.Linear(2, 2)}, bad)
+    elif damage != 'missing_file':
+        torch.save(state, bad)
+    with pytest.raises(hrnet.CheckpointError, match='HRNet weights') as error:
+        hrnet.load_hrnet_checkpoint(bad)
+    assert needle in str(error.value)
+
+
+def test_decoding_returns_image_pixels_through_the_inverse_crop():
+    """Gaussian peaks placed at known image points (through the crop's forward transform)
+    decode back to those points within the quarter-pixel step (in image pixels)."""
+    box = (40.0, 20.0, 140.0, 230.0)
+    centre, scale = hrnet.box_transform(box, (256, 256))
+    assert scale[0] == scale[1]                              # widened to the input's aspect
+    assert np.isclose(scale[1] * hrnet.PIXEL_STD, 210 * hrnet.BOX_PADDING)
+    points = np.array([[60.3, 50.9], [100.0, 120.2], [130.7, 200.1]])
+    forward = hrnet.affine(centre, scale, (64, 64))
+    in_heatmap = points @ forward[:, :2].T + forward[:, 2]
+    yy, xx = np.mgrid[0:64, 0:64]
+    maps = np.stack([np.exp(-((xx - u) ** 2 + (yy - v) ** 2) / 2.0) for u, v in in_heatmap])
+    decoded, scores = hrnet.decode(maps.astype(np.float32), centre, scale)
+    pixel = 1 / forward[0, 0]                                # image pixels per heat-map pixel
+    assert np.abs(decoded - points).max() <= 0.25 * pixel + 1e-3
+    assert (scores > 0.5).all()
+    # the crop itself: the box centre lands on the input centre
+    image = np.zeros((240, 180, 3), np.uint8)
+    image[120:130, 85:95] = 255                              # a square at the box centre
+    crop = hrnet.crop(image, centre, scale, (256, 256))
+    bright = np.argwhere(crop[0] > 0)
+    assert np.allclose(bright.mean(axis=0), (128, 128), atol=1.5)
+
+
+def test_flip_back_undoes_the_mirror_and_swaps_sides():
+    maps = torch.rand(1, 16, 8, 8)
+    pairs = hrnet.FLIP_PAIRS['mpii']
+    mirrored = maps.flip(-1)
+    for a, b in pairs:
+        mirrored[:, [a, b]] = mirrored[:, [b, a]]
+    back = hrnet.flip_back(mirrored, pairs)
+    assert torch.equal(back[..., 1:], maps[..., :-1])        # one-pixel shift (official)
+
+
+def test_hrnet_labeller_end_to_end(mpii_checkpoint):
+    from hupr_ros.labeller.backends import HRNetBackend
+    labeller = HRNetBackend(str(mpii_checkpoint[0]), flip_test=True)
+    image = np.random.default_rng(0).integers(0, 255, (256, 256, 3), dtype=np.uint8)
+    joints, scores = labeller(image)
+    assert joints.shape == (14, 2) and scores.shape == (14,)
+    assert np.isfinite(joints).all() and (joints >= -1).all() and (joints <= 257).all()
+    assert labeller.model_name == 'hrnet_w32_mpii'
+
+
+def test_joint_mappings_derive_neck_and_head():
+    from hupr_ros.labeller.joints import COCO_NAMES, MPII_NAMES
+    mpii = np.arange(32, dtype=np.float32).reshape(16, 2)
+    scores = np.linspace(0.1, 1.0, 16).astype(np.float32)
+    joints, conf = to_hupr(mpii, scores, 'mpii')
+    assert np.array_equal(joints[JOINT_INDEX['R_Ankle']], mpii[MPII_NAMES.index('r_ankle')])
+    assert np.array_equal(joints[JOINT_INDEX['Neck']], mpii[MPII_NAMES.index('thorax')])
+    head = (mpii[MPII_NAMES.index('upper_neck')] + mpii[MPII_NAMES.index('head_top')]) / 2
+    assert np.array_equal(joints[JOINT_INDEX['Head']], head)
+    assert conf[JOINT_INDEX['Head']] == scores[MPII_NAMES.index('upper_neck')]
+    coco = np.arange(34, dtype=np.float32).reshape(17, 2)
+    joints, _ = to_hupr(coco, np.ones(17, np.float32), 'coco')
+    neck = (coco[COCO_NAMES.index('l_shoulder')] + coco[COCO_NAMES.index('r_shoulder')]) / 2
+    assert np.array_equal(joints[JOINT_INDEX['Neck']], neck)
+    assert np.array_equal(joints[JOINT_INDEX['L_Wrist']], coco[COCO_NAMES.index('l_wrist')])
+    with pytest.raises(ValueError, match='expected'):
+        to_hupr(coco, np.ones(17), 'mpii')
+
+
+def test_labellers_refuse_what_cannot_run_here(tmp_path):
+    from hupr_ros.labeller.backends import BlazePoseLabeller, LabellerError, make_labeller
+    with pytest.raises(LabellerError, match='needs weights'):
+        make_labeller('hrnet')
+    if not torch.cuda.is_available():
+        with pytest.raises(LabellerError, match='no CUDA GPU'):
+            make_labeller('hrnet', weights=str(tmp_path / 'w.pth'), device='cuda')
+    with pytest.raises(LabellerError, match='no such file'):
+        make_labeller('hrnet', weights=str(tmp_path / 'w.pth'))
+    with pytest.raises(LabellerError, match='no such file'):
+        BlazePoseLabeller(str(tmp_path / 'python'))
+    with pytest.raises(LabellerError, match='did not start'):
+        BlazePoseLabeller('/bin/false')
+
+
+requires_blazepose = pytest.mark.skipif(
+    not BLAZEPOSE_PYTHON.is_file() and not os.environ.get('CI'),
+    reason='no .venv-blazepose (tools/setup.sh --blazepose)')
+
+
+@requires_blazepose
+def test_blazepose_finds_the_simulated_person():
+    from hupr_ros.labeller.backends import BlazePoseLabeller
+    from hupr_ros.tools.label import simulated_frames
+    labeller = BlazePoseLabeller(str(BLAZEPOSE_PYTHON))
+    try:
+        errors, frames = [], 0
+        for image, keypoints, _ in simulated_frames(2, 5):
+            frames += 1
+            result = labeller(image)
+            if result is not None:      # BlazePose misses ~1 % of the renders
+                errors.append(np.linalg.norm(result[0] - keypoints, axis=1))
+        assert len(errors) >= frames - 2, (len(errors), frames)
+        assert labeller(np.zeros((64, 64, 3), np.uint8)) is None
+    finally:
+        labeller.close()
+    errors = np.array(errors)
+    # head and neck are where the flat-shaded renders are unambiguous (docs/labelling.md)
+    assert np.median(errors[:, [JOINT_INDEX['Head'], JOINT_INDEX['Neck']]]) < 8, errors
+
+
+def test_split_recording_is_one_bag(tmp_path):
+    from rosbags.rosbag2 import Reader
+
+    from hupr_ros.bags import typestore
+    from hupr_ros.recording import bag_summary, RecordingWriter
+    store = typestore()
+    string = store.types['std_msgs/msg/String']
+    writer = RecordingWriter(tmp_path / 'rec', split_bytes=1000).open()
+    writer.add_topic('/a', 'std_msgs/msg/String')
+    for i in range(30):
+        writer.write('/a', 10 ** 9 + i, store.serialize_cdr(string(data=f'{i:03d}' * 30),
+                                                             'std_msgs/msg/String'))
+    assert len(writer.files) >= 3
+    writer.flush()
+    assert bag_summary(tmp_path / 'rec') == {'/a': 30}       # readable while written
+    writer.close()
+    listed = yaml.safe_load((tmp_path / 'rec' / 'metadata.yaml').read_text())
+    assert listed['rosbag2_bagfile_information']['relative_file_paths'] == writer.files
+    assert sorted(p.name for p in (tmp_path / 'rec').glob('*.db3')) == writer.files
+    with Reader(tmp_path / 'rec') as reader:
+        got = [store.deserialize_cdr(raw, c.msgtype).data[:3] for c, _, raw in reader.messages()]
+    assert got == [f'{i:03d}' for i in range(30)]
+    with pytest.raises(ValueError, match='not split'):
+        RecordingWriter(tmp_path / 'm', storage='mcap', split_s=5.0)
+
+
+def _sim_bag(path: pathlib.Path, frames: int = 12, labels: bool = True, seed: int = 0):
+    """A recording as hupr-record makes it from the simulator, written without ROS."""
+    from hupr_ros.bags import BagWriter
+    from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    from hupr_ros.sim.body import make_subjects, random_motion
+    from hupr_ros.sim.scene import SimConfig, Simulator
+    sim = Simulator(make_subjects(seed)[seed], random_motion(np.random.default_rng(seed),
+                                                              'wave_one'), SimConfig())
+    with BagWriter(path, storage='sqlite3') as bag:
+        for k in range(frames):
+            f = sim.frame(k)
+            stamp = 10 ** 9 + k * 100_000_000
+            bag.write_radar_frame('horizontal', f.hori, HUPR_CHIRP_CONFIG, stamp_ns=stamp,
+                                  frame_number=k)
+            bag.write_radar_frame('vertical', f.vert, HUPR_CHIRP_CONFIG, stamp_ns=stamp,
+                                  frame_number=k)
+            bag.write_image(f.image, stamp_ns=stamp)
+            if labels:
+                bag.write_skeleton('sim/ground_truth', f.keypoints, None, stamp_ns=stamp,
+                                   source='simulator_ground_truth')
+
+
+def test_offline_labelling_of_a_recording(tmp_path, mpii_checkpoint):
+    from hupr_ros.bags import read_messages
+    from hupr_ros.tools import label
+    _sim_bag(tmp_path / 'rec', frames=3)
+    assert label.main(['bag', str(tmp_path / 'rec'), str(tmp_path / 'gt'),
+                       '--backend', 'ground_truth']) == 0
+    assert label.main(['bag', str(tmp_path / 'rec'), str(tmp_path / 'hr'), '--backend',
+                       'hrnet', '--weights', str(mpii_checkpoint[0]),
+                       '--jpeg-quality', '80']) == 0
+    hr = [(t, m) for t, _, m in read_messages(tmp_path / 'hr')]
+    labels = [m for t, m in hr if t.endswith('labels/skeleton')]
+    images = [m for t, m in hr if t.endswith('camera/image_raw/compressed')]
+    assert len(labels) == len(images) == 3
+    assert [m.header.stamp for m in labels] == [m.header.stamp for m in images]
+    assert labels[0].source == 'hrnet_labeller' and images[0].format == 'jpeg'
+    gt = [m for t, _, m in read_messages(tmp_path / 'gt') if t.endswith('labels/skeleton')]
+    assert len(gt) == 3 and gt[0].source == 'simulator_ground_truth'
+
+
+def test_bag_data_refuses_bags_without_labels_or_of_another_definition(tmp_path):
+    from hupr_ros.data.dataset import DatasetError
+    from hupr_ros.data.from_bags import prepare
+    _sim_bag(tmp_path / 'bags' / 'nolabels', frames=2, labels=False)
+    with pytest.raises(DatasetError, match='needs both radars.*labels'):
+        prepare({'train': [str(tmp_path / 'bags')]}, tmp_path / 'work')
+    # a recording made with another RadarFrame definition (one more field)
+    from rosbags.rosbag2 import StoragePlugin, Writer
+    from rosbags.typesys import get_types_from_msg, get_typestore, Stores
+
+    from hupr_ros.bags import msg_dir, MSG_NAMES
+    other = get_typestore(Stores.ROS2_KILTED)
+    for name in MSG_NAMES:
+        text = (msg_dir() / f'{name}.msg').read_text()
+        text += '\nuint8 added_later\n' if name == 'RadarFrame' else ''
+        other.register(get_types_from_msg(text, f'hupr_msgs/msg/{name}'))
+    with Writer(tmp_path / 'other', version=9, storage_plugin=StoragePlugin.SQLITE3) as w:
+        w.add_connection('/radar/hori/raw', 'hupr_msgs/msg/RadarFrame', typestore=other)
+    with pytest.raises(DatasetError, match='another definition of hupr_msgs/msg/RadarFrame'):
+        prepare({'train': [str(tmp_path / 'other')]}, tmp_path / 'work')
+    with pytest.raises(DatasetError, match='appear twice'):
+        prepare({'train': [str(tmp_path / 'other')], 'val': [str(tmp_path / 'other')]},
+                tmp_path / 'work')
