@@ -32,7 +32,10 @@ Arguments (``ros2 launch hupr_ros bringup.launch.py --show-args`` lists them):
   transforms and the pose node's back-projection both come from it.
 - ``camera`` (true: the camera node on ``camera_source``, for recording labelled data with
   real radars; the simulator publishes its own camera), ``rviz`` (starts rviz2 with
-  rviz/hupr.rviz when it is installed, otherwise says so), ``labeller``, ``params_file``.
+  rviz/hupr.rviz when it is installed, otherwise says so), ``params_file``.
+- ``labeller`` (true: the labeller node records radars, camera and labels into a bag in
+  ``labeller_output_dir``; ``labeller_backend`` ground_truth, hrnet with ``labeller_weights``,
+  or blazepose; docs/labelling.md).
 
 The nodes use the Fast DDS large-data profile shipped in config/ (raw frames and cube pairs
 exceed the default shared-memory segment).
@@ -81,10 +84,17 @@ def _bag_player(context):
 
 
 def _labeller(context):
-    if LaunchConfiguration('labeller').perform(context).lower() in ('true', '1'):
-        raise RuntimeError('labeller:=true: this release has no labeller node yet; record the '
-                           'simulator (its ground truth is on sim/ground_truth) instead')
-    return []
+    """labeller:=true: the labeller node records a labelled bag (the simulator's ground truth
+    with source:=sim, HRNet on the camera otherwise, unless labeller_backend says)."""
+    if LaunchConfiguration('labeller').perform(context).lower() not in ('true', '1'):
+        return []
+    backend = LaunchConfiguration('labeller_backend').perform(context) or (
+        'ground_truth' if LaunchConfiguration('source').perform(context) == 'sim' else 'hrnet')
+    return [Node(package='hupr_ros', executable='labeller_node', name='hupr_labeller',
+                 output='screen', parameters=[LaunchConfiguration('params_file'), {
+                     'backend': backend,
+                     'weights': LaunchConfiguration('labeller_weights'),
+                     'output_dir': LaunchConfiguration('labeller_output_dir')}])]
 
 
 def generate_launch_description() -> LaunchDescription:
@@ -115,7 +125,14 @@ def generate_launch_description() -> LaunchDescription:
         DeclareLaunchArgument('camera_source', default_value='0',
                               description='camera device index, V4L2 path, video or folder'),
         DeclareLaunchArgument('labeller', default_value='false',
-                              description='run the camera labeller (not in this release)'),
+                              description='record a labelled bag with the labeller node'),
+        DeclareLaunchArgument('labeller_backend', default_value='',
+                              choices=['', 'ground_truth', 'hrnet', 'blazepose'],
+                              description="'' = ground_truth with source:=sim, else hrnet"),
+        DeclareLaunchArgument('labeller_weights', default_value='',
+                              description='HRNet-W32 checkpoint for labeller_backend hrnet'),
+        DeclareLaunchArgument('labeller_output_dir', default_value='.',
+                              description='folder for the labelled bag'),
         DeclareLaunchArgument('mount_file',
                               default_value=os.path.join(share, 'config', 'mount.yaml'),
                               description='sensor mount: static transforms and intrinsics'),
@@ -123,7 +140,6 @@ def generate_launch_description() -> LaunchDescription:
                               default_value=os.path.join(share, 'config', 'hupr.yaml')),
         SetEnvironmentVariable('FASTDDS_DEFAULT_PROFILES_FILE',
                                os.path.join(share, 'config', 'fastdds_large_data.xml')),
-        OpaqueFunction(function=_labeller),
         GroupAction([
             PushRosNamespace(LaunchConfiguration('namespace')),
             Node(package='hupr_ros', executable='tf_node', name='hupr_tf', output='screen',
@@ -147,6 +163,7 @@ def generate_launch_description() -> LaunchDescription:
                                       'variant': LaunchConfiguration('variant'),
                                       'mount_file': LaunchConfiguration('mount_file')}],
                  condition=IfCondition(LaunchConfiguration('pose'))),
+            OpaqueFunction(function=_labeller),
             OpaqueFunction(function=_rviz, args=[share]),
         ]),
     ])

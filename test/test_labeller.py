@@ -237,8 +237,8 @@ def test_split_recording_is_one_bag(tmp_path):
     writer = RecordingWriter(tmp_path / 'rec', split_bytes=1000).open()
     writer.add_topic('/a', 'std_msgs/msg/String')
     for i in range(30):
-        writer.write('/a', 10 ** 9 + i, store.serialize_cdr(string(data=f'{i:03d}' * 30),
-                                                             'std_msgs/msg/String'))
+        cdr = store.serialize_cdr(string(data=f'{i:03d}' * 30), 'std_msgs/msg/String')
+        writer.write('/a', 10 ** 9 + i, cdr)
     assert len(writer.files) >= 3
     writer.flush()
     assert bag_summary(tmp_path / 'rec') == {'/a': 30}       # readable while written
@@ -259,8 +259,8 @@ def _sim_bag(path: pathlib.Path, frames: int = 12, labels: bool = True, seed: in
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
     from hupr_ros.sim.body import make_subjects, random_motion
     from hupr_ros.sim.scene import SimConfig, Simulator
-    sim = Simulator(make_subjects(seed)[seed], random_motion(np.random.default_rng(seed),
-                                                              'wave_one'), SimConfig())
+    motion = random_motion(np.random.default_rng(seed), 'wave_one')
+    sim = Simulator(make_subjects(seed)[seed], motion, SimConfig())
     with BagWriter(path, storage='sqlite3') as bag:
         for k in range(frames):
             f = sim.frame(k)

@@ -36,7 +36,7 @@ def test_launch_file_starts_only_real_hupr_executables():
     ast.parse(text)
     used = set(re.findall(r"package='hupr_ros', executable='(\w+)'", text))
     assert used == {'sim_node', 'radar_node', 'preprocess_node', 'pose_node', 'tf_node',
-                    'camera_node'}
+                    'camera_node', 'labeller_node'}
     assert used <= entry_points()
     for path in re.findall(r"'(config|rviz)', '([\w.]+)'", text):
         assert (REPO / path[0] / path[1]).is_file(), path
@@ -53,10 +53,11 @@ def test_launch_file_runs_where_launch_ros_exists():
 
 
 @requires_ros
-def test_yaml_keys_are_declared_parameters():
+def test_yaml_keys_are_declared_parameters(tmp_path):
     import rclpy
     from rclpy.parameter import Parameter
 
+    from hupr_ros.nodes.labeller_node import LabellerNode
     from hupr_ros.nodes.pose_node import PoseNode
     from hupr_ros.nodes.preprocess_node import PreprocessNode
     from hupr_ros.nodes.radar_node import RadarNode
@@ -74,7 +75,9 @@ def test_yaml_keys_are_declared_parameters():
                  'hupr_preprocess': PreprocessNode(context=context),
                  'hupr_pose': PoseNode(context=context, parameter_overrides=[
                      Parameter('allow_random_weights', value=True),
-                     Parameter('num_filters', value=2)])}
+                     Parameter('num_filters', value=2)]),
+                 'hupr_labeller': LabellerNode(context=context, parameter_overrides=[
+                     Parameter('output_dir', value=str(tmp_path))])}
         assert set(config) == set(nodes)
         for name, node in nodes.items():
             for key, value in config[name]['ros__parameters'].items():

@@ -3,7 +3,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-bash tools/setup.sh
+bash tools/setup.sh --blazepose     # the BlazePose labeller's tests need its venv
 # shellcheck disable=SC1091
 . .venv/bin/activate
 set +u

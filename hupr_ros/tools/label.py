@@ -100,10 +100,12 @@ def simulated_frames(sequences: int, frames: int, seed: int = 0):
                 yield frame.image, frame.keypoints, frame.bbox
 
 
-def score(labeller, sequences: int, frames: int) -> dict:
-    """Label simulated frames; OKS AP and errors against the exact joints, and speed."""
+def score(labeller, sequences: int, frames: int, sheet: Optional[pathlib.Path] = None,
+          sheet_frames: int = 6) -> dict:
+    """Label simulated frames; OKS AP and errors against the exact joints, and speed. With
+    ``sheet``, a contact sheet of ``sheet_frames`` of them is written there (PNG)."""
     from hupr_ros.metrics import evaluate_poses
-    preds, gts, boxes, seconds = [], [], [], []
+    preds, gts, boxes, seconds, images = [], [], [], [], []
     missed = 0
     cpu0 = time.process_time()
     for image, keypoints, box in simulated_frames(sequences, frames):
@@ -116,8 +118,18 @@ def score(labeller, sequences: int, frames: int) -> dict:
         preds.append(result[0])
         gts.append(keypoints)
         boxes.append(box)
+        images.append(image if sheet is not None else None)
     cpu = time.process_time() - cpu0
     metrics = evaluate_poses(np.stack(preds), np.stack(gts), np.array(boxes))
+    if sheet is not None:
+        from PIL import Image
+
+        from hupr_ros.reports import contact_sheet
+        picks = np.linspace(0, len(preds) - 1, min(sheet_frames, len(preds))).astype(int)
+        errors = [float(np.linalg.norm(preds[i] - gts[i], axis=1).mean()) for i in picks]
+        Image.fromarray(contact_sheet(
+            [images[i] for i in picks], np.stack(gts)[picks], np.stack(preds)[picks],
+            [f'#{i}  {e:.0f} px' for i, e in zip(picks, errors)])).save(sheet)
     return {'frames': len(preds), 'no_person': missed, **metrics.as_dict(),
             'frames_per_s': len(seconds) / sum(seconds),
             'ms_per_frame_median': 1e3 * float(np.median(seconds)),
@@ -138,6 +150,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     s.add_argument('--sequences', type=int, default=6)
     s.add_argument('--frames', type=int, default=40, help='frames per sequence')
     s.add_argument('--json', type=pathlib.Path, help='also write the figures here')
+    s.add_argument('--sheet', type=pathlib.Path,
+                   help='also write a contact sheet (labels red, truth green) here (PNG)')
     for p in (b, s):
         p.add_argument('--backend', choices=BACKENDS if p is b else BACKENDS[1:],
                        default='hrnet')
@@ -159,7 +173,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return 0
         if labeller is None:
             return fail(PROG, 'score needs an image labeller')
-        figures = score(labeller, args.sequences, args.frames)
+        figures = score(labeller, args.sequences, args.frames, args.sheet)
     except (LabellerError, BagError, ValueError) as error:
         return fail(PROG, str(error))
     finally:

@@ -42,6 +42,8 @@ from hupr_ros.nodes.tf_node import TF_STATIC_QOS, TFMessage
 
 #: Where the probe's node lives (the launch argument ``namespace`` puts the graph under it).
 NAMESPACE = os.environ.get('HUPR_LAUNCH_TEST_NAMESPACE', 'rig_a')
+#: With a folder here, the launch also runs the labeller (labeller:=true) into it.
+BAGS = os.environ.get('HUPR_LAUNCH_TEST_BAGS', '')
 WARMUP_S = 90.0     # until the first skeleton: process start-up, model load, 8-frame window
 MEASURE_S = 10.0
 
@@ -51,8 +53,10 @@ def generate_test_description():
                                'bringup.launch.py')
     return LaunchDescription([
         IncludeLaunchDescription(PythonLaunchDescriptionSource(launch_file),
-                                 launch_arguments={'source': 'sim', 'namespace': NAMESPACE,
-                                                   'rviz': 'false'}.items()),
+                                 launch_arguments={
+                                     'source': 'sim', 'namespace': NAMESPACE, 'rviz': 'false',
+                                     'labeller': 'true' if BAGS else 'false',
+                                     'labeller_output_dir': BAGS or '.'}.items()),
         launch_testing.actions.ReadyToTest(),
     ])
 
@@ -108,7 +112,8 @@ class TestGraphFlows(unittest.TestCase):
             # Every streaming node reports on /diagnostics, OK while the graph keeps up.
             ok = {s.name for d in diagnostics for s in d.status
                   if s.level == DiagnosticStatus.OK}
-            for name in ('hupr_sim', 'hupr_preprocess', 'hupr_pose'):
+            for name in ('hupr_sim', 'hupr_preprocess', 'hupr_pose') + (
+                    ('hupr_labeller',) if BAGS else ()):
                 self.assertIn(f'hupr_ros: /{NAMESPACE}/{name}', ok,
                               [(s.name, s.level, s.message) for d in diagnostics[-6:]
                                for s in d.status])
