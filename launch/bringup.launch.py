@@ -84,12 +84,15 @@ def _bag_player(context):
 
 
 def _labeller(context):
-    """labeller:=true: the labeller node records a labelled bag (the simulator's ground truth
-    with source:=sim, HRNet on the camera otherwise, unless labeller_backend says)."""
+    """labeller:=true: the labeller node records a labelled bag: HRNet on the camera when
+    labeller_weights is given or the radars are real, else the simulator's ground truth,
+    unless labeller_backend says."""
     if LaunchConfiguration('labeller').perform(context).lower() not in ('true', '1'):
         return []
+    weights = LaunchConfiguration('labeller_weights').perform(context)
     backend = LaunchConfiguration('labeller_backend').perform(context) or (
-        'ground_truth' if LaunchConfiguration('source').perform(context) == 'sim' else 'hrnet')
+        'hrnet' if weights or LaunchConfiguration('source').perform(context) != 'sim'
+        else 'ground_truth')
     return [Node(package='hupr_ros', executable='labeller_node', name='hupr_labeller',
                  output='screen', parameters=[LaunchConfiguration('params_file'), {
                      'backend': backend,
@@ -128,7 +131,8 @@ def generate_launch_description() -> LaunchDescription:
                               description='record a labelled bag with the labeller node'),
         DeclareLaunchArgument('labeller_backend', default_value='',
                               choices=['', 'ground_truth', 'hrnet', 'blazepose'],
-                              description="'' = ground_truth with source:=sim, else hrnet"),
+                              description="'' = hrnet with labeller_weights or real "
+                                          'radars, else ground_truth (source:=sim)'),
         DeclareLaunchArgument('labeller_weights', default_value='',
                               description='HRNet-W32 checkpoint for labeller_backend hrnet'),
         DeclareLaunchArgument('labeller_output_dir', default_value='.',

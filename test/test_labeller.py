@@ -317,3 +317,18 @@ def test_bag_data_refuses_bags_without_labels_or_of_another_definition(tmp_path)
     with pytest.raises(DatasetError, match='appear twice'):
         prepare({'train': [str(tmp_path / 'other')], 'val': [str(tmp_path / 'other')]},
                 tmp_path / 'work')
+
+
+def test_training_config_takes_bags_relative_to_the_yaml(tmp_path, monkeypatch):
+    from hupr_ros.training.config import ConfigError, load_config
+    (tmp_path / 'cfg').mkdir()
+    path = tmp_path / 'cfg' / 'train.yaml'
+    path.write_text('bags:\n  train: [../bags/a, ../bags]\n  val: [/abs/c]\n')
+    config = load_config(path)
+    assert config.bags == {'train': [str(tmp_path / 'bags' / 'a'), str(tmp_path / 'bags')],
+                           'val': ['/abs/c']}
+    monkeypatch.chdir(tmp_path)
+    config = load_config(path, ['bags={test: [x]}'])
+    assert config.bags == {'test': [str(tmp_path / 'x')]}
+    with pytest.raises(ConfigError, match='bags must map'):
+        load_config(path, ['bags={training: [x]}'])

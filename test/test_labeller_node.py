@@ -29,6 +29,11 @@ from conftest import REPO, requires_ros
 pytestmark = requires_ros
 
 
+def _has_cuda() -> bool:
+    import torch
+    return torch.cuda.is_available()
+
+
 def _spawn(*args):
     env = dict(os.environ, PYTHONUNBUFFERED='1')
     return subprocess.Popen([sys.executable, '-m', *args], stdout=subprocess.PIPE,
@@ -98,6 +103,8 @@ def test_record_with_the_labeller_then_train_and_evaluate_from_the_bags(tmp_path
     (['backend:=hrnet'], 'needs weights'),
     (['backend:=hrnet', 'weights:=/no/such.pth'], 'no such file'),
     (['backend:=blazepose', 'blazepose_python:=/no/python'], 'no such file'),
+    pytest.param(['backend:=hrnet', 'weights:=/no/such.pth', 'device:=cuda'], 'no CUDA GPU',
+                 marks=pytest.mark.skipif(_has_cuda(), reason='this machine has a GPU')),
     (['backend:=openpose'], 'backend must be one of'),
     (['output_dir:=/no/such/dir'], 'is not a folder'),
     (['storage:=rosbag1'], 'storage'),

@@ -16,8 +16,10 @@
 rosbag2 bag, with a ``hupr_msgs/Skeleton2D`` label per camera frame on ``labels/skeleton``.
 
 ``backend``: ``hrnet`` (the paper's labeller; ``weights`` = an official HRNet-W32 pose
-checkpoint), ``blazepose`` (no weights; mediapipe, see docs/labelling.md) or
-``ground_truth`` (the simulator's exact joints from ``sim/ground_truth``, no camera needed).
+checkpoint; the default when weights are given), ``blazepose`` (no weights; mediapipe, see
+docs/labelling.md) or ``ground_truth`` (the simulator's exact joints from
+``sim/ground_truth``, no camera needed; the default without weights). Radar frames arriving
+with no label source show as WARN on ``/diagnostics``.
 One bag per run, ``output_dir/bag_name``, sqlite3 (flushed every ``flush_s``: a killed node
 leaves a readable bag) or mcap, split into files by ``split_size_mb`` / ``split_duration_s``.
 Frames whose labelling falls behind are stored without a label, counted, and reported on
@@ -62,8 +64,9 @@ class LabellerNode(Node):
     def __init__(self, **kwargs) -> None:
         super().__init__('hupr_labeller', **kwargs)
         p = declarer(self)
-        p('backend', 'ground_truth', ParameterDescriptor(
-            description=f'label source: {", ".join(BACKENDS)}'))
+        p('backend', '', ParameterDescriptor(
+            description=f"label source: {', '.join(BACKENDS)}; '' = hrnet when weights are "
+                        "given (the paper's labeller), else ground_truth (the simulator)"))
         p('weights', '', ParameterDescriptor(description='hrnet: official HRNet-W32 checkpoint'))
         p('device', 'cpu', ParameterDescriptor(description="hrnet: 'cpu' or 'cuda[:N]'"))
         p('flip_test', False, ParameterDescriptor(description='hrnet: average with the mirror'))
@@ -86,7 +89,7 @@ class LabellerNode(Node):
             description='images waiting for the labeller; beyond it frames get no label'),
           range=(1, 1000))
         value = lambda name: self.get_parameter(name).value      # noqa: E731
-        backend = value('backend')
+        backend = value('backend') or ('hrnet' if value('weights') else 'ground_truth')
         if backend not in BACKENDS:
             raise StartupError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
         labeller = None
@@ -123,9 +126,11 @@ class LabellerNode(Node):
                                      lambda cdr, t=topic: self.recorder.radar(t, cdr),
                                      SENSOR_QOS, raw=True)
         if labeller is None:
+            self.source_topic = topics.SIM_GROUND_TRUTH
             self.create_subscription(Skeleton2D, topics.SIM_GROUND_TRUTH,
                                      self.recorder.ground_truth, RESULT_QOS, raw=True)
         else:
+            self.source_topic = topics.CAMERA_IMAGE
             self.create_subscription(Image, topics.CAMERA_IMAGE, self.on_image, SENSOR_QOS,
                                      raw=True)
         self.diagnostics = Diagnostics(self, self.diagnose, hardware_id=str(path),
@@ -147,6 +152,10 @@ class LabellerNode(Node):
         times = self.recorder.label_seconds[-50:]
         label_ms = 1e3 * float(np.mean(times)) if times else 0.0
         level, message = Diagnostics.OK, f'{c["labels"]} labels, {c["radar_frames"]} radar frames'
+        if c['radar_frames'] >= 20 and not c['labels']:
+            level = Diagnostics.WARN
+            message = (f'{c["radar_frames"]} radar frames but no label yet: is the label '
+                       f'source running ({self.source_topic})?')
         if c['not_labelled']:
             level = Diagnostics.WARN
             message = f'labelling behind: {c["not_labelled"]} frames stored without a label'

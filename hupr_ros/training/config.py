@@ -195,6 +195,10 @@ def load_config(path: Union[str, pathlib.Path],
         data[key] = yaml.safe_load(value)
         if key in PATH_KEYS:
             data[key] = str(pathlib.Path(value).resolve())
+        if key == 'bags' and isinstance(data[key], dict):      # relative to the shell
+            data[key] = {split: [str(pathlib.Path(b).resolve()) for b in bags]
+                         if isinstance(bags, list) else bags
+                         for split, bags in data[key].items()}
     return from_dict(data, str(path))
 
 
