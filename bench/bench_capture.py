@@ -1,6 +1,9 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""How fast two radars' raw streams can be received on loopback before datagrams are lost,
+"""
+Benchmark: two radars' raw streams received on loopback.
+
+How fast two radars' raw streams can be received on loopback before datagrams are lost,
 and what receiving costs per radar at the real rate.
 
     python bench/bench_capture.py [--frames 100]
@@ -76,7 +79,7 @@ def run(fps: float, frames: int) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
     parser.add_argument('--frames', type=int, default=100, help='frames per radar per rate')
     parser.add_argument('--seconds', type=float, default=10.0,
                         help='length of the 10 frames/s CPU measurement')

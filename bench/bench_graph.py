@@ -1,6 +1,7 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""The live graph on this machine: rates, latency from the radar stamp, drops, CPU, memory.
+"""
+The live graph on this machine: rates, latency from the radar stamp, drops, CPU, memory.
 
     python bench/bench_graph.py --seconds 60 [--pose-param torch_threads:=1 ...]
 
@@ -89,7 +90,7 @@ def measure(seconds: float, pose_args: Sequence[str] = (), log_dir: Optional[pat
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
     parser.add_argument('--seconds', type=float, default=60.0)
     parser.add_argument('--pose-param', action='append', default=[],
                         help='pose node parameter, e.g. torch_threads:=1 (repeatable)')

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Benchmark: labeller throughput per backend on 256x256 simulated camera frames.
+"""
+Benchmark: labeller throughput per backend on 256x256 simulated camera frames.
 
 For each backend, on the same frames and alternating the backends round by round: frames/s
 (wall clock) and CPU seconds per frame (this process and BlazePose's worker process), plus
@@ -56,7 +57,7 @@ def cpu_s(labeller=None) -> float:
 
 
 def record_cost(frames) -> float:
-    """ms to record one labelled frame (2 raw radar frames, image, label) into sqlite3."""
+    """Return the ms to record one labelled frame (2 radar frames and a label) in sqlite3."""
     from hupr_ros.labeller.recorder import LabelRecorder
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
     from hupr_ros.recording import RecordingWriter
@@ -83,7 +84,7 @@ def record_cost(frames) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
     parser.add_argument('--rounds', type=int, default=3)
     parser.add_argument('--frames', type=int, default=10)
     args = parser.parse_args()

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Benchmark: HuPRNet inference on the CPU, batch 1, torch threads = 2.
+"""
+Benchmark: HuPRNet inference on the CPU, batch 1, torch threads = 2.
 
 For every variant: median ms/inference, parameters and MACs (counted on the published-order
 path, whose convolutions torch's FLOP counter sees). For the published variant also the
@@ -46,7 +47,7 @@ def gmacs(variant: str, num_filters: int, x, y) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--repeat', type=int, default=5)
     args = parser.parse_args()

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Benchmark: NumPy <-> message conversion of a 2 MiB VRDAEMap cube and a raw radar frame.
+"""
+Benchmark: NumPy <-> message conversion of a 2 MiB VRDAEMap cube and a raw radar frame.
 
 Prints ms per conversion for our fast path (hupr_ros.msg_conversions) and for the
 straightforward baseline (assigning the numpy array to the message field, reading it back

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Benchmark: the opt-in bf16 inference against fp32, batch 1, on the CPU.
+"""
+Benchmark: the opt-in bf16 inference against fp32, batch 1, on the CPU.
 
 For the shipped realtime model (its own weights) and the published csam_prgcn variant (fresh
 weights, full input): median ms per inference for fp32 and bf16 (a bfloat16 copy of the
@@ -77,7 +78,7 @@ def windows(data, model, count):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--rounds', type=int, default=5)
     parser.add_argument('--repeat', type=int, default=5)

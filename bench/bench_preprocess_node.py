@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Benchmark: the preprocessing node fed two radars at 10 Hz over DDS.
+"""
+Benchmark: the preprocessing node fed two radars at 10 Hz over DDS.
 
 Runs the node in its own process (as in deployment), publishes simulated raw frame pairs at
 10 Hz from this process for a fixed time, and reports: the node process's CPU time per pair
@@ -44,7 +45,7 @@ from hupr_ros.sim.fmcw import quantize, synthesize_frame
 
 
 def process_cpu_seconds(pid: int) -> float:
-    """utime + stime of a process, from /proc (Linux)."""
+    """Return the user + system CPU seconds of a process, from /proc (Linux)."""
     fields = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 

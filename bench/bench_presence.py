@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Presence detection on HuPR-Sim: per-frame scores, a calibrated threshold, error rates.
+"""
+Presence detection on HuPR-Sim: per-frame scores, a calibrated threshold, error rates.
 
 Simulates, for calibration subjects 0-4 and for the held-out subject 5 (other seeds), an empty
 room, a person entering and leaving, and the four person motions; scores every frame with
@@ -26,7 +27,7 @@ from hupr_ros.sim.scene import Simulator  # noqa: E402
 
 
 def scores(subjects, seed: int, frames: int):
-    """(kind, present (F,), scores (F,)) per simulated sequence."""
+    """Yield (kind, presence flags, presence scores) per simulated sequence, each (F,)."""
     rng = np.random.default_rng(seed)
     out = []
     for subject in subjects:

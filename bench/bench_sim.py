@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Benchmark: HuPR-Sim frames per second (both radars + camera), one process and dataset CLI.
+"""
+Benchmark: HuPR-Sim frames per second (both radars + camera), one process and dataset CLI.
 
 Prints, measured in the same run: frames/s of ``Simulator.frame`` (both radars, camera, ground
 truth) on one core, the share of each stage, and the hupr-sim dataset CLI's frames/s with two

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""One-Euro smoothing of predicted keypoints: jitter on static sequences, lag on moving ones.
+"""
+One-Euro smoothing of predicted keypoints: jitter on static sequences, lag on moving ones.
 
 Reads the ``predictions.npz`` that ``hupr-eval`` writes (a simulated split: the motion of each
 sequence comes from ``DATA/sim_meta.json``), filters every sequence's predictions at 10 Hz with

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Benchmark: training throughput and peak memory, evaluation time (CPU).
+"""
+Benchmark: training throughput and peak memory, evaluation time (CPU).
 
 For each batch size, a child process trains the ``realtime`` variant (F = 8) on a small
 simulated set for a few optimiser steps with ``--threads`` torch threads and reports samples/s

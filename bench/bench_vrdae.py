@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Benchmark: VRDAEMap + network-input normalisation per radar frame, on one core.
+"""
+Benchmark: VRDAEMap + network-input normalisation per radar frame, on one core.
 
 Prints ms/frame for hupr_ros.dsp (single frame and batched) and for the straightforward
 implementation of docs/published_model.md section 2 (hupr_ros.dsp.reference: the published steps in

@@ -1,6 +1,7 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""Soak the node graph: kill -9 and restart each node in turn, and check that it recovers.
+"""
+Soak the node graph: kill -9 and restart each node in turn, and check that it recovers.
 
     python bench/soak.py --seconds 600 --kill-every 30 [--order pose,preprocess,sim]
 
@@ -123,7 +124,7 @@ class Graph:
         return None
 
     def cpu_seconds(self) -> Dict[str, float]:
-        """user + system CPU seconds of each node process so far."""
+        """Return the user + system CPU seconds of each node process so far."""
         ticks = os.sysconf('SC_CLK_TCK')
         out = {}
         for name, process in self.processes.items():
@@ -204,7 +205,7 @@ def soak(seconds: float, kill_every: float, order: Sequence[str] = NODES,
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
     parser.add_argument('--seconds', type=float, default=600)
     parser.add_argument('--kill-every', type=float, default=30)
     parser.add_argument('--order', default=','.join(NODES),

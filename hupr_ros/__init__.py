@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""hupr_ros: human pose estimation with two mmWave radars (HuPR) for ROS 2.
+"""
+hupr_ros: human pose estimation with two mmWave radars (HuPR) for ROS 2.
 
 The core library (``radar``, ``dsp``, ``skeleton``, ``model``, ...) works without ROS;
 only ``hupr_ros.nodes`` imports rclpy.

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""rosbag2 bags without ROS: write and read hupr_msgs topics with the pure-Python ``rosbags``.
+"""
+rosbag2 bags without ROS: write and read hupr_msgs topics with the pure-Python ``rosbags``.
 
 Bags written here are ordinary rosbag2 bags (mcap by default, or sqlite3) with the message
 definitions stored, so ``ros2 bag info/play`` on a ROS 2 install and :class:`rosbags` readers
@@ -50,7 +51,7 @@ def msg_dir() -> pathlib.Path:
 
 
 def typestore():
-    """A rosbags typestore (ROS 2 Kilted) with the hupr_msgs types registered."""
+    """Return a rosbags type store with the hupr_msgs types registered (ROS 2 Kilted)."""
     from rosbags.typesys import get_types_from_msg, get_typestore, Stores
     store = get_typestore(Stores.ROS2_KILTED)
     types = {}
@@ -62,7 +63,8 @@ def typestore():
 
 
 class BagWriter:
-    """Write radar frames, camera images and skeletons to a rosbag2 bag.
+    """
+    Write radar frames, camera images and skeletons to a rosbag2 bag.
 
     Use as a context manager; the bag is complete when it closes. Arrays are copied into the
     message as numpy arrays (what rosbags serialises).
@@ -131,12 +133,12 @@ class BagWriter:
 
     def write_compressed_image(self, data: bytes, *, stamp_ns: int,
                                frame_id: str = topics.FRAME_CAMERA, fmt: str = 'jpeg') -> None:
-        """Encoded image bytes as they are (a JPEG file stays bit-exact)."""
+        """Write encoded image bytes as they are (a JPEG file stays bit-exact)."""
         self._write(topics.CAMERA_IMAGE_COMPRESSED, stamp_ns, messages.compressed_image(
             self.backend, data, stamp_ns=stamp_ns, frame_id=frame_id, fmt=fmt))
 
     def set_custom_data(self, key: str, value: str) -> None:
-        """A string stored in the bag's metadata.yaml (``custom_data``)."""
+        """Store a string in the bag's metadata.yaml (``custom_data``)."""
         self._writer.set_custom_data(key, value)
 
     def write_skeleton(self, topic: str, keypoints: np.ndarray, confidence: Optional[np.ndarray],
@@ -152,14 +154,15 @@ _DTYPES = {'h': np.int16, 'B': np.uint8, 'f': np.float32}
 
 
 def rosbags_backend(store) -> messages.Backend:
-    """The typestore's classes as a :mod:`hupr_ros.messages` backend (arrays stay numpy)."""
+    """Return the typestore's classes as a :mod:`hupr_ros.messages` backend (arrays stay numpy)."""
     return messages.Backend(lambda name, **fields: store.types[name](**fields),
                             lambda typecode, values: np.ascontiguousarray(
                                 values, dtype=_DTYPES[typecode]))
 
 
 def recover_sqlite(path: Union[str, os.PathLike]) -> None:
-    """Roll back what a killed writer left half-done in an sqlite3 bag.
+    """
+    Roll back what a killed writer left half-done in an sqlite3 bag.
 
     A writer killed mid-transaction leaves a hot journal (``*.db3-journal``) beside a
     database whose pages may already be half-written. SQLite undoes that on the next
@@ -185,11 +188,13 @@ def recover_sqlite(path: Union[str, os.PathLike]) -> None:
 
 
 def open_reader(path: Union[str, os.PathLike]):
-    """An opened rosbags ``AnyReader`` on the bag at ``path``, with the hupr_msgs types and
+    """
+    Open a bag for reading, with the hupr_msgs types.
+
+    Return an opened rosbags ``AnyReader`` on the bag at ``path``, with the hupr_msgs types and
     any journal a killed writer left rolled back (:func:`recover_sqlite`). Close it after use.
 
-    Raises:
-        BagError: the bag is missing or cannot be opened.
+    :raises BagError: the bag is missing or cannot be opened.
     """
     from rosbags.highlevel import AnyReader
     path = pathlib.Path(path)
@@ -206,10 +211,10 @@ def open_reader(path: Union[str, os.PathLike]):
 
 def read_messages(path: Union[str, os.PathLike],
                   topic_names=None) -> Iterator[Tuple[str, int, object]]:
-    """Yield (topic, log time ns, decoded message) from a bag, in time order.
+    """
+    Yield (topic, log time ns, decoded message) from a bag, in time order.
 
-    Raises:
-        BagError: the bag is missing or cannot be read.
+    :raises BagError: the bag is missing or cannot be read.
     """
     reader = open_reader(path)
     try:

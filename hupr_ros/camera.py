@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Camera capture for labelling (ROS-free; ``camera_node`` is the ROS edge).
+"""
+Camera capture for labelling (ROS-free; ``camera_node`` is the ROS edge).
 
 A source is a device index (``0``), a V4L2 path (``/dev/video0``), a video file or a folder of
 images, read with OpenCV (``opencv-python-headless``). :func:`load_calibration` reads the ROS
@@ -105,7 +106,7 @@ class CvSource:
 
 def open_source(source: str, width: int = 0, height: int = 0, fps: float = 0.0,
                 fourcc: str = '', loop: bool = False):
-    """A :class:`FolderSource` for a folder, else a :class:`CvSource`."""
+    """Return a :class:`FolderSource` for a folder, else a :class:`CvSource`."""
     if not source:
         raise CameraError("camera source is empty: give a device index ('0'), a path such "
                           "as /dev/video0, a video file or an image folder")
@@ -149,8 +150,12 @@ def _matrix(data: dict, key: str, shape: Tuple[int, int], path) -> np.ndarray:
 
 
 def load_calibration(path) -> Calibration:
-    """Read a ROS ``camera_calibration`` YAML (image_width, image_height, camera_matrix,
-    distortion_model, distortion_coefficients, rectification_matrix, projection_matrix)."""
+    """
+    Read a ROS camera_calibration YAML file.
+
+    Read a ROS ``camera_calibration`` YAML (image_width, image_height, camera_matrix,
+    distortion_model, distortion_coefficients, rectification_matrix, projection_matrix).
+    """
     path = pathlib.Path(path)
     data = read_yaml(path, 'calibration file', CameraError)
     if not isinstance(data, dict) or 'image_width' not in data or 'image_height' not in data:
@@ -167,8 +172,11 @@ def load_calibration(path) -> Calibration:
 def crop_square(frame: np.ndarray, size: int = 256,
                 calibration: Optional[Calibration] = None
                 ) -> Tuple[np.ndarray, Optional[Calibration]]:
-    """Centre-crop ``frame`` to a square and resize it to ``size`` x ``size`` (the paper's
-    frames); the calibration's K and P follow (shift by the crop, scale by the resize)."""
+    """
+    Centre-crop ``frame`` to a square and resize it to ``size`` x ``size`` (the paper's frames).
+
+    The calibration's K and P follow (shift by the crop, scale by the resize).
+    """
     height, width = frame.shape[:2]
     side = min(height, width)
     x0, y0 = (width - side) // 2, (height - side) // 2
@@ -184,7 +192,7 @@ def crop_square(frame: np.ndarray, size: int = 256,
 
 
 def to_encoding(bgr: np.ndarray, encoding: str) -> np.ndarray:
-    """OpenCV's BGR frame in ``encoding`` (bgr8, rgb8 or mono8)."""
+    """Convert an OpenCV BGR frame to ``encoding`` (bgr8, rgb8 or mono8)."""
     if encoding == 'bgr8':
         return bgr
     if encoding == 'rgb8':

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Temporal smoothing of keypoints: the One-Euro filter (no ROS).
+"""
+Temporal smoothing of keypoints: the One-Euro filter (no ROS).
 
 Casiez, Roussel and Vogel, "1 Euro Filter: A Simple Speed-based Low-pass Filter for Noisy Input
 in Interactive Systems", CHI 2012. Each coordinate is low-pass filtered with a cut-off that rises
@@ -20,14 +21,14 @@ def _alpha(cutoff: np.ndarray, dt: float) -> np.ndarray:
 
 
 class OneEuroFilter:
-    """One-Euro filter over an array of values (e.g. keypoints (14, 2), pixels).
+    """
+    One-Euro filter over an array of values (e.g. keypoints (14, 2), pixels).
 
-    Args:
-        min_cutoff: cut-off at rest, Hz (lower: smoother, more lag when starting to move).
-        beta: speed coefficient (higher: less lag on fast moves).
-        d_cutoff: cut-off of the derivative, Hz.
-        max_gap_s: a gap longer than this between samples (or a step back in time) restarts
-            the filter instead of smoothing across it.
+    :param min_cutoff: cut-off at rest, Hz (lower: smoother, more lag when starting to move).
+    :param beta: speed coefficient (higher: less lag on fast moves).
+    :param d_cutoff: cut-off of the derivative, Hz.
+    :param max_gap_s: a gap longer than this between samples (or a step back in time) restarts the
+        filter instead of smoothing across it.
     """
 
     def __init__(self, min_cutoff: float = 1.0, beta: float = 0.05, d_cutoff: float = 1.0,

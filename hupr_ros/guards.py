@@ -1,6 +1,7 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""Input guards the nodes share (no ROS): stamp validation per stream and error counting.
+"""
+Input guards the nodes share (no ROS): stamp validation per stream and error counting.
 
 The rule (docs/robustness.md): a node never dies or stalls on a message. A bad message is
 counted under a kind, logged with its reason (at most once per period per kind, with the
@@ -33,8 +34,12 @@ OUT_OF_ORDER = 'out_of_order'
 
 @dataclass(frozen=True)
 class StampVerdict:
-    """What to do with a stamp: ``accepted`` or refused for ``kind`` (with ``reason``);
-    ``restarted`` when it is accepted as the first of a new run (the clock went back)."""
+    """
+    What to do with a stamp.
+
+    ``accepted`` or refused for ``kind`` (with ``reason``); ``restarted`` when it is accepted as
+    the first of a new run (the clock went back).
+    """
 
     accepted: bool
     kind: str = ''
@@ -43,12 +48,12 @@ class StampVerdict:
 
 
 class StampGuard:
-    """Validates the stamps of one stream (see the module docstring).
+    """
+    Validates the stamps of one stream (see the module docstring).
 
-    Args:
-        name: the stream, for messages (e.g. 'horizontal raw frame').
-        max_future_s: largest lead over the node clock that is accepted.
-        resync_after: backwards stamps in a row, increasing, that are taken as a clock reset.
+    :param name: the stream, for messages (e.g. 'horizontal raw frame').
+    :param max_future_s: largest lead over the node clock that is accepted.
+    :param resync_after: backwards stamps in a row, increasing, that are taken as a clock reset.
     """
 
     def __init__(self, name: str, max_future_s: float = 1.0, resync_after: int = 3) -> None:
@@ -66,8 +71,12 @@ class StampGuard:
         self._backwards = []
 
     def check(self, stamp_ns: int, now_ns: int = 0) -> StampVerdict:
-        """Judge ``stamp_ns``; ``now_ns`` is the node clock (0 or less: not known, e.g. sim
-        time before the first /clock message; the future check is then skipped)."""
+        """
+        Judge ``stamp_ns``.
+
+        ``now_ns`` is the node clock (0 or less: not known, e.g. sim time before the first /clock
+        message; the future check is then skipped).
+        """
         if stamp_ns < 0:
             return StampVerdict(False, NEGATIVE, f'{self.name} stamp {stamp_ns} ns is negative')
         if now_ns > 0 and stamp_ns > now_ns + self.max_future_ns:
@@ -96,7 +105,8 @@ class StampGuard:
 
 
 class ErrorLog:
-    """Counts problems per kind and rate-limits their log lines per kind, not per call site.
+    """
+    Counts problems per kind and rate-limits their log lines per kind, not per call site.
 
     ``report(kind, message)`` counts and returns the line to log now, or None while that kind
     was logged less than ``period_s`` ago (the next line says how many were suppressed).

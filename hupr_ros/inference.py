@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Live pose estimation from a stream of radar-cube pairs (no ROS).
+"""
+Live pose estimation from a stream of radar-cube pairs (no ROS).
 
 :class:`PoseEstimator` keeps the sliding window of the last N normalised frame pairs and runs
 the network on it. Window alignment:
@@ -54,11 +55,13 @@ PRECISIONS = ('fp32', 'bf16', 'fp16')
 
 
 def with_precision(model: HuPRNet, precision: str) -> Tuple[HuPRNet, torch.dtype]:
-    """The model to run in ``precision`` (one of :data:`PRECISIONS`) and the input dtype it
-    takes: fp32 returns ``model`` itself; bf16 / fp16 return a copy whose weights and
-    activations are bfloat16 / float16 (on CPUs with AVX-512 BF16, oneDNN's bf16 kernels:
-    docs/benchmarks.md gives the speed-up and the change in outputs). Outputs then need
-    ``.float()``."""
+    """
+    Return the model to run in ``precision`` (:data:`PRECISIONS`) and its input dtype.
+
+    fp32 returns ``model`` itself; bf16 / fp16 return a copy whose weights and activations are
+    bfloat16 / float16 (on CPUs with AVX-512 BF16, oneDNN's bf16 kernels: docs/benchmarks.md gives
+    the speed-up and the change in outputs). Outputs then need ``.float()``.
+    """
     if precision not in PRECISIONS:
         raise ValueError(f'precision must be one of {PRECISIONS}, got {precision!r}')
     if precision == 'fp32':
@@ -94,12 +97,12 @@ class PoseResult:
 
 
 def estimate_person_range(cube: np.ndarray, config: VRDAEConfig = VRDAEConfig()) -> float:
-    """Range (m) of the strongest moving reflector in a VRDAEMap.
+    """
+    Range (m) of the strongest moving reflector in a VRDAEMap.
 
-    Args:
-        cube: complex (doppler, range, azimuth, elevation); the zero-Doppler bin (static
-            clutter, removed upstream) is ignored. Or its (range, azimuth)
-            :func:`hupr_ros.presence.motion_map`.
+    :param cube: complex (doppler, range, azimuth, elevation); the zero-Doppler bin (static
+        clutter, removed upstream) is ignored. Or its (range, azimuth)
+        :func:`hupr_ros.presence.motion_map`.
     """
     if cube.ndim != 2:      # the RAEMap has no zero-Doppler bin to leave out
         cube = motion_map(cube) if config.representation == 'vrdaemap' else \
@@ -108,25 +111,25 @@ def estimate_person_range(cube: np.ndarray, config: VRDAEConfig = VRDAEConfig())
 
 
 class PoseEstimator:
-    """Sliding-window HuPRNet inference.
+    """
+    Sliding-window HuPRNet inference.
 
-    Args:
-        model: a HuPRNet in eval mode.
-        alignment: 'centered' or 'causal' (see module docstring).
-        device: torch device for inference.
-        subpixel: sub-pixel decoding (off = published decoding).
-        presence: decides whether anybody is there (None: always publish a skeleton).
-        smoother: One-Euro filter for the keypoints (None: raw keypoints, the default).
-        precision: 'fp32' (default: the published numbers), or the opt-in 'bf16' (a
-            bfloat16 copy of the model: oneDNN's AVX-512 BF16 kernels on CPUs that have them)
-            or 'fp16' (CUDA only); see :func:`with_precision`. Heat maps then differ from
-            fp32 in the 3rd digit (docs/benchmarks.md gives the measured change).
-        max_gap_s: a longer step between consecutive pushed frames (a lost frame, an outage)
-            restarts the window instead of letting it span the gap (None: never).
-        elevation_mean: keep each frame's input already averaged over elevation, the
-            network's first operation (as the training cache does): windows 8x smaller to
-            assemble and move, the same numbers to float32 rounding. False keeps the full
-            (K, 2, R, A, E) input (the published computation, bit for bit).
+    :param model: a HuPRNet in eval mode.
+    :param alignment: 'centered' or 'causal' (see module docstring).
+    :param device: torch device for inference.
+    :param subpixel: sub-pixel decoding (off = published decoding).
+    :param presence: decides whether anybody is there (None: always publish a skeleton).
+    :param smoother: One-Euro filter for the keypoints (None: raw keypoints, the default).
+    :param precision: 'fp32' (default: the published numbers), or the opt-in 'bf16' (a bfloat16
+        copy of the model: oneDNN's AVX-512 BF16 kernels on CPUs that have them) or 'fp16' (CUDA
+        only); see :func:`with_precision`. Heat maps then differ from fp32 in the 3rd digit
+        (docs/benchmarks.md gives the measured change).
+    :param max_gap_s: a longer step between consecutive pushed frames (a lost frame, an outage)
+        restarts the window instead of letting it span the gap (None: never).
+    :param elevation_mean: keep each frame's input already averaged over elevation, the network's
+        first operation (as the training cache does): windows 8x smaller to assemble and move, the
+        same numbers to float32 rounding. False keeps the full (K, 2, R, A, E) input (the published
+        computation, bit for bit).
     """
 
     def __init__(self, model: HuPRNet, alignment: str = 'centered', device: str = 'cpu',
@@ -162,8 +165,12 @@ class PoseEstimator:
         self.last_gap_s = 0.0
 
     def reset(self) -> None:
-        """Forget the window (after a gap in the stream): the next windows hold only frames
-        that follow it, clamped at its start as at the start of a stream."""
+        """
+        Forget the window (after a gap in the stream).
+
+        The next windows hold only frames that follow it, clamped at its start as at the start of a
+        stream.
+        """
         self._frames.clear()
         self._count = 0
         if self.presence is not None:
@@ -179,11 +186,12 @@ class PoseEstimator:
 
     def push(self, stamp_ns: int, hori_cube: np.ndarray, vert_cube: np.ndarray
              ) -> Optional[Window]:
-        """Add one frame pair (complex cubes (16, 64, 64, 8)); return the window to infer on,
-        or None while the first target is not complete yet.
+        """
+        Add one frame pair (complex cubes (16, 64, 64, 8)).
 
-        Raises:
-            PreprocessingError: a cube has the wrong shape / dtype or NaN.
+        Return the window to infer on, or None while the first target is not complete yet.
+
+        :raises PreprocessingError: a cube has the wrong shape / dtype or NaN.
         """
         if self.elevation_mean:
             hori = training_input(hori_cube, self.config)[..., None]
@@ -217,16 +225,24 @@ class PoseEstimator:
                       target_frame[3], target_frame[4], present)
 
     def _to_device(self, x: torch.Tensor) -> torch.Tensor:
-        """CPU: a cast at most. CUDA: through pinned memory with a non-blocking copy; the
-        only host sync of an inference is reading the decoded keypoints back."""
+        """
+        CPU: a cast at most.
+
+        CUDA: through pinned memory with a non-blocking copy; the only host sync of an inference is
+        reading the decoded keypoints back.
+        """
         if self.device.type == 'cuda':
             return x.pin_memory().to(self.device, self.input_dtype, non_blocking=True)
         return x.to(self.input_dtype)
 
     @torch.inference_mode()
     def infer(self, window: Window) -> PoseResult:
-        """Run the network on a window (also when nobody is present: the caller decides what
-        to publish from ``result.present``); smooth the keypoints when a smoother is set."""
+        """
+        Run the network on a window.
+
+        Run the network on a window (also when nobody is present: the caller decides what
+        to publish from ``result.present``); smooth the keypoints when a smoother is set.
+        """
         start = time.perf_counter()
         hori, vert = (self._to_device(torch.from_numpy(x).unsqueeze(0))
                       for x in (window.hori, window.vert))

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Building and validating the messages we write: the one place, for both message backends.
+"""
+Building and validating the messages we write: the one place, for both message backends.
 
 The same functions fill a message for rclpy (``hupr_ros.msg_conversions``, the generated
 classes) and for the rosbags writer (``hupr_ros.bags``, the typestore's classes), so a bag
@@ -70,8 +71,12 @@ def chirp_config(backend: Backend, config: ChirpConfig):
 def radar_frame(backend: Backend, frame: np.ndarray, config: ChirpConfig, *, stamp_ns: int,
                 frame_id: str, frame_number: int, orientation: str, packets_expected: int = 0,
                 packets_received: int = 0, bytes_zero_filled: int = 0):
-    """hupr_msgs/RadarFrame of complex (chirps, rx, samples) samples with integer-valued parts
-    (saturated to int16, never wrapped) or int16 (chirps, rx, samples, 2) I, Q."""
+    """
+    Build a hupr_msgs/RadarFrame.
+
+    hupr_msgs/RadarFrame of complex (chirps, rx, samples) samples with integer-valued parts
+    (saturated to int16, never wrapped) or int16 (chirps, rx, samples, 2) I, Q.
+    """
     if orientation not in ORIENTATIONS:
         raise ConversionError(f'orientation must be one of {ORIENTATIONS}, got {orientation!r}')
     expected = (config.num_chirps, config.num_rx, config.num_samples)
@@ -116,8 +121,12 @@ def skeleton(backend: Backend, keypoints: np.ndarray, confidence: Optional[np.nd
 
 def image(backend: Backend, pixels: np.ndarray, *, stamp_ns: int, frame_id: str,
           encoding: str = 'rgb8'):
-    """sensor_msgs/Image of uint8 (H, W, 3) rgb8 / bgr8, uint8 (H, W) mono8 or uint16 (H, W)
-    16UC1 (depth) pixels, little-endian, rows packed (step = width x bytes per pixel)."""
+    """
+    Build a sensor_msgs/Image.
+
+    sensor_msgs/Image of uint8 (H, W, 3) rgb8 / bgr8, uint8 (H, W) mono8 or uint16 (H, W)
+    16UC1 (depth) pixels, little-endian, rows packed (step = width x bytes per pixel).
+    """
     if encoding not in ENCODINGS:
         raise ConversionError(f'encoding {encoding!r} not one of {sorted(ENCODINGS)}')
     channels, dtype = ENCODINGS[encoding], np.dtype(PIXEL_TYPES[encoding])

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Pose accuracy as the paper reports it (COCO OKS AP) plus pixel error and PCK (no ROS).
+"""
+Pose accuracy as the paper reports it (COCO OKS AP) plus pixel error and PCK (no ROS).
 
 The published evaluation: every frame has one ground-truth person; its area is half its box
 (``w * h / 2``); predictions score 1; OKS uses the 14 HuPR joint sigmas; AP, AP50 and AP75 come
@@ -22,18 +23,18 @@ PCK_FRACTION = 0.2
 
 
 def gt_area(boxes: np.ndarray) -> np.ndarray:
-    """Published ground-truth area: box width x height / 2. boxes (M, 4) x0, y0, x1, y1."""
+    """Return the published ground-truth area: box width x height / 2; boxes (M, 4)."""
     boxes = np.asarray(boxes, dtype=np.float64)
     return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]) / 2.0
 
 
 def oks(pred: np.ndarray, gt: np.ndarray, area: np.ndarray,
         sigmas: np.ndarray = OKS_SIGMAS, joints: Optional[Sequence[int]] = None) -> np.ndarray:
-    """Object keypoint similarity of each prediction with its ground truth, (M,).
+    """
+    Object keypoint similarity of each prediction with its ground truth, (M,).
 
     ``exp(-d^2 / (2 * area * (2 sigma)^2))`` averaged over ``joints`` (all by default).
-    Args:
-        pred, gt: (M, 14, 2) pixels. area: (M,).
+    :param pred, gt: (M, 14, 2) pixels. area: (M,).
     """
     pred, gt = np.asarray(pred, np.float64), np.asarray(gt, np.float64)
     joints = list(range(NUM_JOINTS)) if joints is None else list(joints)
@@ -46,11 +47,11 @@ def oks(pred: np.ndarray, gt: np.ndarray, area: np.ndarray,
 def coco_ap(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
             sigmas: np.ndarray = OKS_SIGMAS, joints: Optional[Sequence[int]] = None
             ) -> Dict[str, float]:
-    """COCO keypoint AP, AP50 and AP75 (percent) of one prediction per frame, by pycocotools.
+    """
+    COCO keypoint AP, AP50 and AP75 (percent) of one prediction per frame, by pycocotools.
 
-    Args:
-        pred, gt: (M, 14, 2) pixels; boxes: (M, 4) ground-truth boxes x0, y0, x1, y1.
-        joints: restrict the OKS to these joints (per-joint AP).
+    :param pred, gt: (M, 14, 2) pixels; boxes: (M, 4) ground-truth boxes x0, y0, x1, y1.
+    :param joints: restrict the OKS to these joints (per-joint AP).
     """
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
@@ -149,10 +150,10 @@ def pck(pred: np.ndarray, gt: np.ndarray, fraction: float = PCK_FRACTION) -> flo
 
 def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
                    per_joint: bool = True) -> PoseMetrics:
-    """All metrics of predictions (M, 14, 2) against ground truth (M, 14, 2) with boxes (M, 4).
+    """
+    All metrics of predictions (M, 14, 2) against ground truth (M, 14, 2) with boxes (M, 4).
 
-    Raises:
-        ValueError: shapes differ, no frames, or a prediction is NaN / inf.
+    :raises ValueError: shapes differ, no frames, or a prediction is NaN / inf.
     """
     pred = np.asarray(pred, np.float64)
     if not np.isfinite(pred).all():

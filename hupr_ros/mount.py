@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""The sensor mount (``config/mount.yaml``): where the radars and the camera sit.
+"""
+The sensor mount (``config/mount.yaml``): where the radars and the camera sit.
 
 One file feeds both the static transforms (``tf_node``) and the pose node's back-projection
 (the camera intrinsics), so the two can't disagree. ROS-free: the node turns
@@ -124,13 +125,13 @@ def load_mount(path: Union[str, Path]) -> Mount:
 
 
 def frame_prefix(namespace: str) -> str:
-    """The tf prefix of a node namespace: '/' -> '', '/rig_b' -> 'rig_b/'."""
+    """Return the tf prefix of a node namespace: '/' -> '', '/rig_b' -> 'rig_b/'."""
     namespace = namespace.strip('/')
     return f'{namespace}/' if namespace else ''
 
 
 def default_mount() -> Path:
-    """The installed ``share/hupr_ros/config/mount.yaml``, or the source tree's."""
+    """Return the installed ``share/hupr_ros/config/mount.yaml``, or the source tree's."""
     try:
         from ament_index_python.packages import get_package_share_directory
         path = Path(get_package_share_directory('hupr_ros')) / 'config' / 'mount.yaml'

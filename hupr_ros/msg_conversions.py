@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Conversions between hupr_msgs / sensor_msgs messages and NumPy arrays (rclpy's classes).
+"""
+Conversions between hupr_msgs / sensor_msgs messages and NumPy arrays (rclpy's classes).
 
 The messages we write are built and validated by :mod:`hupr_ros.messages`, which the rosbags
 writer shares; this module gives it the generated classes (:data:`RCLPY`) and reads messages
@@ -96,12 +97,12 @@ def chirp_config_from_msg(msg: ChirpConfigMsg) -> ChirpConfig:
 def frame_to_msg(frame: np.ndarray, config: ChirpConfig, *, stamp_ns: int, frame_id: str,
                  frame_number: int, orientation: str, packets_expected: int = 0,
                  packets_received: int = 0, bytes_zero_filled: int = 0) -> RadarFrame:
-    """Return a hupr_msgs/RadarFrame (:func:`hupr_ros.messages.radar_frame`).
+    """
+    Return a hupr_msgs/RadarFrame (:func:`hupr_ros.messages.radar_frame`).
 
-    Args:
-        frame: complex (chirps, rx, samples) with integer-valued parts, or int16
-            (chirps, rx, samples, 2) with I, Q in the last axis.
-        config: the chirp configuration the frame was captured with.
+    :param frame: complex (chirps, rx, samples) with integer-valued parts, or int16 (chirps, rx,
+        samples, 2) with I, Q in the last axis.
+    :param config: the chirp configuration the frame was captured with.
     """
     return messages.radar_frame(
         RCLPY, frame, config, stamp_ns=stamp_ns, frame_id=frame_id, frame_number=frame_number,
@@ -128,12 +129,13 @@ def msg_to_frame(msg: RadarFrame) -> np.ndarray:
 def cube_to_msg(cube: np.ndarray, axes: Sequence[AxisSpec], *, stamp_ns: int, frame_id: str,
                 frame_number: int, orientation: str, representation: str = 'vrdaemap',
                 zero_filled: bool = False) -> RadarCube:
-    """Return a hupr_msgs/RadarCube.
+    """
+    Return a hupr_msgs/RadarCube.
 
-    Args:
-        cube: complex (shape of ``axes``) or float32 (shape of ``axes``, plus a trailing
-            ``complex`` axis of size 2 when the last AxisSpec is named 'complex').
-        axes: one AxisSpec per physical axis of ``cube`` (complex cubes: without the re/im axis).
+    :param cube: complex (shape of ``axes``) or float32 (shape of ``axes``, plus a trailing
+        ``complex`` axis of size 2 when the last AxisSpec is named 'complex').
+    :param axes: one AxisSpec per physical axis of ``cube`` (complex cubes: without the re/im
+        axis).
     """
     shape = tuple(int(a.size) for a in axes)
     if np.iscomplexobj(cube):
@@ -170,7 +172,8 @@ def msg_to_axes(msg: RadarCube) -> Tuple[AxisSpec, ...]:
 
 
 def msg_to_cube(msg: RadarCube) -> np.ndarray:
-    """Return the cube of a hupr_msgs/RadarCube.
+    """
+    Return the cube of a hupr_msgs/RadarCube.
 
     complex64 over the physical axes when the last axis is 'complex', else float32.
     Zero-copy for messages received through rclpy.
@@ -195,12 +198,12 @@ def msg_to_cube(msg: RadarCube) -> np.ndarray:
 def skeleton_to_msg(keypoints: np.ndarray, confidence: Optional[np.ndarray], *, stamp_ns: int,
                     frame_id: str, source: str, model_name: str = '',
                     image_size: Tuple[int, int] = (256, 256)) -> Skeleton2D:
-    """Return a hupr_msgs/Skeleton2D (:func:`hupr_ros.messages.skeleton`).
+    """
+    Return a hupr_msgs/Skeleton2D (:func:`hupr_ros.messages.skeleton`).
 
-    Args:
-        keypoints: float (14, 2) pixel (x, y) per joint, published joint order.
-        confidence: float (14,) in [0, 1]; None means 1 for every joint.
-        image_size: (width, height) in pixels of the image the coordinates refer to.
+    :param keypoints: float (14, 2) pixel (x, y) per joint, published joint order.
+    :param confidence: float (14,) in [0, 1]; None means 1 for every joint.
+    :param image_size: (width, height) in pixels of the image the coordinates refer to.
     """
     return messages.skeleton(RCLPY, keypoints, confidence, stamp_ns=stamp_ns,
                              frame_id=frame_id, source=source, model_name=model_name,
@@ -226,8 +229,12 @@ def image_to_msg(image: np.ndarray, *, stamp_ns: int, frame_id: str,
 
 
 def msg_to_image(msg: Image) -> np.ndarray:
-    """Return uint8 (H, W, 3) / (H, W) or uint16 (H, W) pixels of a sensor_msgs/Image in
-    rgb8, bgr8, mono8 or 16UC1 (rows may be padded: ``step`` >= the row's bytes)."""
+    """
+    Return the pixels of a sensor_msgs/Image.
+
+    Return uint8 (H, W, 3) / (H, W) or uint16 (H, W) pixels of a sensor_msgs/Image in
+    rgb8, bgr8, mono8 or 16UC1 (rows may be padded: ``step`` >= the row's bytes).
+    """
     if msg.encoding not in _ENCODINGS:
         raise ConversionError(f'image encoding {msg.encoding!r} not one of {sorted(_ENCODINGS)}')
     channels = _ENCODINGS[msg.encoding]

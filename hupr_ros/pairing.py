@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Pair the horizontal and vertical radars' frames by stamp (no ROS).
+"""
+Pair the horizontal and vertical radars' frames by stamp (no ROS).
 
 Both radars are triggered by one clock, so matching frames have stamps within a fraction of a
 frame period. A frame is paired with the closest pending frame of the other radar whose stamp
@@ -38,11 +39,11 @@ class PairingStats:
 
 
 class FramePairer:
-    """Match frames of two streams by stamp.
+    """
+    Match frames of two streams by stamp.
 
-    Args:
-        tolerance_ns: largest stamp difference of a pair (default: half a 10 Hz period).
-        max_pending: frames kept per radar while waiting for the other one.
+    :param tolerance_ns: largest stamp difference of a pair (default: half a 10 Hz period).
+    :param max_pending: frames kept per radar while waiting for the other one.
     """
 
     def __init__(self, tolerance_ns: int = 50_000_000, max_pending: int = 4) -> None:
@@ -56,8 +57,12 @@ class FramePairer:
         self._last_stamp: Dict[str, Optional[int]] = {o: None for o in ORIENTATIONS}
 
     def push(self, orientation: str, stamp_ns: int, item: Any) -> Optional[Tuple[int, Any, Any]]:
-        """Add one frame; return ``(horizontal stamp, horizontal item, vertical item)`` when it
-        completes a pair, else None."""
+        """
+        Add one frame.
+
+        Return ``(horizontal stamp, horizontal item, vertical item)`` when it completes a pair,
+        else None.
+        """
         if orientation not in ORIENTATIONS:
             raise ValueError(f'orientation must be one of {ORIENTATIONS}, got {orientation!r}')
         last = self._last_stamp[orientation]
@@ -97,8 +102,12 @@ class FramePairer:
         return stamp, match, item
 
     def reset(self, orientation: Optional[str] = None) -> None:
-        """Start one stream (or both) afresh, e.g. after its clock went back: its pending
-        frames are dropped and counted, and its next stamp is not compared with older ones."""
+        """
+        Start one stream (or both) afresh, e.g. after its clock went back.
+
+        Its pending frames are dropped and counted, and its next stamp is not compared with older
+        ones.
+        """
         for name in ORIENTATIONS if orientation is None else (orientation,):
             self._drop(name, len(self._pending[name]))
             self._pending[name].clear()

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Is anybody in front of the radars? Decided from radar energy, not from the network (no ROS).
+"""
+Is anybody in front of the radars? Decided from radar energy, not from the network (no ROS).
 
 The network was trained on frames that all hold a person, so it draws a skeleton into an empty
 room too. The radar itself knows better: after static clutter removal an empty room leaves only
@@ -26,21 +27,21 @@ PRESENCE_OFF_DB = 9.0
 
 
 def motion_map(cube: np.ndarray) -> np.ndarray:
-    """Moving energy of one VRDAEMap over (range, azimuth): float (R, A).
+    """
+    Return the moving energy of one VRDAEMap over (range, azimuth): float (R, A).
 
-    Args:
-        cube: complex (doppler=16, range, azimuth, elevation); the central (zero-Doppler) bin
-            (static clutter, removed upstream) is left out.
+    :param cube: complex (doppler=16, range, azimuth, elevation); the central (zero-Doppler) bin
+        (static clutter, removed upstream) is left out.
     """
     power = cube.real ** 2 + cube.imag ** 2
     return power.sum(axis=(0, 3)) - power[power.shape[0] // 2].sum(axis=-1)
 
 
 def motion_energy_db(cube: np.ndarray) -> float:
-    """Peak-to-median ratio (dB) of the moving energy of one VRDAEMap (see module docstring).
+    """
+    Peak-to-median ratio (dB) of the moving energy of one VRDAEMap (see module docstring).
 
-    Args:
-        cube: complex (doppler, range, azimuth, elevation), or its :func:`motion_map`.
+    :param cube: complex (doppler, range, azimuth, elevation), or its :func:`motion_map`.
     """
     moving = cube if cube.ndim == 2 else motion_map(cube)
     median = float(np.median(moving))

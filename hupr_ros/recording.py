@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""A rosbag2 writer that survives being killed: what ``hupr-record`` writes with.
+"""
+A rosbag2 writer that survives being killed: what ``hupr-record`` writes with.
 
 ``rosbags`` commits an sqlite3 bag and writes its ``metadata.yaml`` only when the bag is
 closed, so a recorder killed with SIGKILL (or a power cut) leaves nothing readable. This
@@ -33,8 +34,12 @@ from hupr_ros.bags import BagError, open_reader, typestore
 
 
 def _storage_file(path: pathlib.Path):
-    """rosbags' sqlite3 storage writing the file ``path`` (rosbags names the file after the
-    bag folder, which would allow one file per bag)."""
+    """
+    Open an sqlite3 storage file of our choosing.
+
+    rosbags' sqlite3 storage writing the file ``path`` (rosbags names the file after the
+    bag folder, which would allow one file per bag).
+    """
     from rosbags.rosbag2.storage_sqlite3 import Sqlite3Writer
 
     class StorageFile(Sqlite3Writer):
@@ -49,8 +54,11 @@ def _storage_file(path: pathlib.Path):
 
 
 class RecordingWriter:
-    """rosbag2 writer for live recordings: sqlite3, readable after every :meth:`flush`
-    whatever happens next, and split into several files by size or time.
+    """
+    rosbag2 writer for live recordings.
+
+    sqlite3, readable after every :meth:`flush` whatever happens next, and split into several files
+    by size or time.
 
     A split recording is still one bag: ``NAME_0.db3``, ``NAME_1.db3``, ... in the bag
     folder, all listed in its ``metadata.yaml`` (as ``ros2 bag record --max-bag-size``
@@ -126,8 +134,12 @@ class RecordingWriter:
             topic, msgtype, typestore=self.store, offered_qos_profiles=list(offered_qos))
 
     def add_topic(self, topic: str, msgtype: str, offered_qos: Sequence = ()) -> None:
-        """Declare ``topic`` of ``msgtype`` ('pkg/msg/Type'), with the publishers' QoS
-        (rosbags ``Qos``), stored so that ``ros2 bag play`` offers the same."""
+        """
+        Declare a topic to record.
+
+        Declare ``topic`` of ``msgtype`` ('pkg/msg/Type'), with the publishers' QoS
+        (rosbags ``Qos``), stored so that ``ros2 bag play`` offers the same.
+        """
         if msgtype not in self.store.types:
             raise BagError(f'{topic}: message type {msgtype} is unknown to the bag writer')
         self._topics[topic] = (msgtype, tuple(offered_qos))
@@ -181,7 +193,7 @@ class RecordingWriter:
         self._last_flush = time.monotonic()
 
     def close(self) -> None:
-        """Final commit and metadata."""
+        """Commit and write the final metadata."""
         if self._writer is None:
             return
         if self.storage == 'mcap':
@@ -227,8 +239,12 @@ class RecordingWriter:
 
 
 def recorded_counts(path: Union[str, os.PathLike]) -> Dict[str, int]:
-    """Topic -> messages committed so far, from metadata.yaml: safe while the recorder is still
-    writing (reading the database itself is not: rosbags opens it as immutable)."""
+    """
+    Topic -> messages committed so far, from metadata.yaml.
+
+    Safe while the recorder is still writing (reading the database itself is not: rosbags opens it
+    as immutable).
+    """
     meta = pathlib.Path(path) / 'metadata.yaml'
     try:
         info = yaml.safe_load(meta.read_text())['rosbag2_bagfile_information']
@@ -239,9 +255,13 @@ def recorded_counts(path: Union[str, os.PathLike]) -> Dict[str, int]:
 
 
 def bag_summary(path: Union[str, os.PathLike]) -> Dict[str, int]:
-    """Topic -> message count of a finished (or killed) bag, read from the messages
+    """
+    Count the messages of each topic of a bag.
+
+    Topic -> message count of a finished (or killed) bag, read from the messages
     themselves, not the metadata. Not while a recorder still writes it: see
-    :func:`recorded_counts`."""
+    :func:`recorded_counts`.
+    """
     path = pathlib.Path(path)
     if not (path / 'metadata.yaml').is_file():
         raise BagError(f'{path}: no metadata.yaml (not a rosbag2 folder)')

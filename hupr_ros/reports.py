@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Evaluation pictures (no ROS): per-joint AP bar chart and a contact sheet of predicted vs
-ground-truth skeletons over the camera frames."""
+"""
+Evaluation pictures (no ROS).
+
+Per-joint AP bar chart and a contact sheet of predicted vs ground-truth skeletons over the camera
+frames.
+"""
 
 import pathlib
 from typing import Dict, Optional, Sequence
@@ -41,11 +45,11 @@ def joint_ap_chart(joint_ap: Dict[str, float], title: str = 'per-joint AP',
 def contact_sheet(images: Sequence[Optional[np.ndarray]], truths: np.ndarray,
                   predictions: np.ndarray, captions: Sequence[str] = (),
                   columns: int = 6, size: int = 256) -> np.ndarray:
-    """uint8 grid of frames with the ground truth (green) and the prediction (red).
+    """
+    uint8 grid of frames with the ground truth (green) and the prediction (red).
 
-    Args:
-        images: uint8 (size, size, 3) camera frames (None: a grey frame).
-        truths, predictions: (M, 14, 2) pixels.
+    :param images: uint8 (size, size, 3) camera frames (None: a grey frame).
+    :param truths, predictions: (M, 14, 2) pixels.
     """
     from PIL import Image, ImageDraw
     tiles = []

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""The 14 HuPR joints, their published order, skeleton edges and COCO OKS sigmas.
+"""
+The 14 HuPR joints, their published order, skeleton edges and COCO OKS sigmas.
 
 The one place these live: the messages, the network's graph, the metric, the simulator and the
 visualisation all import them from here.
@@ -46,7 +47,8 @@ OKS_SIGMAS = np.array(
 
 
 def adjacency(self_loops: bool = True) -> np.ndarray:
-    """Return the symmetric skeleton adjacency, float32 (14, 14), not normalised.
+    """
+    Return the symmetric skeleton adjacency, float32 (14, 14), not normalised.
 
     With ``self_loops`` the identity is added, as in the published PRGCN.
     """
@@ -59,7 +61,8 @@ def adjacency(self_loops: bool = True) -> np.ndarray:
 
 
 def prgcn_adjacency() -> np.ndarray:
-    """The adjacency the published PRGCN was trained with: float32 (14, 14).
+    """
+    Return the adjacency the published PRGCN was trained with: float32 (14, 14).
 
     It is :func:`adjacency` with self loops, except that the Neck row omits both shoulders
     (``A[Neck, L_Shoulder] = A[Neck, R_Shoulder] = 0`` while the shoulder rows do include the

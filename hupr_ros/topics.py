@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Topic names and frame ids of the node graph: the one place they are spelled out.
+"""
+Topic names and frame ids of the node graph: the one place they are spelled out.
 
 QoS profiles live with the nodes (``hupr_ros.nodes.common``) because they need rclpy.
 """

@@ -29,7 +29,8 @@ def confidence_colour(confidence: np.ndarray) -> np.ndarray:
 
 def range_azimuth_image(cube: np.ndarray, size: int = 256, dynamic_range_db: float = 25.0,
                         skip_dc: bool = True) -> np.ndarray:
-    """Range-azimuth power map of a VRDAEMap as a uint8 (size, size) image.
+    """
+    Range-azimuth power map of a VRDAEMap as a uint8 (size, size) image.
 
     Rows are range bins in the stored order (far at the top, near at the bottom), columns
     azimuth bins (left to right). Power is summed over Doppler (without the zero-Doppler
@@ -49,14 +50,13 @@ def range_azimuth_image(cube: np.ndarray, size: int = 256, dynamic_range_db: flo
 def draw_skeleton(image: np.ndarray, keypoints: np.ndarray,
                   confidence: Optional[np.ndarray] = None,
                   colour: Optional[Tuple[int, int, int]] = None, radius: int = 3) -> np.ndarray:
-    """Draw bones and joints on a copy of an image.
+    """
+    Draw bones and joints on a copy of an image.
 
-    Args:
-        image: uint8 (H, W) or (H, W, 3).
-        keypoints: (14, 2) pixel x, y.
-        confidence: (14,) colours joints red..green; or give one ``colour`` for everything.
-    Returns:
-        uint8 (H, W, 3).
+    :param image: uint8 (H, W) or (H, W, 3).
+    :param keypoints: (14, 2) pixel x, y.
+    :param confidence: (14,) colours joints red..green; or give one ``colour`` for everything.
+    :return: uint8 (H, W, 3).
     """
     from PIL import Image, ImageDraw
     rgb = np.asarray(image)
@@ -80,13 +80,15 @@ def draw_skeleton(image: np.ndarray, keypoints: np.ndarray,
 def sensor_panel(camera: np.ndarray, hori_cube: np.ndarray, vert_cube: np.ndarray,
                  truth: Optional[np.ndarray] = None,
                  predicted: Optional[Tuple[np.ndarray, np.ndarray]] = None) -> np.ndarray:
-    """uint8 (256, 768, 3): camera (+ ground truth in green, + prediction by confidence) |
-    horizontal range-azimuth map | vertical radar's map shown as elevation (up) x range.
+    """
+    uint8 (256, 768, 3).
 
-    Args:
-        camera: uint8 (256, 256, 3).
-        hori_cube, vert_cube: complex VRDAEMaps (16, 64, 64, 8).
-        truth: (14, 2) pixels; predicted: ((14, 2) pixels, (14,) confidence).
+    Camera (+ ground truth in green, + prediction by confidence) | horizontal range-azimuth map |
+    vertical radar's map shown as elevation (up) x range.
+
+    :param camera: uint8 (256, 256, 3).
+    :param hori_cube, vert_cube: complex VRDAEMaps (16, 64, 64, 8).
+    :param truth: (14, 2) pixels; predicted: ((14, 2) pixels, (14,) confidence).
     """
     from PIL import Image, ImageDraw
     left = camera

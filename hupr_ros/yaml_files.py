@@ -21,8 +21,12 @@ import yaml
 
 
 def read_yaml(path: pathlib.Path, what: str, error: Type[Exception]):
-    """The parsed YAML of ``path``; an unreadable or malformed file raises ``error`` with
-    a message that starts with ``what`` and the path."""
+    """
+    Return the parsed YAML of ``path``.
+
+    An unreadable or malformed file raises ``error`` with a message that starts with ``what`` and
+    the path.
+    """
     try:
         return yaml.safe_load(pathlib.Path(path).read_text())
     except OSError as problem:

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Bring up hupr_ros: radar source -> preprocessing -> pose estimation (-> RViz).
+"""
+Bring up hupr_ros: radar source -> preprocessing -> pose estimation (-> RViz).
 
     ros2 launch hupr_ros bringup.launch.py                       # simulator + shipped model
     ros2 launch hupr_ros bringup.launch.py weights:=/path/model_best.pth rviz:=true
@@ -84,9 +85,12 @@ def _bag_player(context):
 
 
 def _labeller(context):
-    """labeller:=true: the labeller node records a labelled bag: HRNet on the camera when
-    labeller_weights is given or the radars are real, else the simulator's ground truth,
-    unless labeller_backend says."""
+    """
+    labeller:=true: the labeller node records a labelled bag.
+
+    HRNet on the camera when labeller_weights is given or the radars are real, else the simulator's
+    ground truth, unless labeller_backend says.
+    """
     if LaunchConfiguration('labeller').perform(context).lower() not in ('true', '1'):
         return []
     weights = LaunchConfiguration('labeller_weights').perform(context)

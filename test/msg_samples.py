@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Deterministic sample messages of every hupr_msgs type, and a publisher of them.
+"""
+Deterministic sample messages of every hupr_msgs type, and a publisher of them.
 
 Run as a script (``python test/msg_samples.py``) it publishes the samples until killed; the
 DDS test in another process builds the same samples from the same seed and compares.

@@ -12,9 +12,13 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Helpers for node tests over real DDS: the node under test and the test's own node live in
-separate rclpy contexts (separate DDS participants) and are spun in turn, so the test waits
-on events (messages arriving), never on sleeps."""
+"""
+Helpers for node tests over real DDS.
+
+The node under test and the test's own node live in separate rclpy contexts (separate DDS
+participants) and are spun in turn, so the test waits on events (messages arriving), never on
+sleeps.
+"""
 
 import contextlib
 import time
@@ -77,9 +81,13 @@ def harness():
 
 
 def wait_for_match(h: Harness, publisher, timeout: float = 20.0) -> None:
-    """Until ``publisher`` and every subscription on its topic in the harness have matched
+    """
+    Spin until a publisher and its subscriptions have matched.
+
+    Until ``publisher`` and every subscription on its topic in the harness have matched
     each other, from both sides: a best-effort sample sent when only the writer has matched
-    can be lost (seen with 4 MiB cube pairs), and tests send single samples."""
+    can be lost (seen with 4 MiB cube pairs), and tests send single samples.
+    """
     topic = publisher.topic_name
 
     def matched() -> bool:

@@ -105,10 +105,14 @@ def test_mono8_images_round_trip_through_our_own_bags(tmp_path):
 
 @requires_ros
 def test_bags_and_nodes_build_messages_in_one_place():
-    """The same builder (hupr_ros.messages) fills the rclpy messages the nodes publish and the
+    """
+    One builder fills both rclpy and rosbags messages.
+
+    The same builder (hupr_ros.messages) fills the rclpy messages the nodes publish and the
     rosbags messages the bag writer stores: the same message for the same input (compared
     decoded: the two serialisers may differ in padding bytes), and the same validation (a bad
-    orientation or a NaN joint is refused by both)."""
+    orientation or a NaN joint is refused by both).
+    """
     from rclpy.serialization import deserialize_message
 
     from hupr_ros import messages, msg_conversions as conv

@@ -12,8 +12,12 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Camera capture and the camera node: sources, calibration, square crop, image encodings
-checked against rosbags-image, and the node over DDS (Image + CameraInfo, no duplicates)."""
+"""
+Camera capture and the camera node.
+
+Sources, calibration, square crop, image encodings checked against rosbags-image, and the node over
+DDS (Image + CameraInfo, no duplicates).
+"""
 
 import subprocess
 import sys
@@ -94,8 +98,12 @@ def test_calibration_and_square_crop(tmp_path):
 
 @pytest.mark.parametrize('encoding', ['bgr8', 'rgb8', 'mono8', '16UC1'])
 def test_our_image_messages_match_rosbags_image(encoding):
-    """Our image conversion (what the nodes publish and the bags store) decoded by the
-    independent rosbags-image: the same pixels."""
+    """
+    Check our image conversion with rosbags-image.
+
+    Our image conversion (what the nodes publish and the bags store) decoded by the
+    independent rosbags-image: the same pixels.
+    """
     from rosbags.image import message_to_cvimage
 
     from hupr_ros import messages

@@ -1,7 +1,10 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""The offline CLIs under bad arguments, unusable paths, old data and Ctrl-C: one clear line,
-the documented exit status, nothing complete-looking left half-written."""
+"""
+The offline CLIs under bad arguments, unusable paths, old data and Ctrl-C.
+
+One clear line, the documented exit status, nothing complete-looking left half-written.
+"""
 
 import json
 import os

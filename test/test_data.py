@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""hupr_ros.data: targets and windows against direct transcriptions of the published maths;
-clear errors for bad datasets and caches."""
+"""
+hupr_ros.data: targets and windows against direct transcriptions of the published maths.
+
+Clear errors for bad datasets and caches.
+"""
 
 import json
 import shutil
@@ -15,7 +18,7 @@ from hupr_ros.tools import preprocess
 
 
 def transcribed_heatmaps(joints, size=64, stride=4, sigma=2):
-    """The published target generator, loop by loop."""
+    """Return the published target generator, loop by loop."""
     target = np.zeros((len(joints), size, size), dtype=np.float32)
     tmp = sigma * 3
     for j, (x, y) in enumerate(joints):
@@ -38,7 +41,7 @@ def transcribed_heatmaps(joints, size=64, stride=4, sigma=2):
 
 
 def transcribed_input(cubes, k=8):
-    """HuPR reference section 3 for frames (N, 16, R, A, E): loops over bins, re/im, elevation."""
+    """Transcribe the published input normalisation: loops over bins, re/im, elevation."""
     n = cubes.shape[0]
     out = np.zeros((n, k, 2, 64, 64, 8), dtype=np.float64)
     for f in range(n):

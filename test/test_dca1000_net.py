@@ -1,7 +1,11 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""DCA1000 over UDP loopback: configuration protocol, frame reassembly by byte count, and
-frame integrity and accounting under each injected fault."""
+"""
+DCA1000 over UDP loopback.
+
+Configuration protocol, frame reassembly by byte count, and frame integrity and accounting under
+each injected fault.
+"""
 
 import threading
 import time

@@ -1,6 +1,7 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""Fault injection: hostile messages, bad stamps, lost pairs, shutdown mid-inference.
+"""
+Fault injection: hostile messages, bad stamps, lost pairs, shutdown mid-inference.
 
 The rule under test (docs/robustness.md): a node never dies or stalls on a message; a bad one
 is counted under its kind, logged, and skipped, and valid input that follows is processed.
@@ -110,8 +111,12 @@ def pair_msg(stamp_ns, number, seed=0, scale=1.0, axes=None):
 
 @pytest.fixture
 def pose_rig(data_dir):
-    """A pose node (tiny weights, causal window: one skeleton per pair) and a tester that
-    publishes pairs and collects skeletons."""
+    """
+    Start a pose node and a tester node.
+
+    Return a pose node (tiny weights, causal window: one skeleton per pair) and a tester that
+    publishes pairs and collects skeletons.
+    """
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
     from rclpy.node import Node
     from rclpy.parameter import Parameter
@@ -374,8 +379,12 @@ def test_pose_node_exits_cleanly_on_a_signal_during_inference(signum):
 
 @requires_ros
 def test_graph_recovers_from_kill_9_of_each_node_in_turn(tmp_path):
-    """bench/soak.py, short: start order pose, preprocess, sim; each node killed with SIGKILL
-    and restarted once; both topics flow again, no stamp goes backwards, SIGINT exits 0."""
+    """
+    bench/soak.py, short.
+
+    Start order pose, preprocess, sim; each node killed with SIGKILL and restarted once; both
+    topics flow again, no stamp goes backwards, SIGINT exits 0.
+    """
     sys.path.insert(0, str(REPO / 'bench'))
     try:
         import soak
@@ -417,8 +426,12 @@ def test_a_bad_parameter_stops_a_node_with_one_line(module, param, message):
 
 @requires_ros
 def test_parameters_are_read_only_with_ranges_and_documentation():
-    """Every parameter is read at start-up: a later `ros2 param set` must fail, not be
-    silently ignored; numeric ones carry their valid range."""
+    """
+    Every parameter is read at start-up.
+
+    A later `ros2 param set` must fail, not be silently ignored; numeric ones carry their valid
+    range.
+    """
     import rclpy
     from rclpy.parameter import Parameter
 

@@ -12,8 +12,12 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""hupr-import: HuPR layout -> bags -> HuPR layout is bit-exact (ADC captures, JPEGs, labels),
-the bags hold what the nodes publish, and bad input gets one line."""
+"""
+Tests of hupr-import.
+
+hupr-import: HuPR layout -> bags -> HuPR layout is bit-exact (ADC captures, JPEGs, labels),
+the bags hold what the nodes publish, and bad input gets one line.
+"""
 
 import json
 

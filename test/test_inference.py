@@ -73,8 +73,11 @@ def test_causal_window_has_no_latency(model):
 
 
 def test_elevation_mean_window_gives_the_full_windows_heat_maps(model):
-    """The live window keeps the input averaged over elevation (the network's first step):
-    the same heat maps as the full published input, to float32 rounding."""
+    """
+    The live window keeps the input averaged over elevation (the network's first step).
+
+    The same heat maps as the full published input, to float32 rounding.
+    """
     import torch
     full = PoseEstimator(model, 'causal', elevation_mean=False)
     mean = PoseEstimator(model, 'causal')
@@ -89,8 +92,11 @@ def test_elevation_mean_window_gives_the_full_windows_heat_maps(model):
 
 
 def test_bf16_is_opt_in_and_close_to_fp32(model):
-    """fp32 stays the default (bit-identical to a plain forward pass); bf16 changes the heat
-    maps only in the low digits."""
+    """
+    fp32 stays the default (bit-identical to a plain forward pass).
+
+    bf16 changes the heat maps only in the low digits.
+    """
     import torch
     fp32 = PoseEstimator(model, 'causal')
     bf16 = PoseEstimator(model, 'causal', precision='bf16')

@@ -12,9 +12,12 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""The labellers (ROS-free): HRNet-W32 against the official checkpoint format, its crop and
-decoding, the joint mappings, BlazePose, split recordings, offline labelling and the bag
-data source of hupr-train / hupr-eval."""
+"""
+The labellers (ROS-free).
+
+HRNet-W32 against the official checkpoint format, its crop and decoding, the joint mappings,
+BlazePose, split recordings, offline labelling and the bag data source of hupr-train / hupr-eval.
+"""
 
 import hashlib
 import json
@@ -44,8 +47,12 @@ def _key_digest(model: torch.nn.Module) -> str:
 
 @pytest.fixture(scope='module')
 def mpii_checkpoint(tmp_path_factory):
-    """An official-format MPII checkpoint (a plain state dict) with random weights and
-    non-trivial BatchNorm statistics."""
+    """
+    Make an official-format MPII checkpoint with random weights.
+
+    Return an official-format MPII checkpoint (a plain state dict) with random weights and
+    non-trivial BatchNorm statistics.
+    """
     torch.manual_seed(0)
     model = hrnet.PoseHighResolutionNet(16)
     for module in model.modules():
@@ -124,8 +131,12 @@ def test_bad_checkpoints_are_refused_with_the_reason(mpii_checkpoint, tmp_path, 
 
 
 def test_decoding_returns_image_pixels_through_the_inverse_crop():
-    """Gaussian peaks placed at known image points (through the crop's forward transform)
-    decode back to those points within the quarter-pixel step (in image pixels)."""
+    """
+    Decoded peaks land on their image points.
+
+    Gaussian peaks placed at known image points (through the crop's forward transform)
+    decode back to those points within the quarter-pixel step (in image pixels).
+    """
     box = (40.0, 20.0, 140.0, 230.0)
     centre, scale = hrnet.box_transform(box, (256, 256))
     assert scale[0] == scale[1]                              # widened to the input's aspect
@@ -254,7 +265,7 @@ def test_split_recording_is_one_bag(tmp_path):
 
 
 def _sim_bag(path: pathlib.Path, frames: int = 12, labels: bool = True, seed: int = 0):
-    """A recording as hupr-record makes it from the simulator, written without ROS."""
+    """Write a recording as hupr-record makes it from the simulator, without ROS."""
     from hupr_ros.bags import BagWriter
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
     from hupr_ros.sim.body import make_subjects, random_motion

@@ -12,8 +12,12 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""The labeller node over real DDS: sim -> labeller (ground truth) -> bag -> training ->
-evaluation, a SIGKILLed labeller's bag, and start-up refusals."""
+"""
+The labeller node over real DDS.
+
+Sim -> labeller (ground truth) -> bag -> training -> evaluation, a SIGKILLed labeller's bag, and
+start-up refusals.
+"""
 
 import json
 import os

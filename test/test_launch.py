@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""``ros2 launch hupr_ros bringup.launch.py source:=sim`` under launch_testing, from the suite.
+"""
+``ros2 launch hupr_ros bringup.launch.py source:=sim`` under launch_testing, from the suite.
 
 launch_testing's pytest plugin does not load under this pytest (pytest.ini disables it), so
 the launch test runs through its own runner, ``launch_test``, in a subprocess. Where the

@@ -12,7 +12,7 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""House-style checks (ament_flake8 / ament_copyright settings) over all our Python files."""
+"""House-style checks as ROS packages run them: ament_flake8, ament_pep257, a copyright check."""
 
 import subprocess
 import sys
@@ -38,6 +38,26 @@ def test_flake8():
     result = subprocess.run([sys.executable, '-m', 'flake8', *PY_DIRS], cwd=REPO,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+#: ament_pep257's default ("ament") convention: every pydocstyle check except these.
+AMENT_PEP257_IGNORE = ('D100', 'D101', 'D102', 'D103', 'D104', 'D105', 'D106', 'D107', 'D203',
+                       'D212', 'D404')
+
+
+def test_pep257():
+    """Docstrings pass ament_pep257 with its default convention (pydocstyle underneath)."""
+    try:
+        from ament_pep257.main import main
+    except ImportError:         # no ROS install: the same check through pydocstyle itself
+        result = subprocess.run(
+            [sys.executable, '-m', 'pydocstyle', '--ignore=' + ','.join(AMENT_PEP257_IGNORE),
+             r'--match=.*\.py', r'--match-dir=[^\._].*', *PY_DIRS],
+            cwd=REPO, capture_output=True, text=True, timeout=300)
+        assert 'No module named pydocstyle' not in result.stderr, result.stderr
+        assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+        return
+    assert main(argv=[str(REPO / p) for p in PY_DIRS]) == 0
 
 
 def test_copyright_header():

@@ -13,7 +13,7 @@ THRESHOLDS = np.linspace(0.5, 0.95, 10)
 
 
 def pose(offset=(0.0, 0.0)):
-    """A standing person in a 100 x 200 px box at (78, 28)."""
+    """Return a standing person in a 100 x 200 px box at (78, 28)."""
     base = np.array([[110, 130], [110, 170], [110, 210], [146, 130], [146, 170], [146, 210],
                      [128, 60], [128, 40], [150, 66], [160, 95], [165, 125], [106, 66],
                      [96, 95], [91, 125]], dtype=np.float64)

@@ -126,7 +126,8 @@ def test_image_round_trip(conv, encoding, shape):
 
 
 def test_serialization_round_trip_every_type():
-    """rclpy's CDR serialisation of each sample message round-trips to an equal message.
+    """
+    Round-trip each sample message through rclpy's CDR serialisation.
 
     (CDR padding bytes are not initialised, so raw bytes may differ between serialisations.)
     """

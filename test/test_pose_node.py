@@ -190,8 +190,11 @@ def test_pose_node_publishes_nothing_for_an_empty_room_and_clears_markers():
 
 
 def test_fused_pose_node_estimates_from_raw_frames(data_dir):
-    """fused:=true: the pose node pairs the raw frames and computes the VRDAEMaps itself; its
-    skeleton equals what the two-node path gives for the same frames."""
+    """
+    fused:=true: the pose node pairs the raw frames and computes the VRDAEMaps itself.
+
+    Its skeleton equals what the two-node path gives for the same frames.
+    """
     from hupr_msgs.msg import RadarFrame, Skeleton2D
     from rclpy.node import Node
     from rclpy.parameter import Parameter
@@ -238,8 +241,12 @@ def test_fused_pose_node_estimates_from_raw_frames(data_dir):
 
 
 def test_pose_node_lifecycle(data_dir, tmp_path):
-    """autostart:=false waits unconfigured; configure loads the weights (a missing file is a
-    clear FAILURE, and the node can be configured again); only an active node takes pairs."""
+    """
+    autostart:=false waits unconfigured.
+
+    Configure loads the weights (a missing file is a clear FAILURE, and the node can be configured
+    again); only an active node takes pairs.
+    """
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
     from rclpy.lifecycle import TransitionCallbackReturn as R
     from rclpy.node import Node

@@ -38,8 +38,12 @@ T0 = 1_700_000_000_000_000_000
 
 
 def make_rig(h, frames, **parameters):
-    """The node under test plus a tester node: returns (node, send(orientation, stamp, number,
-    **frame_kw) -> msg, publishers, received pairs)."""
+    """
+    Return the node under test plus a tester node.
+
+    Returns (node, send(orientation, stamp, number, **frame_kw) -> msg, publishers, received
+    pairs).
+    """
     from hupr_msgs.msg import RadarCubePair, RadarFrame
     from rclpy.node import Node
     from rclpy.parameter import Parameter

@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Presence: an empty simulated room scores low, a person high; hysteresis; the estimator
-marks windows without a person."""
+"""
+Presence: an empty simulated room scores low, a person high.
+
+Hysteresis; the estimator marks windows without a person.
+"""
 
 import numpy as np
 import pytest

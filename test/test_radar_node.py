@@ -1,7 +1,11 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""The radar driver nodes over real DDS against the CLI and DCA1000 emulators: two radars at
-10 frames/s, lifecycle transitions, exact frames, diagnostics, clear configure failures."""
+"""
+The radar driver nodes over real DDS against the CLI and DCA1000 emulators.
+
+Two radars at 10 frames/s, lifecycle transitions, exact frames, diagnostics, clear configure
+failures.
+"""
 
 import time
 

@@ -12,8 +12,12 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""hupr-record / hupr-play: a recorder killed with SIGKILL leaves a readable bag, and playing
-that bag drives the pose node; the recorded QoS lets reliable and best-effort subscribers in."""
+"""
+hupr-record / hupr-play.
+
+A recorder killed with SIGKILL leaves a readable bag, and playing that bag drives the pose node;
+the recorded QoS lets reliable and best-effort subscribers in.
+"""
 
 import os
 import signal
@@ -137,8 +141,12 @@ def test_bag_tools_refuse_bad_input_with_one_line(tmp_path, args, needle):
 
 
 def test_train_and_evaluate_from_recorded_bags(tmp_path):
-    """sim -> hupr-record (ground truth as labels) -> two bags -> HuPR layout (one sequence per
-    bag, split by bag) -> preprocess -> a few training steps -> hupr-eval on the test bag."""
+    """
+    Train and evaluate from bags that hupr-record wrote.
+
+    sim -> hupr-record (ground truth as labels) -> two bags -> HuPR layout (one sequence per
+    bag, split by bag) -> preprocess -> a few training steps -> hupr-eval on the test bag.
+    """
     import json
 
     from hupr_ros.tools import evaluate, hupr_import, preprocess
@@ -175,9 +183,13 @@ def test_train_and_evaluate_from_recorded_bags(tmp_path):
 
 
 def test_a_writer_killed_mid_transaction_leaves_its_committed_messages(tmp_path):
-    """Storage level, deterministic: 5 messages committed, then 40 x 1 MiB written (SQLite
-    spills them into the database file) and the process dies without committing. The bag
-    reads back with exactly the 5 committed messages (the hot journal is rolled back)."""
+    """
+    Storage level, deterministic.
+
+    5 messages committed, then 40 x 1 MiB written (SQLite spills them into the database file) and
+    the process dies without committing. The bag reads back with exactly the 5 committed messages
+    (the hot journal is rolled back).
+    """
     script = f'''
 import os
 import numpy as np

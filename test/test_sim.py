@@ -59,8 +59,11 @@ def test_person_energy_sits_at_the_persons_range(distance, kind):
 
 
 def test_horizontal_and_vertical_radars_see_the_raised_arm_where_it_is():
-    """A subject waving with the right hand (on the sensors' left) high up: the horizontal
-    radar's azimuth energy leans left, the vertical radar's leans up."""
+    """
+    A subject waving with the right hand (on the sensors' left) high up.
+
+    The horizontal radar's azimuth energy leans left, the vertical radar's leans up.
+    """
     sim = Simulator(Subject(), Motion(kind='wave_one', wave_side='right', position=(0.0, 2.2),
                                       amplitude=50), seed=2)
     frame = sim.frame(3)

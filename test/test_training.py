@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""hupr-train / hupr-eval: exact resume, Ctrl-C and NaN handling, DDP on CPU (gloo, 2
-processes), config validation, and the end-to-end loop (simulate, preprocess, train, evaluate).
+"""
+hupr-train / hupr-eval.
+
+Exact resume, Ctrl-C and NaN handling, DDP on CPU (gloo, 2 processes), config validation, and the
+end-to-end loop (simulate, preprocess, train, evaluate).
 """
 
 import json

@@ -114,7 +114,7 @@ def test_constant_map_normalises_to_zero_not_nan():
 
 
 def point_target(mount, azimuth_deg, elevation_deg, range_m, radial_velocity):
-    """A point at range_m from the radar's own origin, moving radially."""
+    """Return a point at range_m from the radar's own origin, moving radially."""
     az, el = np.deg2rad(azimuth_deg), np.deg2rad(elevation_deg)
     direction = np.array([np.cos(el) * np.sin(az), np.cos(el) * np.cos(az), np.sin(el)])
     position = np.asarray(mount.origin) + direction * range_m

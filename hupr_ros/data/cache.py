@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The on-disk preprocessing cache shared by ``hupr-preprocess`` (writer) and the datasets
-(readers): file names, recorded configuration and the compact training input."""
+"""
+The on-disk preprocessing cache shared by ``hupr-preprocess`` (writer) and the datasets (readers).
+
+File names, recorded configuration and the compact training input.
+"""
 
 import dataclasses
 import json
@@ -23,12 +26,13 @@ def cache_name(output: str) -> str:
 
 
 def config_metadata(config: VRDAEConfig) -> dict:
-    """The preprocessing config as it is stored in (and compared with) cache metadata."""
+    """Return the preprocessing config as it is stored in (and compared with) cache metadata."""
     return json.loads(json.dumps(dataclasses.asdict(config)))
 
 
 def training_input(cubes: np.ndarray, config: VRDAEConfig) -> np.ndarray:
-    """Network input of cubes averaged over elevation: float32 (B, K, 2, range, azimuth).
+    """
+    Network input of cubes averaged over elevation: float32 (B, K, 2, range, azimuth).
 
     HuPRNet's first operation on its input is this mean, so the network sees the same numbers
     (to float32 rounding) from this as from the full (B, K, 2, R, A, E) input.

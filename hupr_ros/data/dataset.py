@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""HuPR-layout datasets for training and evaluation (no ROS).
+"""
+HuPR-layout datasets for training and evaluation (no ROS).
 
 A dataset is two folders:
 
@@ -73,11 +74,11 @@ def read_splits(root: Union[str, pathlib.Path]) -> Dict[str, List[int]]:
 
 
 def read_labels(root: Union[str, pathlib.Path], phase: str) -> Dict[int, SequenceLabels]:
-    """Annotations of one split, by sequence number.
+    """
+    Annotations of one split, by sequence number.
 
-    Raises:
-        DatasetError: a file is missing, or holds the wrong number of sequences or malformed
-            joints / boxes (the message names the file, the sequence and the frame).
+    :raises DatasetError: a file is missing, or holds the wrong number of sequences or malformed
+        joints / boxes (the message names the file, the sequence and the frame).
     """
     if phase not in PHASES:
         raise DatasetError(f'split must be one of {PHASES}, got {phase!r}')
@@ -160,27 +161,26 @@ def open_cache(cache: pathlib.Path, number: int, radar: str, kind: str,
 
 
 class HuPRDataset(Dataset):
-    """Windows of network input and heat-map targets from a HuPR-layout dataset.
+    """
+    Windows of network input and heat-map targets from a HuPR-layout dataset.
 
-    Args:
-        root: data root (annotations, splits, captures).
-        cache: the hupr-preprocess output for ``root``.
-        phase: 'train', 'val' or 'test' (sequences from splits.json), or None with
-            ``sequences`` given.
-        sequences: explicit sequence numbers (their annotations are found in any split).
-        alignment: 'centered' (published, t-4 .. t+3) or 'causal' (t-7 .. t).
-        num_frames: N, frames per window (8).
-        config: preprocessing; ``num_input_doppler`` is K, ``representation`` the map kind.
-        cache_kind: 'input' (``--output input`` cache) or 'cube' (VRDAEMap cache, exact).
-        check_captures: compare each sequence's annotation count with its capture's frames.
+    :param root: data root (annotations, splits, captures).
+    :param cache: the hupr-preprocess output for ``root``.
+    :param phase: 'train', 'val' or 'test' (sequences from splits.json), or None with ``sequences``
+        given.
+    :param sequences: explicit sequence numbers (their annotations are found in any split).
+    :param alignment: 'centered' (published, t-4 .. t+3) or 'causal' (t-7 .. t).
+    :param num_frames: N, frames per window (8).
+    :param config: preprocessing; ``num_input_doppler`` is K, ``representation`` the map kind.
+    :param cache_kind: 'input' (``--output input`` cache) or 'cube' (VRDAEMap cache, exact).
+    :param check_captures: compare each sequence's annotation count with its capture's frames.
 
     Item: dict with ``hori``, ``vert`` float32 (N, K, 2, 64, 64, E) where E = 8 from a cube
     cache and 1 (already averaged) from an input cache; ``target`` float32 (14, 64, 64);
     ``keypoints`` float32 (14, 2); ``box`` float32 (4,); ``sequence``, ``frame`` ints.
 
-    Raises:
-        DatasetError: missing or short captures or caches, annotations that do not match the
-            frame count, a cache from another configuration; the message names the file.
+    :raises DatasetError: missing or short captures or caches, annotations that do not match the
+        frame count, a cache from another configuration; the message names the file.
     """
 
     def __init__(self, root: Union[str, pathlib.Path], cache: Union[str, pathlib.Path],

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Training and evaluation data straight from labelled recordings (rosbag2 bags).
+"""
+Training and evaluation data straight from labelled recordings (rosbag2 bags).
 
 ``hupr-train`` (config key ``bags``) and ``hupr-eval`` (a bag or a folder of bags as DATA)
 read recordings through the same :class:`~hupr_ros.data.dataset.HuPRDataset` as the public
@@ -59,8 +60,12 @@ def find_bags(paths: Sequence[PathLike]) -> List[pathlib.Path]:
 
 
 def check_definitions(bag: pathlib.Path) -> None:
-    """Refuse a bag whose hupr_msgs types differ from the ones installed here (a recording
-    made with another message definition would be misread)."""
+    """
+    Refuse a bag of other hupr_msgs definitions.
+
+    Refuse a bag whose hupr_msgs types differ from the ones installed here (a recording
+    made with another message definition would be misread).
+    """
     store = typestore()
     reader = open_reader(bag)
     try:
@@ -95,7 +100,10 @@ def _fingerprint(bags_by_split: Dict[str, List[pathlib.Path]], tolerance_s: floa
 def prepare(bags_by_split: Dict[str, Sequence[PathLike]], work_dir: PathLike,
             config: VRDAEConfig = VRDAEConfig(), cache_kind: str = 'input',
             tolerance_s: float = PAIR_TOLERANCE_S) -> Tuple[pathlib.Path, pathlib.Path]:
-    """Bags per split ('train', 'val', 'test'; each a list of bags or folders of bags) ->
+    """
+    Turn bags into a data root and cache for HuPRDataset.
+
+    Bags per split ('train', 'val', 'test'; each a list of bags or folders of bags) ->
     (data root, cache) for :class:`HuPRDataset`, made under ``work_dir``.
 
     Raises :class:`DatasetError` for a bag without both radars or without labels, one of
@@ -149,5 +157,5 @@ def prepare(bags_by_split: Dict[str, Sequence[PathLike]], work_dir: PathLike,
 
 
 def sequence_bags(root: pathlib.Path) -> Dict[str, List[str]]:
-    """split -> the bags its sequences came from (in sequence order)."""
+    """Return, per split, the bags its sequences came from (in sequence order)."""
     return json.loads((root / 'bags.json').read_text())

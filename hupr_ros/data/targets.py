@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Training targets: one Gaussian heat map per joint, as the published code makes them.
+"""
+Training targets: one Gaussian heat map per joint, as the published code makes them.
 
 For image keypoints (x, y) in pixels of the 256x256 camera frame, the map of a joint is 64x64
 (one cell per 4 pixels) and holds ``exp(-d^2 / (2 sigma^2))`` (peak 1, not normalised), sigma 2
@@ -18,10 +19,10 @@ SIGMA = 2.0
 
 def keypoint_heatmaps(keypoints: np.ndarray, size: int = HEATMAP_SIZE,
                       stride: int = HEATMAP_STRIDE, sigma: float = SIGMA) -> np.ndarray:
-    """Return float32 (joints, size, size) target heat maps.
+    """
+    Return float32 (joints, size, size) target heat maps.
 
-    Args:
-        keypoints: (joints, 2) image pixels (x, y).
+    :param keypoints: (joints, 2) image pixels (x, y).
     """
     keypoints = np.asarray(keypoints, dtype=np.float64)
     if keypoints.ndim != 2 or keypoints.shape[1] != 2:

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Radar signal processing: VRDAEMap / RAEMap cubes and the published network-input normalisation.
+"""
+Radar signal processing: VRDAEMap / RAEMap cubes and the published network-input normalisation.
 
 No ROS. ``vrdae_map(frame)`` -> complex64 (16, 64, 64, 8); ``model_input(cube)`` -> float32
 (8, 2, 64, 64, 8); both accept leading batch axes.

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""The physical meaning of every bin of a radar cube: the one place it is derived.
+"""
+The physical meaning of every bin of a radar cube: the one place it is derived.
 
 Conventions (radar antenna frame: x along the virtual array, from RX0 towards RX3 and from
 TX0 towards TX2; z towards the TX0/TX2 row, i.e. away from the elevated-offset TX1 row;
@@ -74,7 +75,7 @@ def elevation_sines(config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> np.ndarray:
 
 
 def cube_axes(config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> Tuple[AxisSpec, ...]:
-    """AxisSpecs of the stored cube (doppler, range, azimuth, elevation), angles in radians."""
+    """Return the axes of the stored cube (doppler, range, azimuth, elevation), in radians."""
     if config.representation == 'vrdaemap':
         first = AxisSpec('doppler', config.num_stored_doppler, 'm/s',
                          tuple(doppler_values(config)))

@@ -24,23 +24,23 @@ REPRESENTATIONS = ('vrdaemap', 'raemap')
 
 @dataclass(frozen=True)
 class VRDAEConfig:
-    """How a raw frame becomes a radar cube and how a cube becomes network input.
+    """
+    How a raw frame becomes a radar cube and how a cube becomes network input.
 
-    Attributes:
-        representation: 'vrdaemap' (paper: Doppler FFT, keep the central Doppler bins) or
-            'raemap' (traditional scheme of paper Fig. 5b / Table 2: no Doppler FFT, K chirp
-            loops sampled uniformly).
-        num_stored_doppler: Doppler bins (or sampled loops) kept in the stored cube (16).
-        num_input_doppler: K, bins fed to the network (8; Table 5 ablation: 2, 4, 8, 16).
-        range_first, range_last: the range crop, in the published descending order: bins
-            94, 93, ..., 31 (range_first down to range_last inclusive), i.e. 4.0 m .. 1.3 m for
-            the HuPR profile. Descending so that the near range is at the bottom of the map.
-        azimuth_fft, elevation_fft: zero-padded angle FFT sizes (64, 8).
-        elevation_positions: azimuth positions of the 4-element elevated row (TX1): 2..5,
-            where the antenna geometry puts it; only these positions get the elevation FFT
-            (published quirk, kept).
-        clutter_removal: subtract each antenna's mean over the chirp loops.
-        chirp: the radar's chirp configuration.
+    :ivar representation: 'vrdaemap' (paper: Doppler FFT, keep the central Doppler bins) or
+        'raemap' (traditional scheme of paper Fig. 5b / Table 2: no Doppler FFT, K chirp loops
+        sampled uniformly).
+    :ivar num_stored_doppler: Doppler bins (or sampled loops) kept in the stored cube (16).
+    :ivar num_input_doppler: K, bins fed to the network (8; Table 5 ablation: 2, 4, 8, 16).
+    :ivar range_first, range_last: the range crop, in the published descending order: bins 94, 93,
+        ..., 31 (range_first down to range_last inclusive), i.e. 4.0 m .. 1.3 m for the HuPR
+        profile. Descending so that the near range is at the bottom of the map.
+    :ivar azimuth_fft, elevation_fft: zero-padded angle FFT sizes (64, 8).
+    :ivar elevation_positions: azimuth positions of the 4-element elevated row (TX1): 2..5, where
+        the antenna geometry puts it; only these positions get the elevation FFT (published quirk,
+        kept).
+    :ivar clutter_removal: subtract each antenna's mean over the chirp loops.
+    :ivar chirp: the radar's chirp configuration.
     """
 
     representation: str = 'vrdaemap'

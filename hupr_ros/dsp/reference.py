@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""A plain, step-by-step transcription of the published VRDAEMap (docs/published_model.md §2).
+"""
+A plain, step-by-step transcription of the published VRDAEMap (docs/published_model.md §2).
 
 This is the oracle that tests compare the fast implementation (:mod:`hupr_ros.dsp.vrdae`)
 against, and the baseline of ``bench/bench_vrdae.py``. It computes in complex128 with full-size
@@ -30,12 +31,11 @@ _DOPPLER_KEEP = slice(24, 40)
 
 
 def vrdae_map_reference(frame: np.ndarray) -> np.ndarray:
-    """Return the VRDAEMap of one frame exactly as the published steps compute it.
+    """
+    Return the VRDAEMap of one frame exactly as the published steps compute it.
 
-    Args:
-        frame: complex (chirps=192, rx=4, samples=256).
-    Returns:
-        complex128 (doppler=16, range=64, azimuth=64, elevation=8).
+    :param frame: complex (chirps=192, rx=4, samples=256).
+    :return: complex128 (doppler=16, range=64, azimuth=64, elevation=8).
     """
     frame = np.asarray(frame, dtype=np.complex128)
     by_rx = frame.transpose(1, 0, 2)                       # (rx, chirp, sample)
@@ -66,12 +66,11 @@ def vrdae_map_reference(frame: np.ndarray) -> np.ndarray:
 
 
 def model_input_reference(vrdae: np.ndarray, num_doppler: int = 8) -> np.ndarray:
-    """Return the published normalisation of one VRDAEMap (docs/published_model.md section 3).
+    """
+    Return the published normalisation of one VRDAEMap (docs/published_model.md section 3).
 
-    Args:
-        vrdae: complex (doppler=16, range=64, azimuth=64, elevation=8).
-    Returns:
-        float32 (doppler=num_doppler, 2 re/im, range, azimuth, elevation).
+    :param vrdae: complex (doppler=16, range=64, azimuth=64, elevation=8).
+    :return: float32 (doppler=num_doppler, 2 re/im, range, azimuth, elevation).
     """
     centre = vrdae.shape[0] // 2
     kept = vrdae[centre - num_doppler // 2:centre + num_doppler // 2]

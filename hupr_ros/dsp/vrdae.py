@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""VRDAEMap (paper section 4.1) and the published network-input normalisation, vectorised.
+"""
+VRDAEMap (paper section 4.1) and the published network-input normalisation, vectorised.
 
 Same numbers as the published code (docs/published_model.md sections 2-3; checked against its
 reference vectors), in ~2.5 ms per frame instead of 1.4-2.6 s. Two ideas:
@@ -41,7 +42,8 @@ class PreprocessingError(ValueError):
 
 @functools.lru_cache(maxsize=8)
 def angle_matrix(config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> np.ndarray:
-    """Return complex64 (12 antennas, azimuth * elevation): the published angle processing.
+    """
+    Return complex64 (12 antennas, azimuth * elevation): the published angle processing.
 
     Antennas are in stream order, ``tx * num_rx + rx`` (TX0 RX0..3, TX1 RX0..3, TX2 RX0..3).
     The azimuth row is TX0 then TX2 at positions 0..7; TX1 (elevated) sits at
@@ -66,7 +68,8 @@ def angle_matrix(config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> np.ndarray:
 
 
 def doppler_indices(config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> np.ndarray:
-    """Return the signed Doppler bins kept in the stored cube, e.g. -8..7 for 16 of 64.
+    """
+    Return the signed Doppler bins kept in the stored cube, e.g. -8..7 for 16 of 64.
 
     These are the fftshifted indices ``loops/2 - n/2 .. loops/2 + n/2 - 1`` minus ``loops/2``.
     """
@@ -103,18 +106,16 @@ def check_frames(frames: np.ndarray, config: VRDAEConfig = HUPR_VRDAE_CONFIG) ->
 
 
 def vrdae_map(frame: np.ndarray, config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> np.ndarray:
-    """Compute the VRDAEMap (or the RAEMap, per ``config.representation``) of radar frames.
+    """
+    Compute the VRDAEMap (or the RAEMap, per ``config.representation``) of radar frames.
 
-    Args:
-        frame: complex (chirps=192, rx=4, samples=256) in stream order (chirp ``c`` is TX
-            ``c % 3``, loop ``c // 3``), or a batch (B, 192, 4, 256).
-        config: preprocessing parameters (published defaults).
-    Returns:
-        complex64 (doppler=16, range=64, azimuth=64, elevation=8), or with a leading B.
-        Range bins are in descending order, Doppler bins are -8..7 (see
-        :func:`hupr_ros.dsp.axes.cube_axes` for the physical values of every bin).
-    Raises:
-        PreprocessingError: wrong shape or dtype, NaN or inf.
+    :param frame: complex (chirps=192, rx=4, samples=256) in stream order (chirp ``c`` is TX ``c %
+        3``, loop ``c // 3``), or a batch (B, 192, 4, 256).
+    :param config: preprocessing parameters (published defaults).
+    :return: complex64 (doppler=16, range=64, azimuth=64, elevation=8), or with a leading B.
+    :return: Range bins are in descending order, Doppler bins are -8..7 (see
+    :return: :func:`hupr_ros.dsp.axes.cube_axes` for the physical values of every bin).
+    :raises PreprocessingError: wrong shape or dtype, NaN or inf.
     """
     frames = check_frames(frame, config)
     if frames.ndim == 3:
@@ -154,7 +155,8 @@ def _vrdae_chunk(frames: np.ndarray, config: VRDAEConfig) -> np.ndarray:
 
 
 def model_input(vrdae: np.ndarray, config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> np.ndarray:
-    """Normalise radar cubes into network input, as the published code does.
+    """
+    Normalise radar cubes into network input, as the published code does.
 
     Keeps the K = ``num_input_doppler`` central Doppler bins (VRDAEMap; uniformly spaced ones
     for the RAEMap), then for each kept bin, real and imaginary part and elevation bin
@@ -162,13 +164,10 @@ def model_input(vrdae: np.ndarray, config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> n
     v = (v - v.mean()) / v.std(ddof=1)``. A constant map (the published code would divide by
     zero and give NaN) becomes all zeros.
 
-    Args:
-        vrdae: complex (..., doppler=16, range=64, azimuth=64, elevation=8).
-    Returns:
-        float32 (..., K, 2 re/im, range, azimuth, elevation).
-    Raises:
-        PreprocessingError: wrong shape or dtype, NaN or inf, or values so large that the
-            normalisation overflows float32.
+    :param vrdae: complex (..., doppler=16, range=64, azimuth=64, elevation=8).
+    :return: float32 (..., K, 2 re/im, range, azimuth, elevation).
+    :raises PreprocessingError: wrong shape or dtype, NaN or inf, or values so large that the
+        normalisation overflows float32.
     """
     vrdae = np.asarray(vrdae)
     if vrdae.ndim < 4 or vrdae.shape[-4:] != config.cube_shape:
@@ -202,8 +201,11 @@ def model_input(vrdae: np.ndarray, config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> n
 
 
 def input_doppler_indices(config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> np.ndarray:
-    """Return the stored-cube bins that become network input: K central (VRDAEMap, 4..11 of
-    16) or K uniformly spaced sampled loops (RAEMap)."""
+    """
+    Return the stored-cube bins that become network input.
+
+    K central (VRDAEMap, 4..11 of 16) or K uniformly spaced sampled loops (RAEMap).
+    """
     n, k = config.num_stored_doppler, config.num_input_doppler
     if config.representation == 'vrdaemap':
         return np.arange(n // 2 - k // 2, n // 2 + k // 2)
@@ -212,7 +214,8 @@ def input_doppler_indices(config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> np.ndarray
 
 def frame_window(num_frames: int, target: int, window: int = 8,
                  alignment: str = 'centered') -> np.ndarray:
-    """Return the frame indices of the network's temporal window for target frame ``target``.
+    """
+    Return the frame indices of the network's temporal window for target frame ``target``.
 
     'centered' is the published window t-4 .. t+3 (for window 8); 'causal' is t-7 .. t. Indices
     are clamped to the first/last frame of the sequence, as published.

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Image labellers: an RGB camera frame -> the 14 HuPR joints in its pixels, with scores.
+"""
+Image labellers: an RGB camera frame -> the 14 HuPR joints in its pixels, with scores.
 
 ``hrnet`` (the paper's labeller, needs local weights) and ``blazepose`` (mediapipe's
 BlazePose-full, ships with its wheel). The third labeller source, ``ground_truth``, copies
@@ -82,7 +83,8 @@ class HRNetBackend:
 
 
 class BlazePoseLabeller:
-    """mediapipe's BlazePose-full (33 landmarks), mapped to the HuPR joints.
+    """
+    mediapipe's BlazePose-full (33 landmarks), mapped to the HuPR joints.
 
     mediapipe 0.10.21 needs numpy < 2. When ``python`` is given (or
     ``$HUPR_BLAZEPOSE_PYTHON`` is set) BlazePose runs in that Python (e.g. the venv that
@@ -163,7 +165,7 @@ class BlazePoseLabeller:
 
 def make_labeller(backend: str, weights: str = '', device: str = 'cpu',
                   flip_test: bool = False, blazepose_python: str = ''):
-    """The image labeller ``backend`` ('hrnet' or 'blazepose'), ready to call."""
+    """Return the image labeller ``backend`` ('hrnet' or 'blazepose'), ready to call."""
     if backend == 'hrnet':
         return HRNetBackend(weights, device, flip_test)
     if backend == 'blazepose':

@@ -12,9 +12,12 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""BlazePose in a separate Python: mediapipe 0.10.21 needs numpy < 2, the rest of hupr_ros
-runs with numpy 2, so the labeller talks to this script over pipes when they cannot share a
-venv. It imports only numpy and mediapipe (not hupr_ros), so any Python with those runs it.
+"""
+BlazePose in a separate Python.
+
+Mediapipe 0.10.21 needs numpy < 2, the rest of hupr_ros runs with numpy 2, so the labeller talks to
+this script over pipes when they cannot share a venv. It imports only numpy and mediapipe (not
+hupr_ros), so any Python with those runs it.
 
 Protocol, all little-endian. Request: uint32 height, uint32 width, then height*width*3
 bytes of RGB. Reply: uint8 found (0: no person), then 33 x (x, y, visibility) float32, x and

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""HRNet-W32, the 2-D pose network whose keypoints supervise HuPR (the paper's labeller).
+"""
+HRNet-W32, the 2-D pose network whose keypoints supervise HuPR (the paper's labeller).
 
 The module tree and parameter names follow the official top-down pose HRNet ("Deep
 High-Resolution Representation Learning for Human Pose Estimation", Sun et al. 2019), so its
@@ -185,7 +186,8 @@ def _transition(before: Sequence[int], after: Sequence[int]) -> nn.ModuleList:
 
 
 class PoseHighResolutionNet(nn.Module):
-    """HRNet-W32 for top-down pose: (B, 3, H, W) normalised RGB -> (B, J, H/4, W/4) heat maps.
+    """
+    HRNet-W32 for top-down pose: (B, 3, H, W) normalised RGB -> (B, J, H/4, W/4) heat maps.
 
     Attribute names are those of the official model, so its state dicts load strictly.
     """
@@ -225,8 +227,12 @@ class PoseHighResolutionNet(nn.Module):
 
 
 def _state_dict_of(loaded) -> dict:
-    """The tensors of a loaded checkpoint: a plain state dict (the official files), a
-    ``{'state_dict': ...}`` training checkpoint, and ``module.`` prefixes (DataParallel)."""
+    """
+    Return the tensors of a loaded checkpoint.
+
+    A plain state dict (the official files), a ``{'state_dict': ...}`` training checkpoint, and
+    ``module.`` prefixes (DataParallel).
+    """
     if isinstance(loaded, dict) and 'state_dict' in loaded and isinstance(
             loaded['state_dict'], dict):
         loaded = loaded['state_dict']
@@ -239,7 +245,8 @@ def _state_dict_of(loaded) -> dict:
 
 def load_hrnet_checkpoint(path: Union[str, os.PathLike],
                           device: Union[str, torch.device] = 'cpu') -> PoseHighResolutionNet:
-    """An official-format HRNet-W32 pose checkpoint -> the network in eval mode on ``device``.
+    """
+    Return an official-format HRNet-W32 pose checkpoint -> the network in eval mode on ``device``.
 
     The joint set (16 MPII or 17 COCO) comes from the head. Keys must match exactly
     (strict), and the file is unpickled with ``weights_only=True``: a checkpoint that is
@@ -285,9 +292,13 @@ def joint_set(model: PoseHighResolutionNet) -> str:
 
 def box_transform(box: Sequence[float], input_size: Tuple[int, int],
                   padding: float = BOX_PADDING) -> Tuple[np.ndarray, np.ndarray]:
-    """Person box (x0, y0, x1, y1) in image pixels -> (centre, scale) as the official code
+    """
+    Return the official (centre, scale) of a person box.
+
+    Person box (x0, y0, x1, y1) in image pixels -> (centre, scale) as the official code
     defines them: the box widened to the input's aspect ratio (W/H), padded (1.25 for a
-    detected person), in units of 200 px."""
+    detected person), in units of 200 px.
+    """
     x0, y0, x1, y1 = (float(v) for v in box)
     width, height = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
     aspect = input_size[0] / input_size[1]
@@ -302,9 +313,13 @@ def box_transform(box: Sequence[float], input_size: Tuple[int, int],
 
 def affine(centre: np.ndarray, scale: np.ndarray, output_size: Tuple[int, int],
            inverse: bool = False) -> np.ndarray:
-    """2x3 matrix mapping the box (centre, scale) onto an image of ``output_size`` (W, H), or
+    """
+    Return the 2x3 affine matrix of a crop.
+
+    2x3 matrix mapping the box (centre, scale) onto an image of ``output_size`` (W, H), or
     back with ``inverse``: the centre to the centre, the box width to the output width, no
-    rotation (the official transform with rotation 0)."""
+    rotation (the official transform with rotation 0).
+    """
     width = scale[0] * PIXEL_STD
     out_w, out_h = output_size
     s = out_w / width
@@ -318,7 +333,7 @@ def affine(centre: np.ndarray, scale: np.ndarray, output_size: Tuple[int, int],
 
 def crop(image_rgb: np.ndarray, centre: np.ndarray, scale: np.ndarray,
          input_size: Tuple[int, int]) -> np.ndarray:
-    """The network's input for one person: (3, H, W) float32, ImageNet-normalised RGB."""
+    """Return the network's input for one person: (3, H, W) float32, ImageNet-normalised RGB."""
     import cv2
     warped = cv2.warpAffine(image_rgb, affine(centre, scale, input_size), input_size,
                             flags=cv2.INTER_LINEAR)
@@ -329,7 +344,8 @@ def crop(image_rgb: np.ndarray, centre: np.ndarray, scale: np.ndarray,
 
 def decode(heatmaps: np.ndarray, centre: np.ndarray, scale: np.ndarray
            ) -> Tuple[np.ndarray, np.ndarray]:
-    """(J, h, w) heat maps -> (J, 2) joints in image pixels and (J,) peak scores.
+    """
+    (J, h, w) heat maps -> (J, 2) joints in image pixels and (J,) peak scores.
 
     Arg-max, then a quarter pixel towards the higher neighbour on each axis (the official
     sub-pixel step), then the inverse crop transform (heat map pixel -> image pixel).
@@ -352,8 +368,11 @@ def decode(heatmaps: np.ndarray, centre: np.ndarray, scale: np.ndarray
 
 
 def flip_back(heatmaps: torch.Tensor, pairs: Sequence[Tuple[int, int]]) -> torch.Tensor:
-    """Heat maps of a mirrored input -> heat maps of the original: mirror, swap left/right,
-    and shift one pixel right (the official ``SHIFT_HEATMAP``)."""
+    """
+    Heat maps of a mirrored input -> heat maps of the original.
+
+    Mirror, swap left/right, and shift one pixel right (the official ``SHIFT_HEATMAP``).
+    """
     out = heatmaps.flip(-1).clone()
     for a, b in pairs:
         out[:, [a, b]] = out[:, [b, a]]
@@ -375,7 +394,7 @@ class HRNetLabeller:
 
     @torch.no_grad()
     def heatmaps(self, batch: np.ndarray) -> np.ndarray:
-        """(B, 3, H, W) normalised input -> (B, J, H/4, W/4) heat maps (flip-averaged)."""
+        """Run the network: (B, 3, H, W) normalised input -> (B, J, H/4, W/4) heat maps."""
         x = torch.from_numpy(batch).to(self.device)
         out = self.model(x)
         if self.flip_test:
@@ -384,9 +403,13 @@ class HRNetLabeller:
 
     def __call__(self, image_rgb: np.ndarray, box: Optional[Sequence[float]] = None
                  ) -> Tuple[np.ndarray, np.ndarray]:
-        """One RGB uint8 image (H, W, 3) and the person's box -> (J, 2) joints in image pixels
+        """
+        Label one image.
+
+        One RGB uint8 image (H, W, 3) and the person's box -> (J, 2) joints in image pixels
         and (J,) scores, in the model's joint set. Without a box the whole image is the crop
-        (unpadded), as for the paper's 256x256 single-person frames."""
+        (unpadded), as for the paper's 256x256 single-person frames.
+        """
         if image_rgb.ndim != 3 or image_rgb.shape[2] != 3 or image_rgb.dtype != np.uint8:
             raise ValueError(f'HRNet labeller: expected an (H, W, 3) uint8 RGB image, got '
                              f'{image_rgb.shape} {image_rgb.dtype}')

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""MPII (16), COCO (17) and BlazePose (33) joints -> the 14 HuPR joints.
+"""
+MPII (16), COCO (17) and BlazePose (33) joints -> the 14 HuPR joints.
 
 Limbs and hips map one to one. Neck and Head are the two HuPR joints that the other sets
 define differently, so they are derived (docs/labelling.md shows where they sit):
@@ -70,8 +71,12 @@ def _index_lists(source: str) -> Sequence[Tuple[int, ...]]:
 
 def to_hupr(joints: np.ndarray, scores: np.ndarray, source: str
             ) -> Tuple[np.ndarray, np.ndarray]:
-    """(J, 2) joints and (J,) scores of ``source`` ('mpii', 'coco', 'blazepose') -> (14, 2)
-    and (14,) in HuPR order."""
+    """
+    Map the joints of another set to the 14 HuPR joints.
+
+    (J, 2) joints and (J,) scores of ``source`` ('mpii', 'coco', 'blazepose') -> (14, 2)
+    and (14,) in HuPR order.
+    """
     if source not in RECIPES:
         raise ValueError(f'unknown joint set {source!r}; expected one of {sorted(RECIPES)}')
     expected = len(SOURCE_NAMES[source])

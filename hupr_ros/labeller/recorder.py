@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""A labelled recording: radar frames, camera images and labels into one rosbag2 bag.
+"""
+A labelled recording: radar frames, camera images and labels into one rosbag2 bag.
 
 ROS-free; the labeller node feeds it live messages and ``hupr-label`` the messages of an
 existing bag. Radar frames are stored as received (serialised). Camera images are stored
@@ -51,8 +52,11 @@ def jpeg_bytes(rgb: np.ndarray, quality: int) -> bytes:
 
 
 class LabelRecorder:
-    """Writes one labelled recording. ``labeller``: an image labeller (see
-    :mod:`hupr_ros.labeller.backends`) or None for the ``ground_truth`` source.
+    """
+    Writes one labelled recording.
+
+    ``labeller``: an image labeller (see :mod:`hupr_ros.labeller.backends`) or None for the
+    ``ground_truth`` source.
 
     ``live``: label on a worker thread with a queue of ``queue_size`` images (a full queue
     means labelling is behind: that image gets no label, and is counted); otherwise label
@@ -100,12 +104,12 @@ class LabelRecorder:
             self.writer.write(self.topic[name], self.clock_ns(), cdr)
 
     def radar(self, topic: str, cdr: bytes) -> None:
-        """A serialised hupr_msgs/RadarFrame of radar/hori/raw or radar/vert/raw."""
+        """Record a serialised hupr_msgs/RadarFrame of radar/hori/raw or radar/vert/raw."""
         self._write(topic, cdr)
         self.counts['radar_frames'] += 1
 
     def ground_truth(self, cdr: bytes) -> None:
-        """A serialised Skeleton2D of the simulator: stored as the label."""
+        """Record a serialised Skeleton2D of the simulator as the label."""
         self._write(topics.LABEL_SKELETON, cdr)
         self.counts['labels'] += 1
 

@@ -12,12 +12,13 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""HuPRNet (CSAM + PRGCN) with the published checkpoint format (no ROS).
+"""
+HuPRNet (CSAM + PRGCN) with the published checkpoint format (no ROS).
 
-    model = build_model('csam_prgcn', num_filters=32)
-    model = load_official_checkpoint('model_best.pth')       # eval mode, strict keys
-    initial, refined = model(hori, vert)                      # each (B, 14, 64, 64)
-    keypoints, confidence = decode(refined)                   # (B, 14, 2) pixels, (B, 14)
+model = build_model('csam_prgcn', num_filters=32)
+model = load_official_checkpoint('model_best.pth')       # eval mode, strict keys
+initial, refined = model(hori, vert)                      # each (B, 14, 64, 64)
+keypoints, confidence = decode(refined)                   # (B, 14, 2) pixels, (B, 14)
 """
 
 from hupr_ros.model.checkpoint import CheckpointError, export_checkpoint, \

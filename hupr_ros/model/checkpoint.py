@@ -12,8 +12,12 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Loading published-format checkpoints (``{'epoch', 'model_state_dict', 'accuracy'}``) strictly,
-and saving our own in the same format plus metadata."""
+"""
+Published-format checkpoints: strict loading, and saving ours.
+
+Loading published-format checkpoints (``{'epoch', 'model_state_dict', 'accuracy'}``) strictly,
+and saving our own in the same format plus metadata.
+"""
 
 import os
 import pathlib
@@ -73,7 +77,8 @@ def load_state_strict(model: torch.nn.Module, state: Dict[str, torch.Tensor],
 
 def load_official_checkpoint(path: Union[str, os.PathLike], num_filters: Optional[int] = 32,
                              variant: str = 'csam_prgcn', **kwargs) -> HuPRNet:
-    """Load a published-format checkpoint into a new model, in eval mode on the CPU.
+    """
+    Load a published-format checkpoint into a new model, in eval mode on the CPU.
 
     Our own checkpoints (:func:`save_checkpoint`) load the same way; their stored config
     (variant, num_filters, ...) is used when present. Weights stored as float16 load into the
@@ -81,8 +86,7 @@ def load_official_checkpoint(path: Union[str, os.PathLike], num_filters: Optiona
     'centered' for published checkpoints) and ``training_metadata`` (what the trainer stored
     beside the weights under ``hupr_ros_training``; empty for published checkpoints).
 
-    Raises:
-        CheckpointError: file missing or unreadable; keys or shapes do not match.
+    :raises CheckpointError: file missing or unreadable; keys or shapes do not match.
     """
     checkpoint = read_checkpoint(path)
     stored = checkpoint.get('hupr_ros_config')
@@ -102,8 +106,12 @@ def load_official_checkpoint(path: Union[str, os.PathLike], num_filters: Optiona
 
 def save_checkpoint(model: HuPRNet, path: Union[str, os.PathLike], epoch: int = 0,
                     accuracy: float = 0.0, extra: Optional[Dict[str, Any]] = None) -> None:
-    """Save in the published format plus ``hupr_ros_config`` (plain data: loads with
-    ``weights_only=True``)."""
+    """
+    Save in the published format plus our configuration.
+
+    Save in the published format plus ``hupr_ros_config`` (plain data: loads with
+    ``weights_only=True``).
+    """
     checkpoint = {'epoch': int(epoch), 'model_state_dict': model.state_dict(),
                   'accuracy': float(accuracy), 'hupr_ros_config': config_dict(model)}
     if extra:
@@ -117,7 +125,8 @@ def save_checkpoint(model: HuPRNet, path: Union[str, os.PathLike], epoch: int = 
 
 def export_checkpoint(source: Union[str, os.PathLike], target: Union[str, os.PathLike],
                       half: bool = True, metadata: Optional[Dict[str, Any]] = None) -> None:
-    """Write a small published-format copy of a checkpoint for shipping.
+    """
+    Write a small published-format copy of a checkpoint for shipping.
 
     Keeps the weights (as float16 with ``half``; they load back into float32 models),
     ``hupr_ros_config`` and ``hupr_ros_training`` (updated with ``metadata``), and drops the

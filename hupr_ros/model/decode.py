@@ -24,16 +24,15 @@ HEATMAP_STRIDE = 4
 
 def decode(heatmaps: torch.Tensor, subpixel: bool = False,
            stride: int = HEATMAP_STRIDE) -> Tuple[torch.Tensor, torch.Tensor]:
-    """Return keypoints and per-joint confidence from heat maps.
+    """
+    Return keypoints and per-joint confidence from heat maps.
 
-    Args:
-        heatmaps: (B, C, H, W) probabilities.
-        subpixel: move each peak a quarter cell towards its higher neighbour (HRNet-style);
-            off by default so that published numbers reproduce.
-        stride: image pixels per heat-map cell (4: 64x64 maps for 256x256 images).
-    Returns:
-        keypoints (B, C, 2) float, (x, y) image pixels = argmax cell * stride;
-        confidence (B, C) float, the peak value.
+    :param heatmaps: (B, C, H, W) probabilities.
+    :param subpixel: move each peak a quarter cell towards its higher neighbour (HRNet-style); off
+        by default so that published numbers reproduce.
+    :param stride: image pixels per heat-map cell (4: 64x64 maps for 256x256 images).
+    :return: keypoints (B, C, 2) float, (x, y) image pixels = argmax cell * stride;
+    :return: confidence (B, C) float, the peak value.
     """
     if heatmaps.dim() != 4:
         raise ValueError(f'heatmaps must be (B, C, H, W), got {tuple(heatmaps.shape)}')

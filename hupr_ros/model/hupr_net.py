@@ -26,16 +26,16 @@ from hupr_ros.skeleton import NUM_JOINTS, prgcn_adjacency
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """Hyper-parameters of a HuPRNet variant (published values as defaults).
+    """
+    Hyper-parameters of a HuPRNet variant (published values as defaults).
 
-    Attributes:
-        variant: 'csam_prgcn' (paper), 'csam', 'ca', 'sa', 'baseline' (Table 3 ablation),
-            or 'realtime' (ours: csam_prgcn with attention only at the two coarse scales).
-        num_filters: F (published 32).
-        num_frames: N, radar frames in the temporal window (8).
-        num_doppler: K, Doppler bins per frame (8).
-        fast: fused attention and channels-last convolutions; False runs the published
-            operation order (for benchmarks; same outputs).
+    :ivar variant: 'csam_prgcn' (paper), 'csam', 'ca', 'sa', 'baseline' (Table 3 ablation), or
+        'realtime' (ours: csam_prgcn with attention only at the two coarse scales).
+    :ivar num_filters: F (published 32).
+    :ivar num_frames: N, radar frames in the temporal window (8).
+    :ivar num_doppler: K, Doppler bins per frame (8).
+    :ivar fast: fused attention and channels-last convolutions; False runs the published operation
+        order (for benchmarks; same outputs).
     """
 
     variant: str = 'csam_prgcn'
@@ -82,7 +82,8 @@ REALTIME_FILTERS = 8
 
 
 class HuPRNet(nn.Module):
-    """Two radar branches (MNet + Encoder3D each) fused by the CSAM decoder, refined by PRGCN.
+    """
+    Two radar branches (MNet + Encoder3D each) fused by the CSAM decoder, refined by PRGCN.
 
     ``forward(hori, vert)``: each float32 (B, N=8, K=8, 2, R=64, A=64, E=8), the published
     network input of ``hupr_ros.dsp.model_input`` over a window of N frames, or with E = 1 when
@@ -159,13 +160,13 @@ def default_num_filters(variant: str) -> int:
 
 def build_model(variant: str = 'csam_prgcn', num_filters: Optional[int] = None,
                 **kwargs) -> HuPRNet:
-    """Build a HuPRNet variant with fresh weights.
+    """
+    Build a HuPRNet variant with fresh weights.
 
-    Args:
-        variant: see :data:`VARIANTS`.
-        num_filters: F; None means the variant's default: 32 (published) for all but
-            'realtime', which uses 8 (~20 inferences/s on 2 CPU threads, bench/bench_model.py).
-        **kwargs: other :class:`ModelConfig` fields (num_frames, num_doppler, fast, ...).
+    :param variant: see :data:`VARIANTS`.
+    :param num_filters: F; None means the variant's default: 32 (published) for all but 'realtime',
+        which uses 8 (~20 inferences/s on 2 CPU threads, bench/bench_model.py).
+    :param **kwargs: other :class:`ModelConfig` fields (num_frames, num_doppler, fast, ...).
     """
     if variant not in VARIANTS:
         raise ValueError(f'variant must be one of {sorted(VARIANTS)}, got {variant!r}')
@@ -176,7 +177,7 @@ def build_model(variant: str = 'csam_prgcn', num_filters: Optional[int] = None,
 
 
 def config_dict(model: HuPRNet) -> dict:
-    """The model's config as plain data (stored in our checkpoints)."""
+    """Return the model's config as plain data (stored in our checkpoints)."""
     data = asdict(model.config)
     data['attention_scales'] = list(data['attention_scales'])
     return data

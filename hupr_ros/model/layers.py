@@ -12,9 +12,12 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Building blocks of HuPRNet (docs/published_model.md section 4), top-down: blocks, encoder, CSAM,
-PRGCN, decoder. Attribute names inside modules follow the published checkpoint's keys
-(``main``, ``downsample``, ``temporalConvWx1x1``, ...) because strict loading needs them.
+"""
+Building blocks of HuPRNet (docs/published_model.md section 4), top-down.
+
+Blocks, encoder, CSAM, PRGCN, decoder. Attribute names inside modules follow the published
+checkpoint's keys (``main``, ``downsample``, ``temporalConvWx1x1``, ...) because strict loading
+needs them.
 
 Shapes use B batch, F filters, N frames in the window, K Doppler bins, R range, A azimuth.
 """
@@ -27,7 +30,8 @@ import torch.nn.functional as F
 
 
 class Conv3d(nn.Conv3d):
-    """nn.Conv3d that can always take oneDNN (mkldnn) on the CPU.
+    """
+    nn.Conv3d that can always take oneDNN (mkldnn) on the CPU.
 
     PyTorch's CPU heuristic sends batch-1 3-D convolutions with ``C * D * H <= 20480`` to a
     native path 2-5x slower than oneDNN: most of the encoder at inference
@@ -48,11 +52,11 @@ class Conv3d(nn.Conv3d):
 
 
 class BasicBlock(nn.Module):
-    """conv3-(BN)-act-conv3-(BN) plus a 3x3 conv (+BN) shortcut, then act; 2-D or 3-D.
+    """
+    conv3-(BN)-act-conv3-(BN) plus a 3x3 conv (+BN) shortcut, then act; 2-D or 3-D.
 
-    Args:
-        dims: 2 or 3 (Conv2d / Conv3d).
-        batchnorm: encoders use BN + ReLU, the decoder no BN and PReLU.
+    :param dims: 2 or 3 (Conv2d / Conv3d).
+    :param batchnorm: encoders use BN + ReLU, the decoder no BN and PReLU.
     """
 
     def __init__(self, in_channels: int, out_channels: int, dims: int = 3,
@@ -79,7 +83,8 @@ class BasicBlock(nn.Module):
 
 
 class MNet(nn.Module):
-    """Per-frame Doppler merge: Conv3d over (re/im, Doppler) then max over Doppler.
+    """
+    Per-frame Doppler merge: Conv3d over (re/im, Doppler) then max over Doppler.
 
     Input (B*N, 2, K, R, A) -> output (B*N, F, 1, R, A).
     """
@@ -98,7 +103,8 @@ class MNet(nn.Module):
 
 
 class Encoder3D(nn.Module):
-    """Spatio-temporal encoder of one radar: three scales, each merged over time.
+    """
+    Spatio-temporal encoder of one radar: three scales, each merged over time.
 
     Input (B, F, N, R, A); outputs (B, 2F, R, A), (B, 4F, R/2, A/2), (B, 8F, R/4, A/4).
     """
@@ -126,15 +132,16 @@ class Encoder3D(nn.Module):
 
 def spatial_attention(key: torch.Tensor, query: torch.Tensor, values: torch.Tensor,
                       fast: bool = True) -> torch.Tensor:
-    """CSAM attention: ``S[j, l] = sum_c key[c, j] query[c, l]``, softmax over ``j``,
-    ``out[c, l] = sum_j values[c, j] S[j, l]``.
+    """
+    CSAM attention.
 
-    Args:
-        key, query, values: (B, C, H, W).
-        fast: scaled_dot_product_attention (softmax along a contiguous axis, fused kernel);
-            False runs the published einsum form (softmax over a strided axis), same result.
-    Returns:
-        (B, C, H, W).
+    ``S[j, l] = sum_c key[c, j] query[c, l]``, softmax over ``j``, ``out[c, l] = sum_j values[c, j]
+    S[j, l]``.
+
+    :param key, query, values: (B, C, H, W).
+    :param fast: scaled_dot_product_attention (softmax along a contiguous axis, fused kernel);
+        False runs the published einsum form (softmax over a strided axis), same result.
+    :return: (B, C, H, W).
     """
     b, c, h, w = values.shape
     k, q, v = key.reshape(b, c, h * w), query.reshape(b, c, h * w), values.reshape(b, c, h * w)
@@ -150,8 +157,11 @@ def spatial_attention(key: torch.Tensor, query: torch.Tensor, values: torch.Tens
 
 
 class PRGCN(nn.Module):
-    """Pose refinement GCN on the heat-map logits: nodes are joints, features the pixels of the
-    half-resolution map. Three layers ``W @ (X @ A) + b``, ReLU after the first two.
+    """
+    Pose refinement GCN on the heat-map logits.
+
+    Nodes are joints, features the pixels of the half-resolution map. Three layers ``W @ (X @ A) +
+    b``, ReLU after the first two.
 
     Input (B, C=14, H, W) logits -> output (B, 14, H, W) probabilities.
     """
@@ -199,7 +209,10 @@ FUSIONS = {
 
 
 class Decoder(nn.Module):
-    """Multi-scale fusion of both radars' features (CSAM or plain concatenation) and decoding
+    """
+    Fuse both radars and decode to heat-map logits.
+
+    Multi-scale fusion of both radars' features (CSAM or plain concatenation) and decoding
     to 14 heat-map logits, optionally refined by PRGCN.
 
     Scales are coarse to fine: index 0 is 8F @ R/4, 1 is 4F @ R/2, 2 is 2F @ R (the published
@@ -236,7 +249,7 @@ class Decoder(nn.Module):
                          else nn.Identity() for i, c in enumerate(widths)]))
 
     def fuse(self, scale: int, hori: torch.Tensor, vert: torch.Tensor) -> List[torch.Tensor]:
-        """The maps the decoder concatenates at one scale, in the published order."""
+        """Return the maps the decoder concatenates at one scale, in the published order."""
         fast, i = self.fast, scale
         maps = {'hori': hori, 'vert': vert}
         if scale not in self.attention_scales:
@@ -259,7 +272,8 @@ class Decoder(nn.Module):
 
     def forward(self, hori: Sequence[torch.Tensor], vert: Sequence[torch.Tensor]
                 ) -> Tuple[torch.Tensor, torch.Tensor]:
-        """hori, vert: fine-to-coarse encoder outputs (2F @ R, 4F @ R/2, 8F @ R/4).
+        """
+        hori, vert: fine-to-coarse encoder outputs (2F @ R, 4F @ R/2, 8F @ R/4).
 
         Returns (logits (B, 14, H, W), refined probabilities or None).
         """

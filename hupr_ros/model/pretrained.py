@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Weights that ship with the package (trained on HuPR-Sim; see docs/results.md).
+"""
+Weights that ship with the package (trained on HuPR-Sim; see docs/results.md).
 
-    model = load_pretrained()                    # the default: realtime, causal window
-    model.alignment, model.training_metadata     # how it was trained, its metrics
+model = load_pretrained()                    # the default: realtime, causal window
+model.alignment, model.training_metadata     # how it was trained, its metrics
 """
 
 import pathlib
@@ -43,8 +44,12 @@ def pretrained_path(name: Optional[str] = None) -> pathlib.Path:
 
 
 def resolve_weights(spec: str) -> pathlib.Path:
-    """Checkpoint path of a weights argument: '' = the shipped default, an existing file, or
-    the name of a shipped model (a file of that name wins)."""
+    """
+    Checkpoint path of a weights argument.
+
+    '' = the shipped default, an existing file, or the name of a shipped model (a file of that name
+    wins).
+    """
     if not spec:
         return pretrained_path()
     path = pathlib.Path(spec)
@@ -54,10 +59,10 @@ def resolve_weights(spec: str) -> pathlib.Path:
 
 
 def load_pretrained(name: Optional[str] = None) -> HuPRNet:
-    """Load a shipped model (default :data:`DEFAULT_PRETRAINED`) in eval mode on the CPU.
+    """
+    Load a shipped model (default :data:`DEFAULT_PRETRAINED`) in eval mode on the CPU.
 
-    Raises:
-        KeyError: unknown name. CheckpointError: the file is missing from this install.
+    :raises KeyError: unknown name. CheckpointError: the file is missing from this install.
     """
     path = pretrained_path(name)
     if not path.is_file():

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Thin rclpy nodes: declare parameters, wire topics, call the core library.
+"""
+Thin rclpy nodes: declare parameters, wire topics, call the core library.
 
 Importing this package sets two process defaults before numpy or DDS start (an explicit
 environment setting always wins):

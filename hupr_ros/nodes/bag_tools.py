@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""``hupr-record`` and ``hupr-play``: rosbag2 record and replay without ``ros2 bag``.
+"""
+``hupr-record`` and ``hupr-play``: rosbag2 record and replay without ``ros2 bag``.
 
     hupr-record BAG [--topics T ...] [--namespace NS] [--duration S]
     hupr-play BAG [--rate R] [--loop] [--start-offset S] [--topics GLOB ...] [--restamp]
@@ -80,7 +81,7 @@ def _rclpy_qos(qos) -> QoSProfile:
 
 
 def subscription_qos(offered: List[QoSProfile]) -> QoSProfile:
-    """A QoS that matches every publisher: reliable / transient local only if all offer it."""
+    """Return a QoS that matches every publisher (reliable / latched only if all are)."""
     reliable = bool(offered) and all(
         q.reliability == QoSReliabilityPolicy.RELIABLE for q in offered)
     latched = bool(offered) and all(
@@ -136,7 +137,7 @@ def _stop_on_sigterm() -> None:
 
 def record_main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(
-        prog='hupr-record', description=__doc__.split('\n\n')[0] + ' Records a rosbag2 '
+        prog='hupr-record', description=__doc__.strip().split('\n\n')[0] + ' Records a rosbag2 '
         '(sqlite3) bag that stays readable if the recorder is killed.')
     parser.add_argument('bag', help='new bag folder (never overwritten)')
     parser.add_argument('--topics', nargs='+', default=list(DEFAULT_TOPICS),

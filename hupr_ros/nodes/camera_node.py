@@ -12,8 +12,11 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Camera node: a USB camera, V4L2 device, video file or image folder -> ``camera/image_raw``
-(sensor_msgs/Image) and ``camera/camera_info`` (sensor_msgs/CameraInfo), for labelling.
+"""
+Camera node.
+
+A USB camera, V4L2 device, video file or image folder -> ``camera/image_raw`` (sensor_msgs/Image)
+and ``camera/camera_info`` (sensor_msgs/CameraInfo), for labelling.
 
 Each frame is stamped when it is captured; Image and CameraInfo carry the same stamp. A frame
 is published once: when the source stalls nothing is repeated, the stall is counted and shows

@@ -12,8 +12,11 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""What every hupr_ros node shares: QoS profiles, stage timing, error reporting, /diagnostics
-and the main() wrapper."""
+"""
+What every hupr_ros node shares.
+
+QoS profiles, stage timing, error reporting, /diagnostics and the main() wrapper.
+"""
 
 import functools
 import time
@@ -43,8 +46,11 @@ RESULT_QOS = QoSProfile(
 
 
 class Changes:
-    """How a dict of growing counters changed since the previous call: (increase per key,
-    seconds elapsed)."""
+    """
+    How a dict of growing counters changed since the previous call.
+
+    (increase per key, seconds elapsed).
+    """
 
     def __init__(self) -> None:
         self._time, self._last = time.monotonic(), {}
@@ -69,11 +75,14 @@ class RateMeter:
 
 
 class Diagnostics:
-    """One ``diagnostic_msgs/DiagnosticStatus`` per node on ``/diagnostics``, every
-    ``period_s``: ``update()`` returns (level, message, values) and this publishes it, named
-    ``hupr_ros: <node>``, as the diagnostic aggregator and rqt_robot_monitor expect. With
-    ``errors`` (the node's :class:`ErrorLog`), the problems counted since the last report are
-    added: WARN, each kind and its count in the message, the totals in the values."""
+    """
+    One ``diagnostic_msgs/DiagnosticStatus`` per node on ``/diagnostics``, every ``period_s``.
+
+    ``update()`` returns (level, message, values) and this publishes it, named ``hupr_ros:
+    <node>``, as the diagnostic aggregator and rqt_robot_monitor expect. With ``errors`` (the
+    node's :class:`ErrorLog`), the problems counted since the last report are added: WARN, each
+    kind and its count in the message, the totals in the values.
+    """
 
     OK, WARN, ERROR = DiagnosticStatus.OK, DiagnosticStatus.WARN, DiagnosticStatus.ERROR
 
@@ -150,8 +159,12 @@ def report(node: Node, errors: ErrorLog, kind: str, message: str, warn: bool = F
 
 
 def guarded(method: Callable) -> Callable:
-    """Decorate a node callback: an unexpected exception is counted as 'internal_error' and
-    logged with its traceback, and the node keeps running (the node needs ``self.errors``)."""
+    """
+    Decorate a node callback.
+
+    An unexpected exception is counted as 'internal_error' and logged with its traceback, and the
+    node keeps running (the node needs ``self.errors``).
+    """
     @functools.wraps(method)
     def inner(self, *args, **kwargs):
         try:
@@ -163,10 +176,14 @@ def guarded(method: Callable) -> Callable:
 
 
 def declarer(node: Node) -> Callable:
-    """``p = declarer(self)`` replaces ``p = self.declare_parameter``: the same arguments plus
-    ``range=(low, high)`` (a descriptor range, enforced by rclpy at start-up and on set) and
-    ``dynamic`` (default False). Every hupr_ros parameter is read at start-up, so all are
-    ``read_only``: ``ros2 param set`` then fails with "read-only" instead of being ignored."""
+    """
+    Return a parameter declarer that adds ranges and read-only descriptors.
+
+    ``p = declarer(self)`` replaces ``p = self.declare_parameter``: the same arguments plus ``range=(low, high)`` (a descriptor range, enforced by rclpy at
+    start-up and on set) and ``dynamic`` (default False). Every hupr_ros parameter is read at
+    start-up, so all are ``read_only``: ``ros2 param set`` then fails with "read-only" instead of
+    being ignored.
+    """
     from rcl_interfaces.msg import FloatingPointRange, IntegerRange, ParameterDescriptor
 
     def declare(name: str, default, descriptor: ParameterDescriptor = None, *,
@@ -192,7 +209,8 @@ class StartupError(RuntimeError):
 
 
 def run_node(factory: Callable[[], Node], args=None) -> None:
-    """Spin one node until Ctrl-C or external shutdown; destroy it cleanly.
+    """
+    Spin one node until Ctrl-C or external shutdown; destroy it cleanly.
 
     A :class:`StartupError` (or a ``ValueError`` from a parameter the node's constructor
     refused) is logged as one line and exits with status 1, without a traceback.

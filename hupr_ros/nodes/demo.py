@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""hupr-demo: run the node graph on the simulator and write results a person can look at.
+"""
+hupr-demo: run the node graph on the simulator and write results a person can look at.
 
 Starts ``sim_node``, ``preprocess_node`` and ``pose_node`` (the shipped model unless
 ``--weights`` names another; none with ``--no-pose``) as separate processes, exactly as the
@@ -46,7 +47,7 @@ import numpy as np
 
 def panel(camera: np.ndarray, truth: Optional[np.ndarray], cube_pair, predicted=None
           ) -> np.ndarray:
-    """The sensor panel of one recorded frame (see hupr_ros.visualization.sensor_panel)."""
+    """Return the sensor panel of one recorded frame (see hupr_ros.visualization.sensor_panel)."""
     from hupr_ros.msg_conversions import msg_to_cube
     from hupr_ros.visualization import sensor_panel
     return sensor_panel(camera, msg_to_cube(cube_pair.horizontal),
@@ -176,8 +177,12 @@ def run(seconds: float, out: pathlib.Path, weights: Optional[str] = '', seed: in
 
 
 def live_accuracy(poses: dict, truths: dict) -> Dict[str, float]:
-    """OKS AP, AP50 and mean pixel error of the received skeletons against the ground truth of
-    the same frames (box: the ground-truth keypoints' extent, as the simulator labels it)."""
+    """
+    Score the received skeletons against the ground truth.
+
+    OKS AP, AP50 and mean pixel error of the received skeletons against the ground truth of
+    the same frames (box: the ground-truth keypoints' extent, as the simulator labels it).
+    """
     from hupr_ros.metrics import evaluate_poses
     stamps = sorted(set(poses) & set(truths))
     if not stamps:
@@ -193,7 +198,7 @@ def live_accuracy(poses: dict, truths: dict) -> Dict[str, float]:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog='hupr-demo', description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(prog='hupr-demo', description=__doc__.strip().split('\n')[0])
     parser.add_argument('--seconds', type=float, default=15.0)
     parser.add_argument('--out', type=pathlib.Path, default=pathlib.Path('out/demo'))
     parser.add_argument('--weights', default='',

@@ -12,8 +12,11 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Labeller node: records a training set. Both radars' raw frames and the camera go into a
-rosbag2 bag, with a ``hupr_msgs/Skeleton2D`` label per camera frame on ``labels/skeleton``.
+"""
+Labeller node: records a training set.
+
+Both radars' raw frames and the camera go into a rosbag2 bag, with a ``hupr_msgs/Skeleton2D`` label
+per camera frame on ``labels/skeleton``.
 
 ``backend``: ``hrnet`` (the paper's labeller; ``weights`` = an official HRNet-W32 pose
 checkpoint; the default when weights are given), ``blazepose`` (no weights; mediapipe, see

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""RViz markers of a skeleton: the pose node's back-projection into the camera frame (ROS edge).
+"""
+RViz markers of a skeleton: the pose node's back-projection into the camera frame (ROS edge).
 
 The 2-D keypoints are placed at the radar-estimated range through the pinhole intrinsics of
 the mount file (``config/mount.yaml``), so RViz shows the skeleton where the person stands.
@@ -33,8 +34,12 @@ from hupr_ros.visualization import confidence_colour
 
 def back_project(keypoints: np.ndarray, depth_m: float,
                  intrinsics: Tuple[float, float, float, float]) -> np.ndarray:
-    """Pixels (14, 2) at one depth -> 3-D points (14, 3) in the camera optical frame
-    (x right, y down, z forward), through pinhole intrinsics (fx, fy, cx, cy)."""
+    """
+    Back-project pixels at one depth to the camera frame.
+
+    Pixels (14, 2) at one depth -> 3-D points (14, 3) in the camera optical frame
+    (x right, y down, z forward), through pinhole intrinsics (fx, fy, cx, cy).
+    """
     fx, fy, cx, cy = intrinsics
     keypoints = np.asarray(keypoints, dtype=np.float64)
     z = np.full(len(keypoints), float(depth_m))
@@ -45,7 +50,8 @@ def skeleton_markers(keypoints: np.ndarray, confidence: np.ndarray, depth_m: flo
                      intrinsics: Tuple[float, float, float, float], *, stamp_ns: int,
                      frame_id: str, lifetime_s: float = 0.5, ns: str = 'hupr_skeleton',
                      joint_size: float = 0.06, bone_width: float = 0.03) -> MarkerArray:
-    """visualization_msgs/MarkerArray of a skeleton placed at ``depth_m`` in the camera frame.
+    """
+    visualization_msgs/MarkerArray of a skeleton placed at ``depth_m`` in the camera frame.
 
     Stable ids: 0 = bones (LINE_LIST), 1 = joints (SPHERE_LIST); colours red..green by
     confidence; ``lifetime_s`` makes a stale skeleton disappear when poses stop coming.
@@ -78,7 +84,7 @@ def skeleton_markers(keypoints: np.ndarray, confidence: np.ndarray, depth_m: flo
 
 
 def clear_markers(stamp_ns: int, frame_id: str, ns: str = 'hupr_skeleton') -> MarkerArray:
-    """A MarkerArray that deletes every marker of ``ns`` (the skeleton of a person who left)."""
+    """Return a MarkerArray that deletes every marker of ``ns`` (a person who left)."""
     marker = Marker(header=make_header(stamp_ns, frame_id), ns=ns, id=0,
                     action=Marker.DELETEALL)
     return MarkerArray(markers=[marker])

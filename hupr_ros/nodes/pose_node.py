@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Pose node: synchronised radar-cube pairs -> HuPRNet -> skeleton, RViz markers, overlay.
+"""
+Pose node: synchronised radar-cube pairs -> HuPRNet -> skeleton, RViz markers, overlay.
 
 Subscribes ``radar/cube_pair``; publishes ``pose/skeleton`` (hupr_msgs/Skeleton2D),
 ``pose/markers`` (visualization_msgs/MarkerArray) and ``pose/overlay`` (sensor_msgs/Image).
@@ -485,7 +486,7 @@ def auto_threads() -> int:
 
 
 def axes_mismatch(got, expected) -> Optional[str]:
-    """What differs between a cube's axes and the expected ones (None: nothing), in words."""
+    """Describe how a cube's axes differ from the expected ones (None: they do not)."""
     shape = [(a.name, a.size) for a in got]
     want = [(a.name, a.size) for a in expected]
     if shape != want:

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Preprocessing node: raw frames of both radars -> synchronised VRDAEMap pairs.
+"""
+Preprocessing node: raw frames of both radars -> synchronised VRDAEMap pairs.
 
 Subscribes ``radar/hori/raw`` and ``radar/vert/raw`` (hupr_msgs/RadarFrame), pairs frames by
 stamp (hupr_ros.pairing), computes each frame's VRDAEMap (hupr_ros.dsp) and publishes one

@@ -1,6 +1,7 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""Radar driver node: one IWR1843 + DCA1000EVM -> ``radar/<hori|vert>/raw``, a lifecycle node.
+"""
+Radar driver node: one IWR1843 + DCA1000EVM -> ``radar/<hori|vert>/raw``, a lifecycle node.
 
 - configure: read and check the .cfg file, open the CLI port and send the configuration,
   connect to the DCA1000 (every failure is one log line saying what to check; the node stays

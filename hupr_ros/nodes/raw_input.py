@@ -1,7 +1,9 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""The raw-frame half of preprocessing, for any node: both radars' raw topics, stamp checks,
-decoding, the zero-fill policy and pairing.
+"""
+The raw-frame half of preprocessing, for any node.
+
+Both radars' raw topics, stamp checks, decoding, the zero-fill policy and pairing.
 
 The preprocessing node publishes what it pairs as cube pairs; the pose node in fused mode
 (``fused:=true``) computes the VRDAEMaps itself, so no cube pair crosses DDS.
@@ -25,7 +27,10 @@ from hupr_ros.topics import ORIENTATIONS
 
 
 class RawPairInput:
-    """Subscribes both raw topics on ``node`` and calls ``on_pair(stamp_ns, hori, vert)``, each
+    """
+    Pair the two radars' raw frames for a node.
+
+    Subscribes both raw topics on ``node`` and calls ``on_pair(stamp_ns, hori, vert)``, each
     item ``(RadarFrame msg, complex frame, VRDAEConfig)``.
 
     Declares on the node: ``tolerance_s``, ``max_pending``, ``drop_zero_filled``,
@@ -76,7 +81,7 @@ class RawPairInput:
         return self.node.get_logger()
 
     def config_for(self, chirp) -> VRDAEConfig:
-        """The preprocessing config for frames captured with ``chirp`` (validated once)."""
+        """Return the preprocessing config for frames captured with ``chirp`` (validated once)."""
         config = self._configs.get(chirp)
         if config is None:
             config = dataclasses.replace(self.base_config, chirp=chirp)   # may raise

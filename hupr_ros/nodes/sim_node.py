@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Simulator node: HuPR-Sim as a live source on the hardware topics.
+"""
+Simulator node: HuPR-Sim as a live source on the hardware topics.
 
 Publishes ``radar/hori/raw`` and ``radar/vert/raw`` (hupr_msgs/RadarFrame), ``camera/image_raw``
 (sensor_msgs/Image) and ``sim/ground_truth`` (hupr_msgs/Skeleton2D) at ``frame_rate``, all

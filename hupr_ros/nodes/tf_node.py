@@ -12,10 +12,12 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Static transforms of the sensor mount: ``base_link -> hupr_rig -> radar_hori | radar_vert |
-camera_optical``, from ``mount_file`` (config/mount.yaml), published once on ``/tf_static``
-with the durability tf2 listeners expect (transient local, reliable, depth 1), so RViz and
-late subscribers get them.
+"""
+Static transforms of the sensor mount.
+
+``base_link -> hupr_rig -> radar_hori | radar_vert | camera_optical``, from ``mount_file``
+(config/mount.yaml), published once on ``/tf_static`` with the durability tf2 listeners expect
+(transient local, reliable, depth 1), so RViz and late subscribers get them.
 
 The topic is absolute (``/tf_static``) as tf2 requires; under a launch ``namespace`` the frame
 ids are prefixed with it (``rig_b/radar_hori``) so two rigs on one TF tree don't collide.
@@ -41,8 +43,12 @@ TF_STATIC_QOS = QoSProfile(history=QoSHistoryPolicy.KEEP_LAST, depth=1,
 
 
 def mount_to_msg(mount: Mount, stamp_ns: int, prefix: str = '') -> 'TFMessage':
-    """All transforms of ``mount`` as one TFMessage. The base frame is shared by the robot and
-    keeps no prefix; the rig and the sensors get ``prefix``."""
+    """
+    All transforms of ``mount`` as one TFMessage.
+
+    The base frame is shared by the robot and keeps no prefix; the rig and the sensors get
+    ``prefix``.
+    """
     base = mount.transforms[0].parent
     out = []
     for t in mount.transforms:

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""IWR1843BOOST antenna geometry and how a radar is mounted (TI SDK antenna_geometry.c).
+"""
+IWR1843BOOST antenna geometry and how a radar is mounted (TI SDK antenna_geometry.c).
 
 Radar antenna frame: x along the array (RX0 -> RX3), y = boresight, z up towards the
 TX0/TX2 row; positions in units of half a wavelength:
@@ -48,7 +49,8 @@ def _rotation_about_boresight(degrees: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class RadarMount:
-    """Where a radar sits in the sensor frame (x right, y forward, z up; metres).
+    """
+    Where a radar sits in the sensor frame (x right, y forward, z up; metres).
 
     ``roll_degrees`` rotates the board about its boresight: 0 for the horizontal radar, 90 for
     the vertical one (its array x axis then points up, so its azimuth axis measures elevation).

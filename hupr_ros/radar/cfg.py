@@ -1,6 +1,7 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""mmWave SDK ``.cfg`` files: parse, check, derive and write (no ROS).
+"""
+mmWave SDK ``.cfg`` files: parse, check, derive and write (no ROS).
 
 A ``.cfg`` file is the list of CLI commands the radar firmware takes, one per line (``%``
 starts a comment). :class:`RadarCfg` keeps every command in order, so writing it back gives
@@ -91,7 +92,7 @@ class RadarCfg:
         return ''.join(c.text() + '\n' for c in self.commands)
 
     def lines(self) -> List[str]:
-        """The commands to send over the CLI, in order."""
+        """Return the commands to send over the CLI, in order."""
         return [c.text() for c in self.commands]
 
     def where(self, command: Command) -> str:
@@ -147,7 +148,7 @@ class RadarCfg:
         return 'qi' if int(self.value('adcbufCfg', 2)) == 1 else 'iq'
 
     def replaced(self, name: str, index: int, value: Union[int, float, str]) -> 'RadarCfg':
-        """A copy with one argument of the (single) ``name`` command changed."""
+        """Return a copy with one argument of the (single) ``name`` command changed."""
         old = self.one(name)
         args = list(old.args)
         args[index] = str(value)
@@ -156,14 +157,14 @@ class RadarCfg:
         return RadarCfg(commands, self.source)
 
     def with_trigger(self, trigger: int) -> 'RadarCfg':
-        """The same configuration started by software (1) or by the SYNC_IN pin (2)."""
+        """Return the same configuration started by software (1) or by the SYNC_IN pin (2)."""
         if trigger not in (SOFTWARE_TRIGGER, HARDWARE_TRIGGER):
             raise CfgError(f'trigger must be 1 (software) or 2 (hardware), got {trigger}')
         return self.replaced('frameCfg', 5, trigger)
 
     # -- derived quantities ----------------------------------------------------------------------
     def chirp_config(self) -> ChirpConfig:
-        """The :class:`ChirpConfig` of this file (checked first)."""
+        """Return the :class:`ChirpConfig` of this file (checked first)."""
         self.check()
         return self._chirp_config()
 
@@ -241,8 +242,12 @@ class RadarCfg:
             raise CfgError(f'{self.source}: the data rate is not a number')
 
     def check_hupr(self) -> ChirpConfig:
-        """Check that the frames fit the HuPR processing (3 TX in the order TX0, TX1, TX2,
-        4 RX, the published range crop); return their ChirpConfig."""
+        """
+        Check that the frames fit the HuPR processing.
+
+        Check that the frames fit the HuPR processing (3 TX in the order TX0, TX1, TX2,
+        4 RX, the published range crop); return their ChirpConfig.
+        """
         chirp = self.chirp_config()
         if self.tx_order != [1, 2, 4] or self.rx_mask != 15:
             raise CfgError(f'{self.source}: HuPR processing needs chirps from TX0, TX1, TX2 in '

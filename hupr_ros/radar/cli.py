@@ -1,6 +1,7 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""The IWR1843's UART command line (CLI) over pyserial (no ROS).
+"""
+The IWR1843's UART command line (CLI) over pyserial (no ROS).
 
 The mmWave SDK firmware reads one command per line at 115200 baud on the lower-numbered of the
 board's two XDS110 serial ports. It echoes the command, may print information lines, then
@@ -49,13 +50,13 @@ def _open_error(port: str, error: Exception) -> RadarCliError:
 
 
 class RadarCli:
-    """One radar's CLI session.
+    """
+    One radar's CLI session.
 
-    Args:
-        port: serial device, e.g. /dev/ttyACM0.
-        baud: 115200 for the SDK demo firmware.
-        timeout: seconds to wait for the answer to one command.
-        serial_factory: ``serial.Serial``-like constructor (tests); default pyserial.
+    :param port: serial device, e.g. /dev/ttyACM0.
+    :param baud: 115200 for the SDK demo firmware.
+    :param timeout: seconds to wait for the answer to one command.
+    :param serial_factory: ``serial.Serial``-like constructor (tests); default pyserial.
     """
 
     def __init__(self, port: str, baud: int = BAUD, timeout: float = 2.0,
@@ -96,8 +97,12 @@ class RadarCli:
         self.close()
 
     def flush(self, quiet_s: float = 0.1) -> bytes:
-        """Read and drop whatever the board sent unasked (boot banner, noise), then send an
-        empty line and wait for the prompt: the next command starts on a clean line."""
+        """
+        Drain what the board sent unasked, then sync on the prompt.
+
+        Read and drop whatever the board sent unasked (boot banner, noise), then send an
+        empty line and wait for the prompt: the next command starts on a clean line.
+        """
         dropped = self._drain(quiet_s)
         self._serial.write(b'\n')
         text = self._read_until_prompt('(empty line)')
@@ -134,11 +139,11 @@ class RadarCli:
 
     # -- commands ------------------------------------------------------------------------------
     def send(self, line: str, where: str = '') -> List[str]:
-        """Send one command; return the firmware's answer lines (echo and prompt removed).
+        """
+        Send one command; return the firmware's answer lines (echo and prompt removed).
 
-        Raises:
-            RadarCliError: ``Error <code>``, an unknown command, or no answer; the message
-                names the command (and ``where`` it came from, e.g. ``file.cfg:12``).
+        :raises RadarCliError: ``Error <code>``, an unknown command, or no answer; the message
+            names the command (and ``where`` it came from, e.g. ``file.cfg:12``).
         """
         if self._serial is None:
             raise RadarCliError(f'{self.port}: not open')

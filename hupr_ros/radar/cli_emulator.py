@@ -1,6 +1,7 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""An IWR1843 CLI emulator on a pseudo-terminal, for tests and users without a board (no ROS).
+"""
+An IWR1843 CLI emulator on a pseudo-terminal, for tests and users without a board (no ROS).
 
 It answers like the mmWave SDK demo firmware (docs/hardware.md): a boot banner with stray bytes
 before the first prompt, the echo of every command, ``Done``, ``Error -1`` for a command with
@@ -39,12 +40,12 @@ KNOWN = {'sensorStop', 'sensorStart', 'flushCfg', 'dfeDataOutputMode', 'channelC
 
 
 class CliEmulator:
-    """Serve the radar CLI on a pseudo-terminal; ``port`` is the device to open.
+    """
+    Serve the radar CLI on a pseudo-terminal; ``port`` is the device to open.
 
-    Args:
-        banner: bytes written before the first prompt (stray bytes at boot).
-        respond: False = never answer (a wrong port, a board in flashing mode).
-        on_start, on_stop: called on sensorStart / sensorStop.
+    :param banner: bytes written before the first prompt (stray bytes at boot).
+    :param respond: False = never answer (a wrong port, a board in flashing mode).
+    :param on_start, on_stop: called on sensorStart / sensorStop.
     """
 
     def __init__(self, banner: bytes = BANNER, respond: bool = True,
@@ -99,7 +100,7 @@ class CliEmulator:
                     os.write(self._master, self.answer(line))
 
     def answer(self, line: str) -> bytes:
-        """What the firmware prints for one command line (echo included)."""
+        """Return what the firmware prints for one command line (echo included)."""
         out = [line] if line else []
         if line:
             self.received.append(line)

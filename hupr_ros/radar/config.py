@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""FMCW chirp configuration of the IWR1843 as HuPR uses it, and the quantities derived from it.
+"""
+FMCW chirp configuration of the IWR1843 as HuPR uses it, and the quantities derived from it.
 
 Values follow the paper's Table 1 and the HuPR radar configuration (profileCfg
 ``0 77 7 6 65 0 0 60.012 1 256 4400 0 0 30``, frameCfg ``0 2 64 0 100 1 0``).
@@ -26,7 +27,8 @@ SPEED_OF_LIGHT = 299_792_458.0  # m/s
 
 @dataclass(frozen=True)
 class ChirpConfig:
-    """Chirp and frame timing of one radar. SI units (Hz, Hz/s, s).
+    """
+    Chirp and frame timing of one radar. SI units (Hz, Hz/s, s).
 
     Chirps of a frame are TDM ordered by loop, then TX: chirp ``c`` is TX ``c % num_tx``,
     loop ``c // num_tx``.
@@ -66,7 +68,7 @@ class ChirpConfig:
                 f'{self.adc_start_time} s) does not fit in the ramp of {self.ramp_end_time} s')
 
     def message_fields(self) -> dict:
-        """The fields of a hupr_msgs/ChirpConfig message (rclpy or rosbags class)."""
+        """Return the fields of a hupr_msgs/ChirpConfig message (rclpy or rosbags class)."""
         return dict(num_tx=self.num_tx, num_rx=self.num_rx, num_loops=self.num_loops,
                     num_chirps=self.num_chirps, num_samples=self.num_samples,
                     start_frequency=float(self.start_frequency), slope=float(self.slope),

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""DCA1000EVM raw capture format: complex int16 samples over 2 LVDS lanes (IWR1843).
+"""
+DCA1000EVM raw capture format: complex int16 samples over 2 LVDS lanes (IWR1843).
 
 The stream is int16 little-endian in groups of four ``[a, b, c, d]`` holding two complex
 samples ``a + j*c`` and ``b + j*d`` (lane 0 carries I, lane 1 carries Q). Per chirp it holds
@@ -42,15 +43,14 @@ def _check_iq_order(iq_order: str) -> None:
 
 
 def decode_samples(raw: np.ndarray, iq_order: str = 'iq') -> np.ndarray:
-    """Decode DCA1000 int16 values (length a multiple of 4) to a flat complex64 stream.
+    """
+    Decode DCA1000 int16 values (length a multiple of 4) to a flat complex64 stream.
 
-    Args:
-        raw: int16 (4 * n / 2,) in stream order.
-        iq_order: 'iq' when lane 0 carries I (mmWave Studio, HuPR release); 'qi' when the
-            radar's IQ swap puts Q first (SDK demo with ``adcbufCfg -1 0 1 1 1``). The result is
-            always I + jQ.
-    Returns:
-        complex64 (n,).
+    :param raw: int16 (4 * n / 2,) in stream order.
+    :param iq_order: 'iq' when lane 0 carries I (mmWave Studio, HuPR release); 'qi' when the
+        radar's IQ swap puts Q first (SDK demo with ``adcbufCfg -1 0 1 1 1``). The result is always
+        I + jQ.
+    :return: complex64 (n,).
     """
     _check_iq_order(iq_order)
     raw = np.asarray(raw)
@@ -69,14 +69,13 @@ def decode_samples(raw: np.ndarray, iq_order: str = 'iq') -> np.ndarray:
 
 
 def encode_samples(samples: np.ndarray, iq_order: str = 'iq') -> np.ndarray:
-    """Encode complex samples (I + jQ, integer valued) to DCA1000 int16 stream order.
+    """
+    Encode complex samples (I + jQ, integer valued) to DCA1000 int16 stream order.
 
     The inverse of :func:`decode_samples`. Values are rounded and saturated to int16.
 
-    Args:
-        samples: complex (..., n) with n even; flattened in C order.
-    Returns:
-        int16 (2 * total,) ready to be written with ``tobytes()``.
+    :param samples: complex (..., n) with n even; flattened in C order.
+    :return: int16 (2 * total,) ready to be written with ``tobytes()``.
     """
     _check_iq_order(iq_order)
     flat = np.asarray(samples).reshape(-1, 2)
@@ -87,13 +86,17 @@ def encode_samples(samples: np.ndarray, iq_order: str = 'iq') -> np.ndarray:
 
 
 def saturate_int16(values: np.ndarray) -> np.ndarray:
-    """Round to the nearest integer and saturate to int16 (the one conversion used for
-    samples: values beyond the ADC's range clip, they never wrap around)."""
+    """
+    Round and saturate to int16.
+
+    Round to the nearest integer and saturate to int16 (the one conversion used for
+    samples: values beyond the ADC's range clip, they never wrap around).
+    """
     return np.clip(np.rint(values), -32768, 32767).astype(np.int16)
 
 
 def interleave_iq(frame: np.ndarray) -> np.ndarray:
-    """complex (...) -> int16 (..., 2) holding I, Q (message layout), rounded and saturated."""
+    """Convert complex (...) to int16 (..., 2) I, Q (message layout), rounded, saturated."""
     iq = np.empty(frame.shape + (2,), dtype=np.int16)
     iq[..., 0] = saturate_int16(frame.real)
     iq[..., 1] = saturate_int16(frame.imag)
@@ -108,19 +111,17 @@ def frame_bytes(num_rx: int = 4, num_chirps: int = 192, num_samples: int = 256) 
 def load_adc_file(path: Union[str, os.PathLike], num_rx: int = 4, num_chirps: int = 192,
                   num_samples: int = 256, *, drop_incomplete: bool = False,
                   iq_order: str = 'iq') -> np.ndarray:
-    """Read a DCA1000 ``adc_data.bin`` capture.
+    """
+    Read a DCA1000 ``adc_data.bin`` capture.
 
-    Args:
-        path: the capture file.
-        num_rx, num_chirps, num_samples: frame geometry (chirps = loops * TX).
-        drop_incomplete: drop (and log) a trailing partial frame instead of raising.
-        iq_order: see :func:`decode_samples`.
-    Returns:
-        complex64 (frames, chirps, rx, samples).
-    Raises:
-        FileNotFoundError: no such file.
-        CaptureFormatError: the size is not a whole number of frames (unless drop_incomplete)
-            or the file holds no whole frame.
+    :param path: the capture file.
+    :param num_rx, num_chirps, num_samples: frame geometry (chirps = loops * TX).
+    :param drop_incomplete: drop (and log) a trailing partial frame instead of raising.
+    :param iq_order: see :func:`decode_samples`.
+    :return: complex64 (frames, chirps, rx, samples).
+    :raises FileNotFoundError: no such file.
+    :raises CaptureFormatError: the size is not a whole number of frames (unless drop_incomplete)
+        or the file holds no whole frame.
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
@@ -151,12 +152,11 @@ def count_adc_frames(path: Union[str, os.PathLike], num_rx: int = 4, num_chirps:
 def read_adc_frames(path: Union[str, os.PathLike], start: int, count: int, num_rx: int = 4,
                     num_chirps: int = 192, num_samples: int = 256, *,
                     iq_order: str = 'iq') -> np.ndarray:
-    """Read ``count`` frames from frame ``start`` of a capture without loading the rest.
+    """
+    Read ``count`` frames from frame ``start`` of a capture without loading the rest.
 
-    Returns:
-        complex64 (count, chirps, rx, samples).
-    Raises:
-        CaptureFormatError: the file holds fewer whole frames than asked for.
+    :return: complex64 (count, chirps, rx, samples).
+    :raises CaptureFormatError: the file holds fewer whole frames than asked for.
     """
     per_frame = frame_bytes(num_rx, num_chirps, num_samples)
     available = count_adc_frames(path, num_rx, num_chirps, num_samples)

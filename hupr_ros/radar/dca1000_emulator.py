@@ -1,6 +1,9 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""A DCA1000EVM emulator over UDP (loopback), for tests, the simulator and users without
+"""
+DCA1000EVM emulator over UDP.
+
+A DCA1000EVM emulator over UDP (loopback), for tests, the simulator and users without
 boards (no ROS).
 
 It answers the configuration protocol of :mod:`hupr_ros.radar.dca1000_net` and, between
@@ -34,22 +37,22 @@ class Faults:
 
 
 class Dca1000Emulator:
-    """One emulated board.
+    """
+    One emulated board.
 
-    Args:
-        frame_source: frame number -> the frame's bytes (DCA1000 stream order).
-        fpga_ip, config_port: where it listens for commands (port 0: any free port; see
-            :attr:`config_port`).
-        host_ip, data_port: where it sends data.
-        fps: frames per second (0: no pacing). A frame's datagrams are spread over
-            ``burst_fraction`` of the frame period, in chunks, as the radar's chirps spread
-            them (a whole frame at once would overrun a default socket buffer).
-        faults: fault injection on the data stream.
-        respond: False = never answer commands (an unplugged board).
-        require_sensor: stream only between :meth:`sensor_start` and :meth:`sensor_stop` (wire
-            them to the CLI emulator's callbacks), as the real board sees LVDS data only then.
-        byte_count_origin: the byte counter's value at the first datagram.
-        max_frames: stop streaming after this many frames (None: never).
+    :param frame_source: frame number -> the frame's bytes (DCA1000 stream order).
+    :param fpga_ip, config_port: where it listens for commands (port 0: any free port; see
+        :attr:`config_port`).
+    :param host_ip, data_port: where it sends data.
+    :param fps: frames per second (0: no pacing). A frame's datagrams are spread over
+        ``burst_fraction`` of the frame period, in chunks, as the radar's chirps spread them (a
+        whole frame at once would overrun a default socket buffer).
+    :param faults: fault injection on the data stream.
+    :param respond: False = never answer commands (an unplugged board).
+    :param require_sensor: stream only between :meth:`sensor_start` and :meth:`sensor_stop` (wire
+        them to the CLI emulator's callbacks), as the real board sees LVDS data only then.
+    :param byte_count_origin: the byte counter's value at the first datagram.
+    :param max_frames: stop streaming after this many frames (None: never).
     """
 
     VERSION_STATUS = 2 | (9 << 7)       # FPGA version 2.9

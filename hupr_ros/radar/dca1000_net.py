@@ -1,6 +1,7 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""The DCA1000EVM over Ethernet: configuration protocol and raw data stream (no ROS).
+"""
+The DCA1000EVM over Ethernet: configuration protocol and raw data stream (no ROS).
 
 Configuration (UDP, default port 4096 both ways). A request is little-endian
 ``u16 0xA55A | u16 command | u16 data length | data | u16 0xEEAA``; the answer is 8 bytes
@@ -97,8 +98,11 @@ def parse_request(packet: bytes) -> Tuple[int, bytes]:
 
 
 def packet_delay_body(delay_us: float, payload: int = 1470) -> bytes:
-    """CONFIG_PACKET_DATA body: bytes per packet and the delay between packets, in units of
-    8 ns (the board's 125 MHz clock)."""
+    """
+    CONFIG_PACKET_DATA body.
+
+    Bytes per packet and the delay between packets, in units of 8 ns (the board's 125 MHz clock).
+    """
     return struct.pack('<HHH', payload, int(round(delay_us * 1000 / 8)), 0)
 
 
@@ -108,13 +112,13 @@ def describe_version(status: int) -> str:
 
 
 class Dca1000Control:
-    """Configuration client of one DCA1000.
+    """
+    Configuration client of one DCA1000.
 
-    Args:
-        fpga_ip, config_port: the board's address (192.168.33.180:4096 by default).
-        host_ip, host_config_port: where its answers come to (this host's address on the
-            board's network; the board answers to the port it was configured with, 4096).
-        timeout: seconds to wait for an answer; ``retries`` more tries after a timeout.
+    :param fpga_ip, config_port: the board's address (192.168.33.180:4096 by default).
+    :param host_ip, host_config_port: where its answers come to (this host's address on the board's
+        network; the board answers to the port it was configured with, 4096).
+    :param timeout: seconds to wait for an answer; ``retries`` more tries after a timeout.
     """
 
     def __init__(self, fpga_ip: str = FPGA_IP, config_port: int = CONFIG_PORT,
@@ -150,10 +154,10 @@ class Dca1000Control:
         self.close()
 
     def command(self, command: int, data: bytes = b'') -> int:
-        """Send a command and return the status of its answer (0 = success).
+        """
+        Send a command and return the status of its answer (0 = success).
 
-        Raises:
-            Dca1000Error: no answer after the retries, naming what to check.
+        :raises Dca1000Error: no answer after the retries, naming what to check.
         """
         name = COMMAND_NAMES.get(command, hex(command))
         request = build_request(command, data)
@@ -257,15 +261,15 @@ class _Open:
 
 
 class FrameAssembler:
-    """Frames from DCA1000 datagrams, placed by byte count (see the module docstring).
+    """
+    Frames from DCA1000 datagrams, placed by byte count (see the module docstring).
 
-    Args:
-        frame_bytes: bytes per frame (786,432 for the HuPR profile).
-        zero_fill: deliver incomplete frames zero-filled (True) or drop them.
-        reorder_packets: how far (in datagrams) the stream may run past a frame's end before
-            the frame is closed; datagrams later than that are counted ``late``.
-        max_jump_frames: a byte count further ahead than this is implausible (garbage) until
-            ``resync_after`` consistent datagrams confirm the jump (a long outage).
+    :param frame_bytes: bytes per frame (786,432 for the HuPR profile).
+    :param zero_fill: deliver incomplete frames zero-filled (True) or drop them.
+    :param reorder_packets: how far (in datagrams) the stream may run past a frame's end before the
+        frame is closed; datagrams later than that are counted ``late``.
+    :param max_jump_frames: a byte count further ahead than this is implausible (garbage) until
+        ``resync_after`` consistent datagrams confirm the jump (a long outage).
     """
 
     def __init__(self, frame_bytes: int, zero_fill: bool = True, reorder_packets: int = 32,
@@ -393,8 +397,12 @@ class FrameAssembler:
         return self._deliver(now, everything=True)
 
     def flush(self, now: Optional[float] = None) -> List[AssembledFrame]:
-        """At the end of a stream: deliver what is left. The last frame, when incomplete, was
-        cut by the stop rather than by a loss: it is dropped (``tail_dropped``)."""
+        """
+        At the end of a stream: deliver what is left.
+
+        The last frame, when incomplete, was cut by the stop rather than by a loss: it is dropped
+        (``tail_dropped``).
+        """
         last = (self._max_end - 1) // self.frame_bytes if self._max_end else -1
         tail = self._open.get(last)
         if tail is not None and tail.received < self.frame_bytes:
@@ -420,14 +428,16 @@ def socket_drops(sock: socket.socket) -> Optional[int]:
 
 
 class Dca1000Receiver:
-    """Receives one DCA1000's data stream on a thread of its own and calls ``on_frame`` with
+    """
+    Receive one DCA1000's data stream on a thread.
+
+    Receives one DCA1000's data stream on a thread of its own and calls ``on_frame`` with
     every assembled frame (from that thread: hand it over, don't block).
 
-    Args:
-        host_ip, data_port: where the board sends data (this host, 4098).
-        frame_bytes, zero_fill: see :class:`FrameAssembler`.
-        rcvbuf_bytes: socket receive buffer asked for (the kernel caps it at
-            net.core.rmem_max; :attr:`rcvbuf_granted` says what it gave).
+    :param host_ip, data_port: where the board sends data (this host, 4098).
+    :param frame_bytes, zero_fill: see :class:`FrameAssembler`.
+    :param rcvbuf_bytes: socket receive buffer asked for (the kernel caps it at net.core.rmem_max;
+        :attr:`rcvbuf_granted` says what it gave).
     """
 
     def __init__(self, host_ip: str, data_port: int, frame_bytes: int,
@@ -465,8 +475,11 @@ class Dca1000Receiver:
         return self
 
     def stop(self, drain_s: float = 0.2) -> None:
-        """Stop after the stream has been quiet for ``drain_s`` (at most 1 s): datagrams of
-        the last frame still in flight are taken."""
+        """
+        Stop after the stream has been quiet for ``drain_s`` (at most 1 s).
+
+        Datagrams of the last frame still in flight are taken.
+        """
         deadline = time.monotonic() + 1.0
         last = -1
         while time.monotonic() < deadline and self._thread.is_alive():

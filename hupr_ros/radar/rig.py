@@ -1,7 +1,10 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""The two-radar rig: configure, start, receive and stop both radars and their DCA1000s
-(no ROS), for real boards or for the emulators.
+"""
+The two-radar rig.
+
+Configure, start, receive and stop both radars and their DCA1000s (no ROS), for real boards or for
+the emulators.
 
 Start order (docs/hardware.md): each DCA1000 connects, is configured and starts recording;
 each radar is configured over its CLI; the hardware-triggered radar (the second) starts first
@@ -37,8 +40,12 @@ class RadarLink:
 
 
 class Radar:
-    """One radar + DCA1000: :meth:`open` checks both, :meth:`arm` starts recording,
-    :meth:`start` / :meth:`stop` the sensor, :meth:`close` releases everything."""
+    """
+    One radar + DCA1000.
+
+    Meth:`open` checks both, :meth:`arm` starts recording, :meth:`start` / :meth:`stop` the sensor,
+    :meth:`close` releases everything.
+    """
 
     def __init__(self, link: RadarLink, cfg: RadarCfg,
                  on_frame: Callable[[AssembledFrame], None], zero_fill: bool = True,
@@ -91,7 +98,7 @@ class Radar:
 
 
 def rig_cfgs(cfg: RadarCfg, count: int) -> List[RadarCfg]:
-    """The first radar triggers by software (the master); the others wait for SYNC_IN."""
+    """Return the first radar triggers by software (the master); the others wait for SYNC_IN."""
     return [cfg.with_trigger(SOFTWARE_TRIGGER if i == 0 else HARDWARE_TRIGGER)
             for i in range(count)]
 
@@ -131,8 +138,11 @@ class Rig:
 
 
 class EmulatedRig:
-    """CLI and DCA1000 emulators for ``names`` on loopback, fed by ``frames(name, k)``; the
-    master's sensorStart triggers every board's stream (as the SYNC wire does)."""
+    """
+    CLI and DCA1000 emulators for ``names`` on loopback, fed by ``frames(name, k)``.
+
+    The master's sensorStart triggers every board's stream (as the SYNC wire does).
+    """
 
     def __init__(self, frames: Callable[[str, int], bytes],
                  names: Sequence[str] = ('hori', 'vert'), fps: float = 10.0,
@@ -174,12 +184,12 @@ class EmulatedRig:
 
 
 class SimFrames:
-    """Frames of both radars from HuPR-Sim (thread-safe).
+    """
+    Frames of both radars from HuPR-Sim (thread-safe).
 
-    Args:
-        loop: 0 = simulate every frame number on demand (costs the simulator's time per
-            frame); N = simulate N frames once and repeat them (frame k is frame k % N), so an
-            emulated radar keeps 10 frames/s whatever the simulator costs.
+    :param loop: 0 = simulate every frame number on demand (costs the simulator's time per frame);
+        N = simulate N frames once and repeat them (frame k is frame k % N), so an emulated radar
+        keeps 10 frames/s whatever the simulator costs.
     """
 
     def __init__(self, seed: int = 0, subject: int = 0, motion: str = 'wave_both',

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""A procedurally animated human: the 14 HuPR joints and a body of capsules (no ROS).
+"""
+A procedurally animated human: the 14 HuPR joints and a body of capsules (no ROS).
 
 Sensor frame (metres): x right, y forward (away from the sensors), z up; the sensors are at
 the origin, ``sensor_height`` above the floor. A subject stands or walks on the floor between
@@ -71,17 +72,17 @@ def make_subjects(seed: int = 0, count: int = 6) -> List[Subject]:
 
 @dataclass(frozen=True)
 class Motion:
-    """One sequence's movement. Angles in degrees, times in seconds, positions in metres.
+    """
+    One sequence's movement. Angles in degrees, times in seconds, positions in metres.
 
-    Attributes:
-        kind: one of MOTIONS.
-        position: (x, y) on the floor where the subject stands (or the walk's centre).
-        heading: direction the body faces, degrees; 180 = facing the sensors.
-        amplitude: waving amplitude (elbow swing) in degrees.
-        frequency: waving / stepping frequency, Hz.
-        static_pose: for 'static', which pose: 0 arms down, 1 T-pose, 2 hands up,
-            3 one arm forward, 4 hands on hips.
-        walk_extent: walking back and forth over this length (m) along ``walk_axis_deg``.
+    :ivar kind: one of MOTIONS.
+    :ivar position: (x, y) on the floor where the subject stands (or the walk's centre).
+    :ivar heading: direction the body faces, degrees; 180 = facing the sensors.
+    :ivar amplitude: waving amplitude (elbow swing) in degrees.
+    :ivar frequency: waving / stepping frequency, Hz.
+    :ivar static_pose: for 'static', which pose: 0 arms down, 1 T-pose, 2 hands up, 3 one arm
+        forward, 4 hands on hips.
+    :ivar walk_extent: walking back and forth over this length (m) along ``walk_axis_deg``.
     """
 
     kind: str = 'static'
@@ -112,8 +113,11 @@ def person_present(motion: Motion, t: float) -> bool:
 
 
 def _enter_leave_offset(t: float) -> float:
-    """Lateral offset (m) of an 'enter_leave' person: walking in from the left, out to the
-    right, standing in between."""
+    """
+    Lateral offset (m) of an 'enter_leave' person.
+
+    Walking in from the left, out to the right, standing in between.
+    """
     local = t % ENTER_LEAVE_CYCLE_S
     start, end = ENTER_LEAVE_PRESENT_S
     if local < start + ENTER_LEAVE_WALK_S:
@@ -125,7 +129,7 @@ def _enter_leave_offset(t: float) -> float:
 
 
 def random_motion(rng: np.random.Generator, kind: str = '') -> Motion:
-    """A motion with randomised amplitude, speed, heading and position (1-4 m away)."""
+    """Return a motion with randomised amplitude, speed, heading and position (1-4 m away)."""
     kind = kind or MOTIONS[int(rng.integers(len(MOTIONS)))]
     distance = float(rng.uniform(1.8, 3.4))
     lateral = float(rng.uniform(-0.5, 0.5))
@@ -145,7 +149,8 @@ def _rot_z(deg: float) -> np.ndarray:
 
 def _limb(origin: np.ndarray, lengths: Tuple[float, float], abduction: float, flexion: float,
           bend: float, side: float) -> Tuple[np.ndarray, np.ndarray]:
-    """Two-segment limb hanging down in body coordinates (x right, y forward, z up).
+    """
+    Two-segment limb hanging down in body coordinates (x right, y forward, z up).
 
     abduction: raise sideways (deg); flexion: raise forward (deg); bend: elbow / knee (deg,
     positive bends the distal segment forward for arms). side: +1 right, -1 left.
@@ -287,11 +292,11 @@ class BodySampling:
 
 def body_scatterers(joints: np.ndarray, subject: Subject, sampling: BodySampling
                     ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sample the capsules of a posed body.
+    """
+    Sample the capsules of a posed body.
 
-    Returns:
-        points float64 (P, 3), outward normals (P, 3), reflectivity weights (P,) (including
-        the surface area each sample stands for).
+    :return: points float64 (P, 3), outward normals (P, 3), reflectivity weights (P,) (including
+    :return: the surface area each sample stands for).
     """
     s = (np.arange(sampling.along) + 0.5) / sampling.along
     theta = 2 * np.pi * np.arange(sampling.around) / sampling.around

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""FMCW IF-signal model of point scatterers seen by one TDM-MIMO radar.
+"""
+FMCW IF-signal model of point scatterers seen by one TDM-MIMO radar.
 
 For TX ``k`` (chirp ``c = 3 * loop + k``), RX ``r`` and ADC sample ``n`` a scatterer with
 amplitude ``A`` contributes ``A exp(j 2 pi ((f0 + S t_adc) tau - S tau^2 / 2 + S tau n / fs))``,
@@ -35,15 +36,14 @@ from hupr_ros.radar.config import ChirpConfig, HUPR_CHIRP_CONFIG, SPEED_OF_LIGHT
 def synthesize_frame(points: np.ndarray, velocities: np.ndarray, amplitudes: np.ndarray,
                      config: ChirpConfig = HUPR_CHIRP_CONFIG,
                      mount: RadarMount = HORIZONTAL_MOUNT) -> np.ndarray:
-    """Return the noiseless complex IF samples of one frame.
+    """
+    Return the noiseless complex IF samples of one frame.
 
-    Args:
-        points: float (P, 3) scatterer positions in the sensor frame (m) at the frame start.
-        velocities: float (P, 3) m/s, constant during the frame.
-        amplitudes: float (P,) amplitude at the ADC (counts), already including path loss.
-        config: chirp configuration; mount: where the radar sits.
-    Returns:
-        complex64 (chirps, rx, samples) in stream order.
+    :param points: float (P, 3) scatterer positions in the sensor frame (m) at the frame start.
+    :param velocities: float (P, 3) m/s, constant during the frame.
+    :param amplitudes: float (P,) amplitude at the ADC (counts), already including path loss.
+    :param config: chirp configuration; mount: where the radar sits.
+    :return: complex64 (chirps, rx, samples) in stream order.
     """
     points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
     velocities = np.asarray(velocities, dtype=np.float64).reshape(-1, 3)
@@ -90,7 +90,8 @@ def _unit_phasor(cycles: np.ndarray) -> np.ndarray:
 
 def quantize(frame: np.ndarray, noise_std: float = 0.0,
              rng: np.random.Generator = None) -> np.ndarray:
-    """Add complex white receiver noise (std per I and Q, counts) and round to int16 range.
+    """
+    Add complex white receiver noise (std per I and Q, counts) and round to int16 range.
 
     Returns complex64 with integer-valued, int16-saturated parts (what the DCA1000 delivers).
     """

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""HuPR-Sim scene: one person, two IWR1843 radars and a camera on one plane (no ROS).
+"""
+HuPR-Sim scene: one person, two IWR1843 radars and a camera on one plane (no ROS).
 
 Radar: every body capsule is sampled into point scatterers; each contributes with amplitude
 ``gain * sqrt(reflectivity * area * facing) / R^2`` (radar equation: received power ~ 1/R^4),
@@ -100,7 +101,8 @@ def project(points: np.ndarray, config: SimConfig) -> np.ndarray:
 
 
 class Simulator:
-    """A person doing one motion, seen by both radars and the camera.
+    """
+    A person doing one motion, seen by both radars and the camera.
 
     Deterministic: the same subject, motion, config and seed give the same frames.
     """
@@ -175,7 +177,7 @@ class Simulator:
         return np.clip(out, 0, 255).astype(np.uint8)
 
     def frame(self, index: int) -> SimFrame:
-        """The simulator's frame ``index`` (time index / frame_rate)."""
+        """Return the simulator's frame ``index`` (time index / frame_rate)."""
         c = self.config
         t = index / c.frame_rate
         rng = np.random.default_rng([self.seed, index])

@@ -1,6 +1,7 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""hupr-ablate: the paper's ablations (Table 3 rows, K, RAEMap vs VRDAEMap) at one equal budget.
+"""
+hupr-ablate: the paper's ablations (Table 3 rows, K, RAEMap vs VRDAEMap) at one equal budget.
 
     hupr-ablate DATA OUT --steps 800 [--parallel 2] [--rows baseline CA ...]
 
@@ -56,7 +57,7 @@ BASE = {'num_filters': 8, 'batch_size': 4, 'seed': 0, 'threads': 1, 'save_every'
 
 
 def cache_dir(data: pathlib.Path, row: dict) -> pathlib.Path:
-    """The training cache a row reads (one per representation and K)."""
+    """Return the training cache a row reads (one per representation and K)."""
     k = row.get('num_doppler', 8)
     if row.get('representation', 'vrdaemap') == 'raemap':
         return data.with_name(f'{data.name}_cache_raemap' + (f'_k{k}' if k != 8 else ''))
@@ -120,7 +121,7 @@ class Ablation:
                 '--split', split, '--out', str(out / f'eval_{split}'), '--threads', '1']
 
     def commands(self, name: str) -> List[List[str]]:
-        """What is left to do for a row: train (or resume), then evaluate on val and test."""
+        """Return what is left to do for a row: train (or resume), evaluate on val and test."""
         todo = [] if self.trained(name) else [self.train_command(name)]
         if todo:   # retrained weights: evaluate again
             for split in SPLITS:
@@ -211,9 +212,10 @@ def summary(results: Dict[str, dict], args: argparse.Namespace) -> str:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog='hupr-ablate', description=__doc__.split('\n')[0],
+    parser = argparse.ArgumentParser(prog='hupr-ablate',
+                                     description=__doc__.strip().split('\n')[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split('\n', 1)[1])
+                                     epilog=__doc__.strip().split('\n', 1)[1])
     parser.add_argument('data', type=pathlib.Path, help='data root (HuPR layout, with splits)')
     parser.add_argument('out', type=pathlib.Path, help='folder for the runs and the summary')
     parser.add_argument('--steps', type=int, default=800, help='optimiser steps per row')

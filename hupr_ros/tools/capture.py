@@ -1,6 +1,7 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""hupr-capture: record both radars into the HuPR layout, without ROS.
+"""
+hupr-capture: record both radars into the HuPR layout, without ROS.
 
     hupr-capture CFG OUT --seconds N [--radars hori,vert] [--emulate]
 
@@ -38,8 +39,12 @@ RADAR_NAMES = ('hori', 'vert')
 
 
 class CaptureWriter:
-    """Appends one radar's frames to its adc_data.bin in frame order (an empty file is
-    removed on close: no capture that looks like one but holds nothing)."""
+    """
+    Append one radar's frames to its capture file.
+
+    Appends one radar's frames to its adc_data.bin in frame order (an empty file is
+    removed on close: no capture that looks like one but holds nothing).
+    """
 
     def __init__(self, path: pathlib.Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,9 +81,10 @@ def _split(text: str, count: int, name: str, cast=str) -> List:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog='hupr-capture', description=__doc__.split('\n')[0],
+    parser = argparse.ArgumentParser(prog='hupr-capture',
+                                     description=__doc__.strip().split('\n')[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split('\n', 1)[1])
+                                     epilog=__doc__.strip().split('\n', 1)[1])
     parser.add_argument('cfg', type=pathlib.Path, help='mmWave SDK .cfg file '
                         '(config/iwr1843_hupr.cfg)')
     parser.add_argument('out', type=pathlib.Path, help='sequence folder to write')

@@ -1,6 +1,7 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
-"""What the offline CLIs share: usable output folders and worker pools that stop on Ctrl-C.
+"""
+What the offline CLIs share: usable output folders and worker pools that stop on Ctrl-C.
 
 Conventions (docs/robustness.md): a bad argument or an unusable path is one line naming it,
 exit status 2; Ctrl-C stops within a second with one line, exit status 130, leaving completed
@@ -20,8 +21,11 @@ USAGE = 2
 
 
 def output_dir_problem(path: pathlib.Path) -> Optional[str]:
-    """Create ``path`` (with its parents) and check it can be written; None when usable,
-    else the reason, in words."""
+    """
+    Create ``path`` (with its parents) and check it can be written.
+
+    None when usable, else the reason, in words.
+    """
     path = pathlib.Path(path)
     for parent in [path, *path.parents]:
         if parent.exists() and not parent.is_dir():
@@ -48,9 +52,12 @@ def _ignore_sigint() -> None:
 
 @contextlib.contextmanager
 def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A process pool whose workers leave Ctrl-C to the parent: on KeyboardInterrupt in the
-    ``with`` body the workers are terminated at once (their unfinished output is left as
-    partial files that the tools never mistake for complete ones) and the interrupt goes on.
+    """
+    Return a process pool whose workers leave Ctrl-C to the parent.
+
+    On KeyboardInterrupt in the ``with`` body the workers are terminated at once (their unfinished
+    output is left as partial files that the tools never mistake for complete ones) and the
+    interrupt goes on.
     """
     pool = ProcessPoolExecutor(max(1, workers), initializer=_ignore_sigint)
     try:

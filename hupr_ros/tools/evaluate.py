@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""hupr-eval: accuracy of a checkpoint on a HuPR-layout split, as the paper reports it.
+"""
+hupr-eval: accuracy of a checkpoint on a HuPR-layout split, as the paper reports it.
 
     hupr-eval CHECKPOINT DATA [--cache CACHE] [--split test] [--out DIR]
 
@@ -53,9 +54,9 @@ def load_model(checkpoint: str):
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog='hupr-eval', description=__doc__.split('\n')[0],
+    parser = argparse.ArgumentParser(prog='hupr-eval', description=__doc__.strip().split('\n')[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split('\n', 1)[1])
+                                     epilog=__doc__.strip().split('\n', 1)[1])
     parser.add_argument('checkpoint')
     parser.add_argument('data', type=pathlib.Path,
                         help='data root (HuPR layout), or a labelled bag or folder of bags '
@@ -130,7 +131,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def evaluate_baseline(args, cache: pathlib.Path) -> int:
-    """The no-radar baseline on the chosen split (labels only; no cache or model needed)."""
+    """Evaluate the no-radar baseline on the chosen split (labels only: no cache or model)."""
     from hupr_ros.data.dataset import read_labels
     from hupr_ros.metrics import evaluate_poses
     try:

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""hupr-import: the public HuPR layout <-> rosbag2 bags, bit-exact both ways, and live replay.
+"""
+hupr-import: the public HuPR layout <-> rosbag2 bags, bit-exact both ways, and live replay.
 
     hupr-import to-bags ROOT OUT [--sequences single_1 ...]   # one bag per sequence: OUT/single_N
     hupr-import to-layout BAGS OUT                            # back to the HuPR layout
@@ -63,7 +64,7 @@ class ImportError_(RuntimeError):
 
 
 def _annotation_blocks(root: pathlib.Path) -> Dict[int, dict]:
-    """sequence number -> {'split': name, 'annotations': [frame records]}."""
+    """Map each sequence number to {'split': name, 'annotations': [frame records]}."""
     out = {}
     for split, numbers in read_splits(root).items():
         path = root / f'hrnet_annot_{split}.json'
@@ -139,7 +140,7 @@ def to_bags(root: pathlib.Path, out: pathlib.Path, sequences: Optional[Sequence[
 
 
 def _capture_bytes(msg) -> bytes:
-    """A RadarFrame's samples (I, Q interleaved int16) in the DCA1000 capture-file order."""
+    """Return a RadarFrame's samples (I, Q interleaved int16) in the DCA1000 capture-file order."""
     iq = np.asarray(msg.data, dtype=np.int16).reshape(-1, 2)
     return encode_samples((iq[:, 0].astype(np.float32) + 1j * iq[:, 1]).astype(np.complex64)) \
         .tobytes()
@@ -244,10 +245,14 @@ LABEL_TOPICS = (topics.LABEL_SKELETON, topics.SIM_GROUND_TRUTH)
 def recordings_to_layout(bags: Sequence[pathlib.Path], out: pathlib.Path,
                          splits: Dict[str, Sequence[str]], label_topic: str = '',
                          tolerance_s: float = 0.05) -> Dict[str, List[int]]:
-    """Turn live recordings (``hupr-record`` bags with both radars and labels) into the HuPR
+    """
+    Turn live recordings into the HuPR layout.
+
+    Turn live recordings (``hupr-record`` bags with both radars and labels) into the HuPR
     layout for hupr-preprocess / hupr-train / hupr-eval: one sequence per bag (windows never
     span two recordings), splits by bag. Radar pairs and labels match by stamp within
-    ``tolerance_s``; frames without a label are left out. Returns the splits written."""
+    ``tolerance_s``; frames without a label are left out. Returns the splits written.
+    """
     config = HUPR_CHIRP_CONFIG
     tolerance_ns = int(tolerance_s * 1e9)
     names = [b.name for b in bags]
@@ -324,7 +329,8 @@ def recordings_to_layout(bags: Sequence[pathlib.Path], out: pathlib.Path,
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog='hupr-import', description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(prog='hupr-import',
+                                     description=__doc__.strip().split('\n')[0])
     sub = parser.add_subparsers(dest='command', required=True)
     a = sub.add_parser('to-bags', help='HuPR layout -> one bag per sequence')
     a.add_argument('root', type=pathlib.Path)

@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""hupr-label: label recordings offline, and measure a labeller against the simulator.
+"""
+hupr-label: label recordings offline, and measure a labeller against the simulator.
 
     hupr-label bag IN OUT --backend hrnet --weights W.pth   # IN's radars + camera -> OUT
     hupr-label score --backend blazepose [--sequences 6 --frames 60]
@@ -59,8 +60,12 @@ def decode_image(msg) -> np.ndarray:
 
 
 def label_bag(source: pathlib.Path, out: pathlib.Path, labeller, jpeg_quality: int = 0) -> dict:
-    """Copy ``source``'s radar frames and images into the new bag ``out`` and label each
-    image (``labeller`` None: the recording's ``sim/ground_truth`` become the labels)."""
+    """
+    Label a recording into a new bag.
+
+    Copy ``source``'s radar frames and images into the new bag ``out`` and label each
+    image (``labeller`` None: the recording's ``sim/ground_truth`` become the labels).
+    """
     reader = open_reader(source)
     writer = RecordingWriter(out).open()
     recorder = LabelRecorder(writer, labeller, jpeg_quality=jpeg_quality, live=False)
@@ -86,8 +91,12 @@ def label_bag(source: pathlib.Path, out: pathlib.Path, labeller, jpeg_quality: i
 
 
 def simulated_frames(sequences: int, frames: int, seed: int = 0):
-    """(image, keypoints, box) of ``frames`` frames of each of ``sequences`` simulated people
-    (one motion each; frames without a person are skipped)."""
+    """
+    Yield simulated camera frames with their exact joints.
+
+    (image, keypoints, box) of ``frames`` frames of each of ``sequences`` simulated people
+    (one motion each; frames without a person are skipped).
+    """
     from hupr_ros.sim.body import make_subjects, random_motion
     from hupr_ros.sim.scene import SimConfig, Simulator
     rng = np.random.default_rng(seed)
@@ -102,8 +111,11 @@ def simulated_frames(sequences: int, frames: int, seed: int = 0):
 
 def score(labeller, sequences: int, frames: int, sheet: Optional[pathlib.Path] = None,
           sheet_frames: int = 6) -> dict:
-    """Label simulated frames; OKS AP and errors against the exact joints, and speed. With
-    ``sheet``, a contact sheet of ``sheet_frames`` of them is written there (PNG)."""
+    """
+    Label simulated frames; OKS AP and errors against the exact joints, and speed.
+
+    With ``sheet``, a contact sheet of ``sheet_frames`` of them is written there (PNG).
+    """
     from hupr_ros.metrics import evaluate_poses
     preds, gts, boxes, seconds, images = [], [], [], [], []
     missed = 0
@@ -137,9 +149,9 @@ def score(labeller, sequences: int, frames: int, sheet: Optional[pathlib.Path] =
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split('\n')[0],
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.strip().split('\n')[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split('\n', 1)[1])
+                                     epilog=__doc__.strip().split('\n', 1)[1])
     sub = parser.add_subparsers(dest='command', required=True)
     b = sub.add_parser('bag', help='label a recording into a new bag')
     b.add_argument('source', type=pathlib.Path)

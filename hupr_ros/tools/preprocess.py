@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""hupr-preprocess: HuPR-layout captures -> cached VRDAEMaps on disk (no ROS).
+"""
+hupr-preprocess: HuPR-layout captures -> cached VRDAEMaps on disk (no ROS).
 
 Input (the public HuPR layout)::
 
@@ -93,8 +94,11 @@ def is_done(out_dir: pathlib.Path, source: pathlib.Path, dtype: str,
 def preprocess_capture(source: pathlib.Path, out_dir: pathlib.Path, dtype: str = 'complex64',
                        config: VRDAEConfig = VRDAEConfig(), progress=None,
                        output: str = 'cube') -> int:
-    """Write the VRDAEMaps (or the training input) of one capture; return the number of
-    frames (resumes if possible)."""
+    """
+    Write the VRDAEMaps (or the training input) of one capture.
+
+    Return the number of frames (resumes if possible).
+    """
     if dtype not in DTYPES:
         raise ValueError(f'dtype must be one of {DTYPES}, got {dtype!r}')
     name = cache_name(output)
@@ -157,7 +161,7 @@ def _worker(args: Tuple[str, str, str, str, str, VRDAEConfig, str]) -> Tuple[str
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
-        prog='hupr-preprocess', description=__doc__.split('\n')[0],
+        prog='hupr-preprocess', description=__doc__.strip().split('\n')[0],
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('root', type=pathlib.Path, help='folder holding single_N/ sequences')
     parser.add_argument('out', type=pathlib.Path,

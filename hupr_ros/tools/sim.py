@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""hupr-sim: write a HuPR-Sim dataset in the public HuPR on-disk layout (no ROS).
+"""
+hupr-sim: write a HuPR-Sim dataset in the public HuPR on-disk layout (no ROS).
 
     OUT/single_N/hori/adc_data.bin     DCA1000 captures (complex int16, 2 lanes), N = 1, 2, ...
     OUT/single_N/vert/adc_data.bin
@@ -157,8 +158,11 @@ def _clear(out: pathlib.Path) -> None:
 
 
 def _prepare(out: pathlib.Path, meta: dict, overwrite: bool) -> None:
-    """Refuse (or with ``overwrite`` clear) a folder holding another dataset; then write the
-    metadata of the one about to be written, marked incomplete."""
+    """
+    Refuse (or with ``overwrite`` clear) a folder holding another dataset.
+
+    Then write the metadata of the one about to be written, marked incomplete.
+    """
     meta_path = out / 'sim_meta.json'
     if meta_path.is_file():
         try:
@@ -187,11 +191,11 @@ def write_dataset(out: pathlib.Path, num_sequences: int = 6, frames: int = 100, 
                   config: SimConfig = SimConfig(), workers: int = 1,
                   progress: bool = True, bags: bool = False,
                   overwrite: bool = False) -> Dict[str, List[int]]:
-    """Write the whole dataset; return the split -> sequence numbers mapping.
+    """
+    Write the whole dataset; return the split -> sequence numbers mapping.
 
-    Raises:
-        DatasetExists: ``out`` holds a dataset made with other parameters (and not
-            ``overwrite``).
+    :raises DatasetExists: ``out`` holds a dataset made with other parameters (and not
+        ``overwrite``).
     """
     out.mkdir(parents=True, exist_ok=True)
     sequences = plan(num_sequences, seed)
@@ -221,9 +225,9 @@ def write_dataset(out: pathlib.Path, num_sequences: int = 6, frames: int = 100, 
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog='hupr-sim', description=__doc__.split('\n')[0],
+    parser = argparse.ArgumentParser(prog='hupr-sim', description=__doc__.strip().split('\n')[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split('\n', 1)[1])
+                                     epilog=__doc__.strip().split('\n', 1)[1])
     parser.add_argument('out', type=pathlib.Path,
                         help='output folder (created); the dataset root for hupr-preprocess')
     parser.add_argument('--sequences', type=int, default=6,

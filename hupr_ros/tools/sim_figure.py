@@ -12,7 +12,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""hupr-sim-figure: the simulator documentation figure (no ROS).
+"""
+hupr-sim-figure: the simulator documentation figure (no ROS).
 
     python -m hupr_ros.tools.sim_figure docs/images/simulator.png
 
@@ -47,7 +48,8 @@ def figure(seed: int = 0, time_s: float = 1.3) -> np.ndarray:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog='hupr-sim-figure', description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(prog='hupr-sim-figure',
+                                     description=__doc__.strip().split('\n')[0])
     parser.add_argument('out', type=pathlib.Path)
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args(argv)

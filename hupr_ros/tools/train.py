@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""hupr-train: train HuPRNet from a YAML config (published hyper-parameters by default).
+"""
+hupr-train: train HuPRNet from a YAML config (published hyper-parameters by default).
 
     hupr-train CONFIG.yaml [--resume] [--set key=value ...]
 
@@ -19,9 +20,9 @@ from hupr_ros.training.trainer import Trainer, TrainingDiverged
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog='hupr-train', description=__doc__.split('\n')[0],
+    parser = argparse.ArgumentParser(prog='hupr-train', description=__doc__.strip().split('\n')[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split('\n', 1)[1])
+                                     epilog=__doc__.strip().split('\n', 1)[1])
     parser.add_argument('config', help='training YAML (keys: hupr_ros.training.TrainConfig)')
     parser.add_argument('--resume', action='store_true', help='continue OUT_DIR/last.pth')
     parser.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE',

@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Training configuration: a frozen dataclass with the published hyper-parameters as defaults,
-read from YAML with unknown keys rejected."""
+"""
+Training configuration.
+
+A frozen dataclass with the published hyper-parameters as defaults, read from YAML with unknown
+keys rejected.
+"""
 
 import dataclasses
 import pathlib
@@ -21,7 +25,8 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Everything a training run depends on.
+    """
+    Everything a training run depends on.
 
     Model: ``variant``, ``num_filters`` (None: the variant's default), ``attention_scales``
     (None: the variant's default; the decoder scales with CSAM, 0 = coarsest), ``num_frames`` (N),
@@ -166,7 +171,8 @@ def from_dict(data: Dict[str, Any], source: str = 'config') -> TrainConfig:
 
 def load_config(path: Union[str, pathlib.Path],
                 overrides: Sequence[str] = ()) -> TrainConfig:
-    """Read a YAML training config; ``overrides`` are ``key=value`` strings (YAML values).
+    """
+    Read a YAML training config; ``overrides`` are ``key=value`` strings (YAML values).
 
     Relative ``data_root``, ``cache`` and ``out_dir`` are taken relative to the YAML file
     when they come from it, and to the working directory when they come from an override.

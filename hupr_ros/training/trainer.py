@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The training loop: published recipe, exact resume, bounded runs, DDP (no ROS).
+"""
+The training loop: published recipe, exact resume, bounded runs, DDP (no ROS).
 
 Run folder (``config.out_dir``)::
 
@@ -61,7 +62,7 @@ class Progress:
 
 def heatmap_loss(initial: torch.Tensor, refined: torch.Tensor, target: torch.Tensor,
                  with_refined: bool = True) -> torch.Tensor:
-    """Published loss: mean BCE of the initial heat maps plus that of the refined ones."""
+    """Compute the published loss: mean BCE of the initial plus the refined heat maps."""
     loss = F.binary_cross_entropy(initial.float(), target)
     if with_refined:
         loss = loss + F.binary_cross_entropy(refined.float(), target)
@@ -97,8 +98,12 @@ def collate(samples: List[dict]) -> dict:
 @torch.inference_mode()
 def predict(model: HuPRNet, dataset, batch_size: int = 8, device: torch.device = None,
             progress: bool = False, precision: str = 'fp32') -> Dict[str, np.ndarray]:
-    """Run the model over a dataset: predicted and true keypoints, boxes, confidences
-    (``precision``: see :func:`hupr_ros.inference.with_precision`)."""
+    """
+    Run the model over a dataset.
+
+    Predicted and true keypoints, boxes, confidences (``precision``: see
+    :func:`hupr_ros.inference.with_precision`).
+    """
     from hupr_ros.inference import with_precision
     device = device or torch.device('cpu')
     was_training = model.training
@@ -139,7 +144,7 @@ def even_subset(dataset, max_items: int):
 
 def epoch_batches(num_samples: int, batch_size: int, epoch: int, seed: int, rank: int = 0,
                   world: int = 1) -> List[List[int]]:
-    """The shuffled batches of one epoch for one process (drop-last, equal across ranks)."""
+    """Return the shuffled batches of one epoch for one process (drop-last, equal across ranks)."""
     generator = torch.Generator().manual_seed(seed + epoch)
     order = torch.randperm(num_samples, generator=generator).tolist()
     per_rank = num_samples // world
@@ -149,8 +154,12 @@ def epoch_batches(num_samples: int, batch_size: int, epoch: int, seed: int, rank
 
 @contextlib.contextmanager
 def _interrupt_on_signals():
-    """Turn SIGTERM (schedulers, ``kill``) and SIGINT -- also where a background shell ignored
-    it -- into KeyboardInterrupt, so that the loop saves a resumable checkpoint."""
+    """
+    Turn SIGTERM (schedulers, ``kill``) and SIGINT.
+
+    Also where a background shell ignored it -- into KeyboardInterrupt, so that the loop saves a
+    resumable checkpoint.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -166,10 +175,10 @@ def _interrupt_on_signals():
 
 
 class Trainer:
-    """One training run (see module docstring). ``run()`` returns the final :class:`Progress`.
+    """
+    One training run (see module docstring). ``run()`` returns the final :class:`Progress`.
 
-    Raises:
-        TrainingDiverged: the loss became NaN / inf (last.pth then holds the last good state).
+    :raises TrainingDiverged: the loss became NaN / inf (last.pth then holds the last good state).
     """
 
     def __init__(self, config: TrainConfig, resume: bool = False,
@@ -299,7 +308,7 @@ class Trainer:
                                             'pck': metrics.pck}}})
 
     def _metadata(self) -> dict:
-        """What a checkpoint needs to be used again: window, representation, K, provenance."""
+        """Return what a checkpoint needs to be used again: window, representation, K, origin."""
         c, p = self.config, self.progress
         return {'alignment': c.alignment, 'representation': c.representation,
                 'num_doppler': c.num_doppler, 'step': p.step,

@@ -12,9 +12,11 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""launch_testing test of ``bringup.launch.py source:=sim``: the installed launch file starts the
-graph, raw frames, cube pairs and skeletons flow at rate, and every process exits 0 when
-launch_testing shuts the graph down with SIGINT.
+"""
+launch_testing test of ``bringup.launch.py source:=sim``.
+
+The installed launch file starts the graph, raw frames, cube pairs and skeletons flow at rate, and
+every process exits 0 when launch_testing shuts the graph down with SIGINT.
 
 Run with ``launch_test test/launch/bringup_sim.py`` (``test/test_launch.py`` does, in the suite).
 The figures it measured are printed on a ``LAUNCH_TEST_RATES`` line.
