@@ -179,8 +179,9 @@ def declarer(node: Node) -> Callable:
     """
     Return a parameter declarer that adds ranges and read-only descriptors.
 
-    ``p = declarer(self)`` replaces ``p = self.declare_parameter``: the same arguments plus ``range=(low, high)`` (a descriptor range, enforced by rclpy at
-    start-up and on set) and ``dynamic`` (default False). Every hupr_ros parameter is read at
+    ``p = declarer(self)`` replaces ``p = self.declare_parameter``: the same arguments plus
+    ``range=(low, high)`` (a descriptor range, enforced by rclpy at start-up and on set) and
+    ``dynamic`` (default False). Every hupr_ros parameter is read at
     start-up, so all are ``read_only``: ``ros2 param set`` then fails with "read-only" instead of
     being ignored.
     """
