@@ -23,6 +23,7 @@ values)`` turns a numpy array into what that backend stores in an unbounded arra
 (fixed-size arrays are numpy arrays in both). ROS-free.
 """
 
+import array
 from typing import Callable, Optional, Tuple
 
 import numpy as np
@@ -152,3 +153,39 @@ def compressed_image(backend: Backend, data: bytes, *, stamp_ns: int, frame_id: 
     return backend.make('sensor_msgs/msg/CompressedImage',
                         header=header(backend, stamp_ns, frame_id), format=fmt,
                         data=backend.array('B', np.frombuffer(bytes(data), np.uint8)))
+
+
+def image_pixels(msg) -> np.ndarray:
+    """
+    Return the pixels of a sensor_msgs/Image (rclpy or rosbags message).
+
+    uint8 (H, W, 3) / (H, W) or uint16 (H, W) pixels of an rgb8, bgr8, mono8 or 16UC1 image
+    (rows may be padded: ``step`` >= the row's bytes).
+    """
+    if msg.encoding not in ENCODINGS:
+        raise ConversionError(f'image encoding {msg.encoding!r} not one of {sorted(ENCODINGS)}')
+    channels = ENCODINGS[msg.encoding]
+    dtype = np.dtype(PIXEL_TYPES[msg.encoding])
+    dtype = dtype.newbyteorder('>' if msg.is_bigendian else '<')
+    data = np.frombuffer(msg.data, dtype=np.uint8) if isinstance(msg.data, (array.array, bytes)) \
+        else np.asarray(msg.data, dtype=np.uint8)
+    row = msg.width * channels * dtype.itemsize
+    if msg.step < row or data.size != msg.step * msg.height:
+        raise ConversionError(f'image {msg.width}x{msg.height} {msg.encoding}: step {msg.step},'
+                              f' {data.size} bytes')
+    pixels = data.reshape(msg.height, msg.step)[:, :row].copy().view(dtype).astype(
+        dtype.newbyteorder('='))
+    return pixels.reshape(msg.height, msg.width, channels) if channels > 1 \
+        else pixels.reshape(msg.height, msg.width)
+
+
+def rgb_pixels(msg) -> np.ndarray:
+    """Return an rgb8 / bgr8 / mono8 sensor_msgs/Image as RGB uint8 (H, W, 3) pixels."""
+    pixels = image_pixels(msg)
+    if msg.encoding == 'bgr8':
+        return np.ascontiguousarray(pixels[..., ::-1])
+    if msg.encoding == 'mono8':
+        return np.repeat(pixels[..., None], 3, axis=2)
+    if msg.encoding != 'rgb8':
+        raise ConversionError(f'image encoding {msg.encoding!r} has no RGB (rgb8, bgr8, mono8)')
+    return pixels

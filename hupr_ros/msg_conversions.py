@@ -218,9 +218,6 @@ def msg_to_skeleton(msg: Skeleton2D) -> Tuple[np.ndarray, np.ndarray]:
 
 # --------------------------------------------------------------------------- images
 
-_ENCODINGS = messages.ENCODINGS
-
-
 def image_to_msg(image: np.ndarray, *, stamp_ns: int, frame_id: str,
                  encoding: str = 'rgb8') -> Image:
     """Return a sensor_msgs/Image of a uint8 (H, W, 3) rgb8/bgr8 or (H, W) mono8 image."""
@@ -229,24 +226,5 @@ def image_to_msg(image: np.ndarray, *, stamp_ns: int, frame_id: str,
 
 
 def msg_to_image(msg: Image) -> np.ndarray:
-    """
-    Return the pixels of a sensor_msgs/Image.
-
-    Return uint8 (H, W, 3) / (H, W) or uint16 (H, W) pixels of a sensor_msgs/Image in
-    rgb8, bgr8, mono8 or 16UC1 (rows may be padded: ``step`` >= the row's bytes).
-    """
-    if msg.encoding not in _ENCODINGS:
-        raise ConversionError(f'image encoding {msg.encoding!r} not one of {sorted(_ENCODINGS)}')
-    channels = _ENCODINGS[msg.encoding]
-    dtype = np.dtype(messages.PIXEL_TYPES[msg.encoding])
-    dtype = dtype.newbyteorder('>' if msg.is_bigendian else '<')
-    data = np.frombuffer(msg.data, dtype=np.uint8) if isinstance(msg.data, (array.array, bytes)) \
-        else np.asarray(msg.data, dtype=np.uint8)
-    row = msg.width * channels * dtype.itemsize
-    if msg.step < row or data.size != msg.step * msg.height:
-        raise ConversionError(f'image {msg.width}x{msg.height} {msg.encoding}: step {msg.step},'
-                              f' {data.size} bytes')
-    pixels = data.reshape(msg.height, msg.step)[:, :row].copy().view(dtype).astype(
-        dtype.newbyteorder('='))
-    return pixels.reshape(msg.height, msg.width, channels) if channels > 1 \
-        else pixels.reshape(msg.height, msg.width)
+    """Return the pixels of a sensor_msgs/Image (:func:`hupr_ros.messages.image_pixels`)."""
+    return messages.image_pixels(msg)

@@ -39,6 +39,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from hupr_ros.model.checkpoint import CheckpointError, load_tensors
+
 BN_MOMENTUM = 0.1
 #: ImageNet normalisation of the RGB input, as the official models were trained.
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -54,10 +56,6 @@ FLIP_PAIRS = {
 #: The official box padding and its scale unit (pixels per unit of "scale").
 BOX_PADDING = 1.25
 PIXEL_STD = 200.0
-
-
-class CheckpointError(ValueError):
-    """A checkpoint that is missing, unreadable or not an HRNet-W32 pose model."""
 
 
 def _conv3x3(cin: int, cout: int, stride: int = 1) -> nn.Conv2d:
@@ -254,16 +252,11 @@ def load_hrnet_checkpoint(path: Union[str, os.PathLike],
     naming the file and the first differing keys.
     """
     path = pathlib.Path(path)
-    if not path.is_file():
-        raise CheckpointError(f'HRNet weights {path}: no such file (weights are never '
-                              'downloaded; pass the path of a local checkpoint)')
+    loaded = load_tensors(path, 'HRNet weights', 'HRNet-W32 pose checkpoint')
     try:
-        loaded = torch.load(path, map_location='cpu', weights_only=True)
         state = _state_dict_of(loaded)
     except CheckpointError as error:
         raise CheckpointError(f'HRNet weights {path}: {error}') from None
-    except Exception as error:  # noqa: B902 - torch raises many types for damaged pickles
-        raise CheckpointError(f'HRNet weights {path}: cannot read ({error})') from None
     head = state.get('final_layer.weight')
     if head is None or head.ndim != 4 or head.shape[0] not in JOINT_SETS:
         raise CheckpointError(f'HRNet weights {path}: no final_layer with 16 (MPII) or 17 '

@@ -33,16 +33,26 @@ class CheckpointError(RuntimeError):
     """A checkpoint is missing, unreadable or does not match the model."""
 
 
-def read_checkpoint(path: Union[str, os.PathLike]) -> Dict[str, Any]:
-    """Return the checkpoint dict of a published-format file (tensors only, safe loading)."""
+def load_tensors(path: Union[str, os.PathLike], what: str, example: str) -> Any:
+    """
+    Unpickle a local weights file safely: on the CPU, with ``weights_only=True``.
+
+    A missing file or one that does not unpickle (damaged, or holding arbitrary objects)
+    raises :class:`CheckpointError` naming ``what`` and the file; nothing is downloaded.
+    """
     path = pathlib.Path(path)
     if not path.is_file():
-        raise CheckpointError(f'checkpoint not found: {path} (weights are never downloaded; '
-                              'pass the path of a local model_best.pth)')
+        raise CheckpointError(f'{what} not found: {path} (no such file; weights are never '
+                              f'downloaded: pass the path of a local {example})')
     try:
-        checkpoint = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as error:  # torch raises many types for corrupt / foreign files
-        raise CheckpointError(f'cannot read checkpoint {path}: {error}') from error
+        return torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as error:  # noqa: B902 - torch raises many types for damaged files
+        raise CheckpointError(f'cannot read {what} {path}: {error}') from error
+
+
+def read_checkpoint(path: Union[str, os.PathLike]) -> Dict[str, Any]:
+    """Return the checkpoint dict of a published-format file (tensors only, safe loading)."""
+    checkpoint = load_tensors(path, 'checkpoint', 'model_best.pth')
     if not isinstance(checkpoint, dict):
         raise CheckpointError(f'{path}: expected a dict, got {type(checkpoint).__name__}')
     if 'model_state_dict' not in checkpoint:

@@ -40,25 +40,15 @@ from rclpy.node import Node
 from rclpy.serialization import deserialize_message
 from sensor_msgs.msg import Image
 
-from hupr_ros import topics
+from hupr_ros import messages, topics
 from hupr_ros.bags import BagError
 from hupr_ros.labeller.backends import BACKENDS, LabellerError, make_labeller
 from hupr_ros.labeller.recorder import LabelRecorder
-from hupr_ros.msg_conversions import msg_to_image, ns_from_stamp
+from hupr_ros.msg_conversions import ns_from_stamp
 from hupr_ros.nodes.bag_tools import rosbags_qos
 from hupr_ros.nodes.common import declarer, Diagnostics, report, RESULT_QOS, run_node, \
     SENSOR_QOS, StartupError
 from hupr_ros.recording import RecordingWriter
-
-
-def to_rgb(pixels: np.ndarray, encoding: str) -> np.ndarray:
-    if encoding == 'rgb8':
-        return pixels
-    if encoding == 'bgr8':
-        return np.ascontiguousarray(pixels[..., ::-1])
-    if encoding == 'mono8':
-        return np.repeat(pixels[..., None], 3, axis=2)
-    raise ValueError(f'camera encoding {encoding!r} cannot be labelled (rgb8, bgr8, mono8)')
 
 
 class LabellerNode(Node):
@@ -143,7 +133,7 @@ class LabellerNode(Node):
     def on_image(self, cdr: bytes) -> None:
         try:
             msg = deserialize_message(cdr, Image)
-            rgb = to_rgb(msg_to_image(msg), msg.encoding)
+            rgb = messages.rgb_pixels(msg)
         except ValueError as error:
             report(self, self.errors, 'bad_image', f'camera image not labelled: {error}')
             return

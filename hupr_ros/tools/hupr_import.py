@@ -48,7 +48,7 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 import yaml
 
-from hupr_ros import topics
+from hupr_ros import messages, topics
 from hupr_ros.bags import BagError, BagWriter, read_messages
 from hupr_ros.data.dataset import DatasetError, read_splits
 from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
@@ -226,14 +226,11 @@ def _jpeg(msg) -> bytes:
             return data
         pixels = np.asarray(PILImage.open(io.BytesIO(data)).convert('RGB'))
     else:
-        channels = {'rgb8': 3, 'bgr8': 3, 'mono8': 1}.get(msg.encoding)
-        if channels is None:
+        if msg.encoding not in ('rgb8', 'bgr8', 'mono8'):
             raise ImportError_(f'camera image encoding {msg.encoding!r} is not rgb8, bgr8 '
                                'or mono8')
-        rows = np.asarray(msg.data, np.uint8).reshape(msg.height, msg.step)
-        pixels = rows[:, :msg.width * channels].reshape(msg.height, msg.width, channels)
+        pixels = messages.image_pixels(msg)
         pixels = pixels[..., ::-1] if msg.encoding == 'bgr8' else pixels
-        pixels = pixels[..., 0] if channels == 1 else pixels
     out = io.BytesIO()
     PILImage.fromarray(np.ascontiguousarray(pixels)).save(out, format='JPEG', quality=95)
     return out.getvalue()

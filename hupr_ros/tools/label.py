@@ -36,7 +36,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from hupr_ros import topics
+from hupr_ros import messages, topics
 from hupr_ros.bags import BagError, open_reader
 from hupr_ros.labeller.backends import BACKENDS, LabellerError, make_labeller
 from hupr_ros.labeller.recorder import LabelRecorder
@@ -54,9 +54,7 @@ def decode_image(msg) -> np.ndarray:
         if bgr is None:
             raise ValueError(f'compressed image ({msg.format}) does not decode')
         return np.ascontiguousarray(bgr[..., ::-1])
-    from hupr_ros.msg_conversions import msg_to_image
-    from hupr_ros.nodes.labeller_node import to_rgb
-    return to_rgb(msg_to_image(msg), msg.encoding)
+    return messages.rgb_pixels(msg)
 
 
 def label_bag(source: pathlib.Path, out: pathlib.Path, labeller, jpeg_quality: int = 0) -> dict:
