@@ -262,6 +262,12 @@ def test_split_recording_is_one_bag(tmp_path):
     assert got == [f'{i:03d}' for i in range(30)]
     with pytest.raises(ValueError, match='not split'):
         RecordingWriter(tmp_path / 'm', storage='mcap', split_s=5.0)
+    mcap = RecordingWriter(tmp_path / 'mcap', storage='mcap').open()     # readable once closed
+    mcap.add_topic('/a', 'std_msgs/msg/String')
+    mcap.write('/a', 5, store.serialize_cdr(string(data='x'), 'std_msgs/msg/String'))
+    mcap.close()
+    assert bag_summary(tmp_path / 'mcap') == {'/a': 1}
+    assert list((tmp_path / 'mcap').glob('*.mcap'))
 
 
 def _sim_bag(path: pathlib.Path, frames: int = 12, labels: bool = True, seed: int = 0):
