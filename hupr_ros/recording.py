@@ -88,6 +88,7 @@ class RecordingWriter:
         self.storage = storage
         self.store = typestore()
         self._topics: Dict[str, tuple] = {}
+        self._digests: Dict[str, str] = {}
         self._connections: Dict[str, object] = {}
         self._writer = None
         self._finished: List[dict] = []      # per-file statistics of the closed splits
@@ -143,6 +144,7 @@ class RecordingWriter:
         if msgtype not in self.store.types:
             raise BagError(f'{topic}: message type {msgtype} is unknown to the bag writer')
         self._topics[topic] = (msgtype, tuple(offered_qos))
+        self._digests[topic] = self.store.hash_rihs01(msgtype)
         self._add_connection(topic, msgtype, offered_qos)
 
     def has_topic(self, topic: str) -> bool:
@@ -214,9 +216,7 @@ class RecordingWriter:
         for f in files:
             for topic, n in f['topics'].items():
                 totals[topic] = totals.get(topic, 0) + n
-        digests = {}
-        for topic, (msgtype, _) in self._topics.items():
-            digests[topic] = self.store.hash_rihs01(msgtype)
+        digests = self._digests
         return {'rosbag2_bagfile_information': {
             'version': 9, 'storage_identifier': 'sqlite3',
             'relative_file_paths': [f['path'] for f in files],

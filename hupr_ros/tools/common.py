@@ -9,6 +9,7 @@ work in place for a re-run to resume and no partial file that looks complete.
 """
 
 import contextlib
+import multiprocessing
 import os
 import pathlib
 import signal
@@ -55,11 +56,16 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """
     Return a process pool whose workers leave Ctrl-C to the parent.
 
+    Workers start from a fork server, so a parent with threads is safe to use it.
+
     On KeyboardInterrupt in the ``with`` body the workers are terminated at once (their unfinished
     output is left as partial files that the tools never mistake for complete ones) and the
     interrupt goes on.
     """
-    pool = ProcessPoolExecutor(max(1, workers), initializer=_ignore_sigint)
+    # forkserver, not fork: a fork copies a parent's threads' locks but not the threads (rclpy,
+    # DDS and torch keep threads), and a worker could then crash or hang in a finaliser.
+    pool = ProcessPoolExecutor(max(1, workers), initializer=_ignore_sigint,
+                               mp_context=multiprocessing.get_context('forkserver'))
     try:
         yield pool
     except KeyboardInterrupt:

@@ -67,7 +67,7 @@ def label_bag(source: pathlib.Path, out: pathlib.Path, labeller, jpeg_quality: i
     reader = open_reader(source)
     writer = RecordingWriter(out).open()
     recorder = LabelRecorder(writer, labeller, jpeg_quality=jpeg_quality, live=False)
-    recorder.clock_ns = lambda: stamp
+    recorder.clock_ns = lambda: stamp     # log time = the source message's log time (below)
     try:
         for connection, stamp, raw in reader.messages():
             topic = connection.topic.lstrip('/')

@@ -204,10 +204,7 @@ class Trainer:
         np.random.seed(config.seed % (1 << 32))
         preprocessing = config.preprocessing()
         if config.bags:
-            from hupr_ros.data.from_bags import prepare
-            root, cache = prepare(config.bags, self.out / 'bag_data', preprocessing,
-                                  config.cache_kind)
-            config = self.config = config.replace(data_root=str(root), cache=str(cache))
+            config = self.config = self._data_from_bags(config, preprocessing)
         common = dict(alignment=config.alignment, num_frames=config.num_frames,
                       config=preprocessing, cache_kind=config.cache_kind)
         self.train_set = HuPRDataset(config.data_root, config.cache, config.train_split,
@@ -347,6 +344,20 @@ class Trainer:
         except ImportError:
             _LOG.warning('tensorboard is not installed: no TensorBoard scalars '
                          '(pip install tensorboard)')
+
+    def _data_from_bags(self, config: TrainConfig, preprocessing) -> TrainConfig:
+        """Point the config at the data made from its ``bags`` (made once, by rank 0)."""
+        from hupr_ros.data.from_bags import prepare
+        distributed = self.world > 1
+        if distributed:
+            import torch.distributed as dist
+        if distributed and not self.is_main:
+            dist.barrier()                 # rank 0 converts and preprocesses; the others reuse
+        root, cache = prepare(config.bags, self.out / 'bag_data', preprocessing,
+                              config.cache_kind)
+        if distributed and self.is_main:
+            dist.barrier()
+        return config.replace(data_root=str(root), cache=str(cache))
 
     def run(self) -> Progress:
         """Train until the step / epoch / time bound; Ctrl-C or SIGTERM save last.pth first."""
