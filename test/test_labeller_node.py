@@ -121,3 +121,43 @@ def test_labeller_refuses_with_one_line(tmp_path, params, needle):
                             capture_output=True, text=True, timeout=60, cwd=REPO)
     assert result.returncode == 1, result.stderr
     assert needle in result.stderr and 'Traceback' not in result.stderr, result.stderr
+
+
+def test_hrnet_labeller_live_accounts_for_every_frame(tmp_path):
+    """HRNet (random weights in the official format) labels the simulator's camera live; with a
+    queue of one image it falls behind on 2 cores, and every image is either labelled or
+    counted as not labelled: none is lost silently."""
+    import re
+
+    import torch
+
+    from hupr_ros import topics
+    from hupr_ros.labeller.hrnet import PoseHighResolutionNet
+    from hupr_ros.recording import bag_summary, recorded_counts
+    weights = tmp_path / 'hrnet.pth'
+    torch.save(PoseHighResolutionNet(16).state_dict(), weights)
+    sim = _spawn('hupr_ros.nodes.sim_node', '--ros-args', '-p', 'seed:=2')
+    labeller = _labeller(tmp_path, 'hr', f'weights:={weights}', 'queue_size:=1',
+                         'jpeg_quality:=85')
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            if recorded_counts(tmp_path / 'hr').get('/' + topics.LABEL_SKELETON, 0) >= 10:
+                break
+        labeller.send_signal(signal.SIGINT)
+        assert labeller.wait(60) == 0
+        log = labeller.stdout.read()
+    finally:
+        for process in (sim, labeller):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    found = re.search(r'(\d+) labels, (\d+) images, \d+ radar frames, (\d+) frames not '
+                      r'labelled', log)
+    assert found, log[-3000:]
+    labels, images, not_labelled = map(int, found.groups())
+    assert labels >= 10 and labels + not_labelled == images, log[-3000:]
+    counts = bag_summary(tmp_path / 'hr')
+    assert counts['/' + topics.LABEL_SKELETON] == labels
+    assert counts['/' + topics.CAMERA_IMAGE_COMPRESSED] == images
