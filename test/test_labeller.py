@@ -370,3 +370,105 @@ def test_ddp_training_from_bags_prepares_the_data_once(tmp_path):
     assert torch.load(tmp_path / 'run' / 'last.pth', weights_only=True)['training']['step'] == 1
     made = [p.name for p in (tmp_path / 'run' / 'bag_data').iterdir()]
     assert len(made) == 2 and not any(n.endswith('.partial') for n in made), made
+
+
+def _official_hrnet_forward(state, x):
+    """
+    Transcribe the official pose HRNet forward pass, driven by the checkpoint's key names.
+
+    Written from the published architecture, not from our module: a stem of two strided 3x3
+    convolutions, four Bottlenecks, then for each stage a transition (a 3x3 convolution where
+    the width changes, a strided one for a new branch from the lowest resolution), modules of
+    four BasicBlocks per branch, and a fusion into each output of every branch: 1x1 + BN +
+    nearest upsampling from lower resolutions, strided 3x3 + BN (ReLU between) from higher
+    ones, summed, then ReLU. The head is a 1x1 convolution of the highest resolution branch.
+    """
+    import torch.nn.functional as F
+
+    def has(key):
+        return key in state
+
+    def conv(t, name, stride=1):
+        w = state[name + '.weight']
+        return F.conv2d(t, w, state.get(name + '.bias'), stride, w.shape[-1] // 2)
+
+    def bn(t, name):
+        return F.batch_norm(t, state[name + '.running_mean'], state[name + '.running_var'],
+                            state[name + '.weight'], state[name + '.bias'], False, 0.0, 1e-5)
+
+    def residual(t, name):
+        if not has(name + '.downsample.0.weight'):
+            return t
+        return bn(conv(t, name + '.downsample.0'), name + '.downsample.1')
+
+    def basic(t, name):
+        out = F.relu(bn(conv(t, name + '.conv1'), name + '.bn1'))
+        return F.relu(bn(conv(out, name + '.conv2'), name + '.bn2') + residual(t, name))
+
+    def bottleneck(t, name):
+        out = F.relu(bn(conv(t, name + '.conv1'), name + '.bn1'))
+        out = F.relu(bn(conv(out, name + '.conv2'), name + '.bn2'))
+        return F.relu(bn(conv(out, name + '.conv3'), name + '.bn3') + residual(t, name))
+
+    x = F.relu(bn(conv(x, 'conv1', 2), 'bn1'))
+    x = F.relu(bn(conv(x, 'conv2', 2), 'bn2'))
+    for i in range(4):
+        x = bottleneck(x, f'layer1.{i}')
+    ys = [x]
+    stage = 2
+    while has(f'stage{stage}.0.branches.0.0.conv1.weight'):
+        t = f'transition{stage - 1}'
+        branches = sum(has(f'stage{stage}.0.branches.{b}.0.conv1.weight') for b in range(8))
+        xs = []
+        for b in range(branches):
+            if has(f'{t}.{b}.0.weight'):                      # width change, same resolution
+                xs.append(F.relu(bn(conv(ys[b], f'{t}.{b}.0'), f'{t}.{b}.1')))
+            elif has(f'{t}.{b}.0.0.weight'):                  # new branch from the lowest
+                xs.append(F.relu(bn(conv(ys[-1], f'{t}.{b}.0.0', 2), f'{t}.{b}.0.1')))
+            else:
+                xs.append(ys[b])
+        module = 0
+        while has(f'stage{stage}.{module}.branches.0.0.conv1.weight'):
+            m = f'stage{stage}.{module}'
+            for b in range(branches):
+                for block in range(4):
+                    xs[b] = basic(xs[b], f'{m}.branches.{b}.{block}')
+            outputs = sum(has(f'{m}.fuse_layers.{i}.{(i + 1) % branches}.0.weight') or
+                          has(f'{m}.fuse_layers.{i}.{(i + 1) % branches}.0.0.weight')
+                          for i in range(branches))
+            fused = []
+            for i in range(outputs):
+                total = 0
+                for j in range(branches):
+                    f = f'{m}.fuse_layers.{i}.{j}'
+                    if j == i:
+                        total = total + xs[j]
+                    elif j > i:
+                        up = bn(conv(xs[j], f + '.0'), f + '.1')
+                        total = total + F.interpolate(up, scale_factor=2 ** (j - i),
+                                                      mode='nearest')
+                    else:
+                        down = xs[j]
+                        for k in range(i - j):
+                            down = bn(conv(down, f'{f}.{k}.0', 2), f'{f}.{k}.1')
+                            if k < i - j - 1:
+                                down = F.relu(down)
+                        total = total + down
+                fused.append(F.relu(total))
+            xs = fused
+            module += 1
+        ys = xs
+        stage += 1
+    return conv(ys[0], 'final_layer')
+
+
+def test_hrnet_forward_equals_a_transcription_of_the_official_graph(mpii_checkpoint):
+    path, _ = mpii_checkpoint
+    state = torch.load(path, weights_only=True)
+    model = hrnet.load_hrnet_checkpoint(path)
+    x = torch.randn(1, 3, 256, 192)
+    with torch.no_grad():
+        ours = model(x)
+        reference = _official_hrnet_forward(state, x)
+    assert reference.shape == (1, 16, 64, 48)
+    torch.testing.assert_close(ours, reference, rtol=1e-4, atol=1e-5)

@@ -124,9 +124,12 @@ def test_labeller_refuses_with_one_line(tmp_path, params, needle):
 
 
 def test_hrnet_labeller_live_accounts_for_every_frame(tmp_path):
-    """HRNet (random weights in the official format) labels the simulator's camera live; with a
-    queue of one image it falls behind on 2 cores, and every image is either labelled or
-    counted as not labelled: none is lost silently."""
+    """
+    Label the simulator's camera live with HRNet and account for every frame.
+
+    HRNet has random weights in the official format. With a queue of one image it falls behind
+    on 2 cores: every image is then either labelled or counted as not labelled, never lost.
+    """
     import re
 
     import torch
