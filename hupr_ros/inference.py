@@ -240,8 +240,8 @@ class PoseEstimator:
         """
         Run the network on a window.
 
-        Run the network on a window (also when nobody is present: the caller decides what
-        to publish from ``result.present``); smooth the keypoints when a smoother is set.
+        It runs also when nobody is present: the caller decides what to publish from
+        ``result.present``. The keypoints are smoothed when a smoother is set.
         """
         start = time.perf_counter()
         hori, vert = (self._to_device(torch.from_numpy(x).unsqueeze(0))

@@ -119,8 +119,8 @@ def save_checkpoint(model: HuPRNet, path: Union[str, os.PathLike], epoch: int = 
     """
     Save in the published format plus our configuration.
 
-    Save in the published format plus ``hupr_ros_config`` (plain data: loads with
-    ``weights_only=True``).
+    Our configuration is stored as ``hupr_ros_config``, plain data, so the file still loads
+    with ``weights_only=True``.
     """
     checkpoint = {'epoch': int(epoch), 'model_state_dict': model.state_dict(),
                   'accuracy': float(accuracy), 'hupr_ros_config': config_dict(model)}

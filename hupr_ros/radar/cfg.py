@@ -245,8 +245,8 @@ class RadarCfg:
         """
         Check that the frames fit the HuPR processing.
 
-        Check that the frames fit the HuPR processing (3 TX in the order TX0, TX1, TX2,
-        4 RX, the published range crop); return their ChirpConfig.
+        That is 3 TX in the order TX0, TX1, TX2, 4 RX, and the published range crop. Returns
+        their ChirpConfig.
         """
         chirp = self.chirp_config()
         if self.tx_order != [1, 2, 4] or self.rx_mask != 15:

@@ -245,10 +245,11 @@ def recordings_to_layout(bags: Sequence[pathlib.Path], out: pathlib.Path,
     """
     Turn live recordings into the HuPR layout.
 
-    Turn live recordings (``hupr-record`` bags with both radars and labels) into the HuPR
-    layout for hupr-preprocess / hupr-train / hupr-eval: one sequence per bag (windows never
-    span two recordings), splits by bag. Radar pairs and labels match by stamp within
-    ``tolerance_s``; frames without a label are left out. Returns the splits written.
+    The recordings are bags with both radars and labels (``hupr-record``, the labeller
+    node); the layout is what hupr-preprocess / hupr-train / hupr-eval read. One sequence per
+    bag (windows never span two recordings), splits by bag. Radar pairs and labels match by
+    stamp within ``tolerance_s``; frames without a label are left out. Returns the splits
+    written.
     """
     config = HUPR_CHIRP_CONFIG
     tolerance_ns = int(tolerance_s * 1e9)
