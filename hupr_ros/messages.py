@@ -180,7 +180,17 @@ def image_pixels(msg) -> np.ndarray:
 
 
 def rgb_pixels(msg) -> np.ndarray:
-    """Return an rgb8 / bgr8 / mono8 sensor_msgs/Image as RGB uint8 (H, W, 3) pixels."""
+    """Return a sensor_msgs/Image (rgb8, bgr8, mono8) or CompressedImage as RGB uint8 pixels."""
+    if hasattr(msg, 'format'):              # CompressedImage: JPEG, PNG, ...
+        import io
+
+        from PIL import Image
+        try:
+            return np.asarray(Image.open(io.BytesIO(bytes(np.asarray(msg.data, np.uint8))))
+                              .convert('RGB'))
+        except (OSError, ValueError) as error:
+            raise ConversionError(f'compressed image ({msg.format}) does not decode: '
+                                  f'{error}') from None
     pixels = image_pixels(msg)
     if msg.encoding == 'bgr8':
         return np.ascontiguousarray(pixels[..., ::-1])
@@ -189,3 +199,13 @@ def rgb_pixels(msg) -> np.ndarray:
     if msg.encoding != 'rgb8':
         raise ConversionError(f'image encoding {msg.encoding!r} has no RGB (rgb8, bgr8, mono8)')
     return pixels
+
+
+def encode_jpeg(pixels: np.ndarray, quality: int = 95) -> bytes:
+    """Return the JPEG bytes of uint8 RGB (H, W, 3) or mono (H, W) pixels."""
+    import io
+
+    from PIL import Image
+    out = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(pixels)).save(out, format='JPEG', quality=int(quality))
+    return out.getvalue()

@@ -74,8 +74,7 @@ class HRNetBackend:
         self.model_name = f'hrnet_w32_{self.net.joint_set}'
 
     def __call__(self, image: np.ndarray) -> Label:
-        check_rgb(image)
-        joints, scores = self.net(image)
+        joints, scores = self.net(image)         # checks the image's shape and dtype
         return to_hupr(joints, scores, self.net.joint_set)
 
     def close(self) -> None:

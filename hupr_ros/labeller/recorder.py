@@ -42,15 +42,6 @@ COMPRESSED_TYPE = 'sensor_msgs/msg/CompressedImage'
 SKELETON_TYPE = 'hupr_msgs/msg/Skeleton2D'
 
 
-def jpeg_bytes(rgb: np.ndarray, quality: int) -> bytes:
-    import cv2
-    ok, data = cv2.imencode('.jpg', np.ascontiguousarray(rgb[..., ::-1]),
-                            [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
-    if not ok:
-        raise ValueError('JPEG encoding failed')
-    return data.tobytes()
-
-
 class LabelRecorder:
     """
     Writes one labelled recording.
@@ -118,7 +109,8 @@ class LabelRecorder:
         if self.labeller is None:
             return
         if self.jpeg_quality:
-            msg = messages.compressed_image(self.backend, jpeg_bytes(rgb, self.jpeg_quality),
+            msg = messages.compressed_image(self.backend,
+                                            messages.encode_jpeg(rgb, self.jpeg_quality),
                                             stamp_ns=stamp_ns, frame_id=frame_id)
             self._write(topics.CAMERA_IMAGE_COMPRESSED,
                         self.writer.store.serialize_cdr(msg, COMPRESSED_TYPE))

@@ -92,8 +92,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                              representation=model.training_metadata.get('representation',
                                                                         'vrdaemap'))
         if not (args.data / 'splits.json').is_file() and args.data.is_dir():
-            from hupr_ros.data.from_bags import find_bags, prepare
-            find_bags([args.data])        # a clear error when it holds no bag either
+            from hupr_ros.data.from_bags import prepare    # refuses a folder without bags
             args.data, cache = prepare({args.split: [args.data]}, cache, config,
                                        args.cache_kind)
         dataset = HuPRDataset(args.data, cache, args.split, alignment=alignment,

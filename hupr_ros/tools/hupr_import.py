@@ -217,23 +217,17 @@ def _nearest(stamps: np.ndarray, stamp: int, tolerance_ns: int) -> Optional[int]
 
 def _jpeg(msg) -> bytes:
     """JPEG bytes of a sensor_msgs/Image or CompressedImage (JPEGs pass through)."""
-    import io
-
-    from PIL import Image as PILImage
     if hasattr(msg, 'format'):
-        data = bytes(np.asarray(msg.data, dtype=np.uint8))
         if 'jpeg' in msg.format.lower() or 'jpg' in msg.format.lower():
-            return data
-        pixels = np.asarray(PILImage.open(io.BytesIO(data)).convert('RGB'))
+            return bytes(np.asarray(msg.data, dtype=np.uint8))
+        pixels = messages.rgb_pixels(msg)
     else:
         if msg.encoding not in ('rgb8', 'bgr8', 'mono8'):
             raise ImportError_(f'camera image encoding {msg.encoding!r} is not rgb8, bgr8 '
                                'or mono8')
         pixels = messages.image_pixels(msg)
         pixels = pixels[..., ::-1] if msg.encoding == 'bgr8' else pixels
-    out = io.BytesIO()
-    PILImage.fromarray(np.ascontiguousarray(pixels)).save(out, format='JPEG', quality=95)
-    return out.getvalue()
+    return messages.encode_jpeg(pixels, quality=95)
 
 
 LABEL_TOPICS = (topics.LABEL_SKELETON, topics.SIM_GROUND_TRUTH)

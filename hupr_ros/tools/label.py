@@ -46,17 +46,6 @@ from hupr_ros.tools.common import fail
 PROG = 'hupr-label'
 
 
-def decode_image(msg) -> np.ndarray:
-    """sensor_msgs Image (rgb8 / bgr8 / mono8) or CompressedImage -> RGB uint8."""
-    if hasattr(msg, 'format'):
-        import cv2
-        bgr = cv2.imdecode(np.asarray(msg.data, np.uint8), cv2.IMREAD_COLOR)
-        if bgr is None:
-            raise ValueError(f'compressed image ({msg.format}) does not decode')
-        return np.ascontiguousarray(bgr[..., ::-1])
-    return messages.rgb_pixels(msg)
-
-
 def label_bag(source: pathlib.Path, out: pathlib.Path, labeller, jpeg_quality: int = 0) -> dict:
     """
     Label a recording into a new bag.
@@ -81,7 +70,7 @@ def label_bag(source: pathlib.Path, out: pathlib.Path, labeller, jpeg_quality: i
                                            topic.endswith(topics.CAMERA_IMAGE_COMPRESSED)):
                 msg = writer.store.deserialize_cdr(raw, connection.msgtype)
                 stamp_ns = msg.header.stamp.sec * 1_000_000_000 + msg.header.stamp.nanosec
-                recorder.image(decode_image(msg), stamp_ns, msg.header.frame_id)
+                recorder.image(messages.rgb_pixels(msg), stamp_ns, msg.header.frame_id)
     finally:
         reader.close()
         recorder.close()
