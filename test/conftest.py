@@ -17,6 +17,7 @@
 import os
 import pathlib
 import random
+import subprocess
 import sys
 
 import pytest
@@ -50,3 +51,10 @@ requires_ros = pytest.mark.skipif(
 @pytest.fixture(scope='session')
 def data_dir() -> pathlib.Path:
     return DATA
+
+
+def spawn_module(*args) -> subprocess.Popen:
+    """Start ``python -m ARGS`` in the repository, unbuffered, stdout and stderr together."""
+    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    return subprocess.Popen([sys.executable, '-m', *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO)

@@ -20,7 +20,6 @@ start-up refusals.
 """
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -29,6 +28,7 @@ import time
 import pytest
 
 from conftest import REPO, requires_ros
+from conftest import spawn_module as _spawn
 
 pytestmark = requires_ros
 
@@ -36,12 +36,6 @@ pytestmark = requires_ros
 def _has_cuda() -> bool:
     import torch
     return torch.cuda.is_available()
-
-
-def _spawn(*args):
-    env = dict(os.environ, PYTHONUNBUFFERED='1')
-    return subprocess.Popen([sys.executable, '-m', *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO)
 
 
 def _labeller(tmp_path, name, *params):

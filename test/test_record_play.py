@@ -19,7 +19,6 @@ A recorder killed with SIGKILL leaves a readable bag, and playing that bag drive
 the recorded QoS lets reliable and best-effort subscribers in.
 """
 
-import os
 import signal
 import subprocess
 import sys
@@ -28,14 +27,9 @@ import time
 import pytest
 
 from conftest import REPO, requires_ros
+from conftest import spawn_module as _spawn
 
 pytestmark = requires_ros
-
-
-def _spawn(*args):
-    env = dict(os.environ, PYTHONUNBUFFERED='1')
-    return subprocess.Popen([sys.executable, '-m', *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO)
 
 
 def _stop(process, timeout=20):
