@@ -167,7 +167,8 @@ def backwards(stamps: List[int]) -> int:
 def soak(seconds: float, kill_every: float, order: Sequence[str] = NODES,
          log_dir: pathlib.Path = pathlib.Path('out/soak'),
          pose_args: Sequence[str] = ('torch_threads:=1',),
-         recover_timeout: float = 60.0) -> dict:
+         recover_timeout: float = 60.0, kills: Optional[int] = None) -> dict:
+    """Run the graph for ``seconds`` or ``kills`` kills, killing one node every ``kill_every``."""
     graph = Graph(log_dir, pose_args)
     report: dict = {'order': list(order), 'kills': []}
     try:
@@ -182,7 +183,7 @@ def soak(seconds: float, kill_every: float, order: Sequence[str] = NODES,
         start, turn = time.monotonic(), 0
         while time.monotonic() - start < seconds:
             graph.spin(min(kill_every, max(0.0, seconds - (time.monotonic() - start))))
-            if time.monotonic() - start >= seconds:
+            if time.monotonic() - start >= seconds or turn == kills:
                 break
             victim = NODES[turn % len(NODES)]
             turn += 1
@@ -208,6 +209,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
     parser.add_argument('--seconds', type=float, default=600)
     parser.add_argument('--kill-every', type=float, default=30)
+    parser.add_argument('--kills', type=int, default=None,
+                        help='stop after this many kills (default: as many as fit)')
     parser.add_argument('--order', default=','.join(NODES),
                         help='start order, e.g. pose,preprocess,sim')
     parser.add_argument('--out', type=pathlib.Path, default=REPO / 'out' / 'soak')
@@ -215,9 +218,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     order = args.order.split(',')
     if sorted(order) != sorted(NODES):
         parser.error(f'--order must name each of {NODES} once')
-    report = soak(args.seconds, args.kill_every, order, args.out)
+    report = soak(args.seconds, args.kill_every, order, args.out, kills=args.kills)
     print(f'$ python bench/soak.py --seconds {args.seconds:g} --kill-every '
-          f'{args.kill_every:g} --order {args.order}')
+          f'{args.kill_every:g} --order {args.order}' +
+          ('' if args.kills is None else f' --kills {args.kills}'))
     print(json.dumps(report, indent=1))
     failed = [k for k in report['kills'] if k['recovered_s'] is None]
     return 1 if failed or any(t['backwards'] for t in report['topics'].values()) else 0

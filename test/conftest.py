@@ -28,8 +28,12 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 # DDS traffic of the tests stays on this machine and in a domain of its own, so that parallel
-# runs and other ROS users on the network never see it.
-os.environ.setdefault('ROS_DOMAIN_ID', str(random.Random(os.getpid()).randint(1, 100)))
+# runs and other ROS users on the network never see it. Under pytest-xdist each worker inherits
+# the controller's domain and moves to one of its own (gw0 keeps it, gw1 takes the next, ...).
+os.environ.setdefault('ROS_DOMAIN_ID', str(random.Random(os.getpid()).randint(1, 90)))
+if os.environ.get('PYTEST_XDIST_WORKER', '').startswith('gw'):
+    os.environ['ROS_DOMAIN_ID'] = str(int(os.environ['ROS_DOMAIN_ID']) +
+                                      int(os.environ['PYTEST_XDIST_WORKER'][2:]))
 os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
 os.environ.pop('ROS_LOCALHOST_ONLY', None)
 

@@ -97,12 +97,16 @@ def test_float16_cache_is_scaled_and_close(dataset, tmp_path):
     np.testing.assert_allclose(restored * scale, exact, atol=2e-3 * scale.max())
 
 
-def test_bad_inputs(dataset, tmp_path, capsys):
+def test_bad_inputs(dataset, tmp_path, capsys, caplog):
     with pytest.raises(SystemExit):
         preprocess.main([str(tmp_path / 'missing'), str(tmp_path / 'out')])
     assert 'input folder not found' in capsys.readouterr().err
     empty = tmp_path / 'empty'
     (empty / 'single_9' / 'hori').mkdir(parents=True)
     (empty / 'single_9' / 'hori' / 'adc_data.bin').write_bytes(b'\x00' * 10)
-    assert preprocess.main([str(empty), str(tmp_path / 'out'), '--workers', '1']) == 1
+    for workers in ('1', '2'):      # in this process, and in a pool
+        caplog.clear()
+        assert preprocess.main([str(empty), str(tmp_path / f'out{workers}'),
+                                '--workers', workers]) == 1
+        assert 'single_9/hori: ' in caplog.text and 'no whole frame in 10 bytes' in caplog.text
     shutil.rmtree(empty)

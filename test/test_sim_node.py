@@ -89,7 +89,7 @@ def test_sim_node_stops_after_max_frames():
 
 def test_demo_runs_the_graph_and_writes_pictures(tmp_path):
     result = subprocess.run(
-        [sys.executable, '-m', 'hupr_ros.nodes.demo', '--seconds', '3', '--out',
+        [sys.executable, '-m', 'hupr_ros.nodes.demo', '--seconds', '1', '--out',
          str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
     rates = json.loads((tmp_path / 'rates.json').read_text())

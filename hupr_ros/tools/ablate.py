@@ -161,7 +161,7 @@ class Ablation:
                 if not cache.is_dir():
                     self.preprocess(args.data, cache, ROWS[name])
                 self.start(name, todo[name])
-            time.sleep(2)
+            time.sleep(0.2)
             for name, (process, rest) in list(self.running.items()):
                 if process.poll() is None:
                     continue

@@ -14,8 +14,8 @@ import os
 import pathlib
 import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from typing import Iterator, Optional
+from concurrent.futures import as_completed, Future, ProcessPoolExecutor
+from typing import Any, Callable, Hashable, Iterable, Iterator, Optional, Tuple
 
 INTERRUPTED = 130
 USAGE = 2
@@ -68,7 +68,7 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
                                mp_context=multiprocessing.get_context('forkserver'))
     try:
         yield pool
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, GeneratorExit):   # GeneratorExit: run_jobs' caller stopped
         processes = list((getattr(pool, '_processes', None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
@@ -78,3 +78,28 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         raise
     else:
         pool.shutdown(wait=True)
+
+
+def run_jobs(function: Callable[..., Any], jobs: Iterable[Tuple[Hashable, tuple]],
+             workers: int) -> Iterator[Tuple[Hashable, Future]]:
+    """
+    Run ``function(*args)`` for each ``(key, args)`` of ``jobs``, yielding ``(key, future)``.
+
+    Each pair comes as its job ends. With more than one worker the jobs run in a
+    :func:`worker_pool`, in completion order. With one, they run here, in order: no pool to
+    start, whose start-up would outweigh a small job. Either way an exception of a job is in its
+    future (``future.result()`` raises it), and Ctrl-C stops.
+    """
+    if workers <= 1:
+        for key, args in jobs:
+            future: Future = Future()
+            try:
+                future.set_result(function(*args))
+            except Exception as error:      # noqa: B902  (handed to the caller, as a pool does)
+                future.set_exception(error)
+            yield key, future
+        return
+    with worker_pool(workers) as pool:
+        futures = {pool.submit(function, *args): key for key, args in jobs}
+        for future in as_completed(futures):
+            yield futures[future], future

@@ -46,7 +46,6 @@ import logging
 import os
 import pathlib
 import sys
-from concurrent.futures import as_completed
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -55,7 +54,7 @@ from hupr_ros.data.cache import cache_name, config_metadata, OUTPUTS, RADARS, tr
 from hupr_ros.dsp import vrdae_map, VRDAEConfig
 from hupr_ros.dsp.config import REPRESENTATIONS
 from hupr_ros.radar.dca1000 import count_adc_frames, read_adc_frames
-from hupr_ros.tools.common import fail, INTERRUPTED, output_dir_problem, worker_pool
+from hupr_ros.tools.common import fail, INTERRUPTED, output_dir_problem, run_jobs
 
 _LOG = logging.getLogger('hupr-preprocess')
 DTYPES = ('complex64', 'float16')
@@ -214,16 +213,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             for seq, radar in todo]
     failed = []
     try:
-        with tqdm(total=len(work), unit='capture', disable=not work) as bar, \
-                worker_pool(args.workers) as pool:
-            futures = {pool.submit(_worker, job): f'{job[2]}/{job[3]}' for job in work}
-            for future in as_completed(futures):
+        with tqdm(total=len(work), unit='capture', disable=not work) as bar:
+            for capture, future in run_jobs(_worker, [(f'{job[2]}/{job[3]}', (job,))
+                                                      for job in work], args.workers):
                 try:
                     name, frames = future.result()
                     bar.set_postfix_str(f'{name}: {frames} frames')
                 except (ValueError, OSError) as error:   # one bad capture doesn't stop the rest
-                    failed.append(futures[future])
-                    _LOG.error('%s: %s', futures[future], error)
+                    failed.append(capture)
+                    _LOG.error('%s: %s', capture, error)
                 bar.update(1)
     except KeyboardInterrupt:
         return fail('hupr-preprocess', f'interrupted; finished captures are kept in {args.out} '

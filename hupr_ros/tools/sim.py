@@ -42,7 +42,6 @@ import os
 import pathlib
 import shutil
 import sys
-from concurrent.futures import as_completed
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -50,7 +49,7 @@ import numpy as np
 from hupr_ros.radar.dca1000 import encode_samples
 from hupr_ros.sim.body import make_subjects, MOTIONS, Motion, random_motion
 from hupr_ros.sim.scene import SimConfig, Simulator
-from hupr_ros.tools.common import fail, INTERRUPTED, output_dir_problem, worker_pool
+from hupr_ros.tools.common import fail, INTERRUPTED, output_dir_problem, run_jobs
 
 NUM_SUBJECTS = 6
 
@@ -207,12 +206,11 @@ def write_dataset(out: pathlib.Path, num_sequences: int = 6, frames: int = 100, 
     _prepare(out, meta, overwrite)
     results: Dict[int, List[dict]] = {}
     from tqdm import tqdm
-    with tqdm(total=num_sequences * frames, unit='frame', disable=not progress) as bar, \
-            worker_pool(workers) as pool:
-        futures = {pool.submit(write_sequence, str(out), entry, frames, config, seed, bags):
-                   entry['sequence'] for entry in sequences}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
+    jobs = [(entry['sequence'], (str(out), entry, frames, config, seed, bags))
+            for entry in sequences]
+    with tqdm(total=num_sequences * frames, unit='frame', disable=not progress) as bar:
+        for sequence, future in run_jobs(write_sequence, jobs, workers):
+            results[sequence] = future.result()
             bar.update(frames)
     splits = {phase: [s['sequence'] for s in sequences if s['split'] == phase]
               for phase in ('train', 'val', 'test')}
