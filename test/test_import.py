@@ -82,3 +82,29 @@ def test_bad_input_one_line(layout, tmp_path, capsys, args, needle):
     assert hupr_import.main(args) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and needle in err[0], err
+
+
+def test_from_recordings_names_frames_without_a_camera_image(layout, tmp_path, capsys):
+    """A labelled radar pair whose camera image is missing keeps its label, gets no JPEG."""
+    from hupr_ros.bags import BagWriter
+    from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    jpeg = sorted((layout / 'frames' / 'single_1').glob('*.jpg'))[0].read_bytes()
+    frame = np.zeros((192, 4, 256), np.complex64)
+    joints = np.full((14, 2), 100.0, np.float32)
+    with BagWriter(tmp_path / 'rec') as bag:
+        for k in range(4):
+            stamp = 1_000_000_000 + k * 100_000_000
+            for orientation in (topics.ORIENTATION_HORIZONTAL, topics.ORIENTATION_VERTICAL):
+                bag.write_radar_frame(orientation, frame, HUPR_CHIRP_CONFIG, stamp_ns=stamp,
+                                      frame_number=k)
+            bag.write_skeleton(topics.LABEL_SKELETON, joints, None, stamp_ns=stamp,
+                               source='test')
+            if k != 0:           # the camera's first frame came late
+                bag.write_compressed_image(jpeg, stamp_ns=stamp)
+    out = tmp_path / 'out'
+    assert hupr_import.main(['from-recordings', str(tmp_path / 'rec'), str(out)]) == 0
+    assert 'rec: 1 of 4 frames have no camera image within 0.05 s' in capsys.readouterr().err
+    annotations = json.loads((out / 'hrnet_annot_train.json').read_text())[0]
+    assert [a['image'] for a in annotations] == [f'{k:09d}.jpg' for k in range(4)]
+    assert sorted(p.name for p in (out / 'frames' / 'single_1').glob('*.jpg')) == \
+        [f'{k:09d}.jpg' for k in (1, 2, 3)]

@@ -34,7 +34,8 @@ def test_two_radar_nodes_stream_exact_frames_through_their_lifecycle():
 
     with harness() as h:
         nodes = {o: h.add(RadarNode, parameter_overrides=[
-            Parameter('orientation', value=o), Parameter('source', value='emulator')])
+            Parameter('orientation', value=o), Parameter('source', value='emulator'),
+            Parameter('emulator_loop_frames', value=4)])
             for o in ('horizontal', 'vertical')}
         tester = h.add(Node, node_name='radar_tester')
         got = {'horizontal': [], 'vertical': []}
@@ -62,9 +63,9 @@ def test_two_radar_nodes_stream_exact_frames_through_their_lifecycle():
             assert stamps == sorted(stamps)
             assert frames[0][1].header.frame_id == ('radar_hori' if o == 'horizontal'
                                                     else 'radar_vert')
-        sim = SimFrames()        # the emulators' source: frame k % 30 of the simulator
+        sim = SimFrames()        # the emulators' source: frame k % 4 of the simulator
         msg = got['vertical'][3][1]
-        want = decode_samples(np.frombuffer(sim('vert', msg.frame_number % 30), np.int16))
+        want = decode_samples(np.frombuffer(sim('vert', msg.frame_number % 4), np.int16))
         np.testing.assert_array_equal(conv.msg_to_frame(msg).reshape(-1), want)
         assert h.spin_until(lambda: any(
             s.level == DiagnosticStatus.OK and s.message == 'streaming'

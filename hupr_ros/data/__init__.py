@@ -1,7 +1,20 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Datasets in the public HuPR layout and training targets (no ROS)."""
+"""
+Datasets in the public HuPR layout and training targets (no ROS).
 
-from hupr_ros.data.dataset import DatasetError, HuPRDataset, read_labels, read_splits
-from hupr_ros.data.targets import keypoint_heatmaps
+The names below load on first use, so that ``hupr_ros.data.cache`` (what hupr-preprocess
+needs) imports without torch.
+"""
 
-__all__ = ['DatasetError', 'HuPRDataset', 'keypoint_heatmaps', 'read_labels', 'read_splits']
+import importlib
+
+_WHERE = {'DatasetError': 'dataset', 'HuPRDataset': 'dataset', 'read_labels': 'dataset',
+          'read_splits': 'dataset', 'keypoint_heatmaps': 'targets'}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'hupr_ros.data' has no attribute {name!r}")
+    return getattr(importlib.import_module(f'hupr_ros.data.{_WHERE[name]}'), name)

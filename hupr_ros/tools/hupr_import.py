@@ -242,8 +242,9 @@ def recordings_to_layout(bags: Sequence[pathlib.Path], out: pathlib.Path,
     The recordings are bags with both radars and labels (``hupr-record``, the labeller
     node); the layout is what hupr-preprocess / hupr-train / hupr-eval read. One sequence per
     bag (windows never span two recordings), splits by bag. Radar pairs and labels match by
-    stamp within ``tolerance_s``; frames without a label are left out. Returns the splits
-    written.
+    stamp within ``tolerance_s``; frames without a label are left out. A frame with no camera
+    image within ``tolerance_s`` keeps its label but gets no JPEG (reports draw a grey tile in
+    its place); a line on stderr says how many. Returns the splits written.
     """
     config = HUPR_CHIRP_CONFIG
     tolerance_ns = int(tolerance_s * 1e9)
@@ -286,7 +287,7 @@ def recordings_to_layout(bags: Sequence[pathlib.Path], out: pathlib.Path,
         image_stamps = np.array([t for t, _ in images], np.int64)
         name = f'single_{number}'
         adc = {'hori': [], 'vert': []}
-        block = []
+        block, no_image = [], 0
         for stamp, hori in radar['hori']:
             v = _nearest(vert_stamps, stamp, tolerance_ns)
             lab = _nearest(label_stamps, stamp, tolerance_ns)
@@ -303,11 +304,16 @@ def recordings_to_layout(bags: Sequence[pathlib.Path], out: pathlib.Path,
             path.parent.mkdir(parents=True, exist_ok=True)
             if i is not None:
                 path.write_bytes(_jpeg(images[i][1]))
+            else:
+                no_image += 1
             block.append({'image': image, 'joints': joints.tolist(),
                           'bbox': [float(joints[:, 0].min()), float(joints[:, 1].min()),
                                    float(joints[:, 0].max()), float(joints[:, 1].max())]})
         if not block:
             raise ImportError_(f'{bag}: no radar pair has a label within {tolerance_s} s')
+        if no_image:
+            print(f'hupr-import: {bag}: {no_image} of {len(block)} frames have no camera image '
+                  f'within {tolerance_s} s (no JPEG written for them)', file=sys.stderr)
         for folder, chunks in adc.items():
             path = out / name / folder / 'adc_data.bin'
             path.parent.mkdir(parents=True, exist_ok=True)
