@@ -11,7 +11,9 @@ set +u
 source install/setup.bash
 set -u
 rc=0
-python -m pytest test -p no:cacheprovider "$@" || rc=$?
+# One pytest worker per core (pytest-xdist); each worker's ROS traffic keeps to a DDS domain of
+# its own (test/conftest.py). Pass -n 0 to run in one process.
+python -m pytest test -p no:cacheprovider -n auto "$@" || rc=$?
 if [ "$rc" = 5 ]; then
   echo "run_tests: pytest collected no tests: the suite is broken" >&2
   exit 1

@@ -111,14 +111,17 @@ class TestGraphFlows(unittest.TestCase):
                                                       'camera_optical'))})
             # The data's frame ids are the frames of the transforms.
             self.assertEqual(raw_frame_ids, {f'{NAMESPACE}/radar_hori'})
-            # Every streaming node reports on /diagnostics, OK while the graph keeps up.
-            ok = {s.name for d in diagnostics for s in d.status
-                  if s.level == DiagnosticStatus.OK}
+            # Every streaming node reports on /diagnostics: OK while the graph keeps up, WARN
+            # with the reason when it falls behind (a loaded machine: the suite runs one test
+            # per core), never ERROR.
+            seen = [(s.name, s.level, s.message) for d in diagnostics for s in d.status]
+            healthy = {name for name, level, message in seen
+                       if level == DiagnosticStatus.OK
+                       or level == DiagnosticStatus.WARN and 'dropped' in message}
             for name in ('hupr_sim', 'hupr_preprocess', 'hupr_pose') + (
                     ('hupr_labeller',) if BAGS else ()):
-                self.assertIn(f'hupr_ros: /{NAMESPACE}/{name}', ok,
-                              [(s.name, s.level, s.message) for d in diagnostics[-6:]
-                               for s in d.status])
+                self.assertIn(f'hupr_ros: /{NAMESPACE}/{name}', healthy, seen[-6:])
+            self.assertFalse([s for s in seen if s[1] == DiagnosticStatus.ERROR], seen)
         finally:
             node.destroy_node()
             rclpy.shutdown()
