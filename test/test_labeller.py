@@ -351,15 +351,20 @@ def test_training_config_takes_bags_relative_to_the_yaml(tmp_path, monkeypatch):
         load_config(path, ['bags={training: [x]}'])
 
 
-def test_ddp_training_from_bags_prepares_the_data_once(tmp_path):
-    """Two processes (gloo) train from bags: rank 0 converts, the other waits and reuses."""
+def test_ddp_on_cpu_trains_from_bags_prepared_once(tmp_path):
+    """
+    DDP on CPU: two processes (gloo) train from bags.
+
+    Rank 0 converts the bags, the other waits and reuses them; the checkpoint has the
+    published format (no ``module.`` prefix) and loads with the published loader.
+    """
     import subprocess
     import sys
     for name in ('walk_a', 'walk_b'):
         _sim_bag(tmp_path / 'bags' / name, frames=10, seed=1)
     config = {'bags': {'train': ['bags/walk_a'], 'val': ['bags/walk_b']}, 'out_dir': 'run',
               'variant': 'realtime', 'num_filters': 2, 'batch_size': 2, 'threads': 1,
-              'max_steps': 1, 'save_every': 1, 'log_every': 1, 'val_max_frames': 2}
+              'max_steps': 2, 'save_every': 1, 'log_every': 1, 'val_max_frames': 2}
     (tmp_path / 'train.yaml').write_text(yaml.safe_dump(config))
     result = subprocess.run(
         [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2',
@@ -367,7 +372,11 @@ def test_ddp_training_from_bags_prepares_the_data_once(tmp_path):
         capture_output=True, text=True, timeout=300, cwd=REPO,
         env=dict(os.environ, OMP_NUM_THREADS='1'))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert torch.load(tmp_path / 'run' / 'last.pth', weights_only=True)['training']['step'] == 1
+    checkpoint = torch.load(tmp_path / 'run' / 'last.pth', weights_only=True)
+    assert checkpoint['training']['step'] == 2
+    assert not any(k.startswith('module.') for k in checkpoint['model_state_dict'])
+    from hupr_ros.model import load_official_checkpoint
+    assert load_official_checkpoint(tmp_path / 'run' / 'last.pth').config.num_filters == 2
     made = [p.name for p in (tmp_path / 'run' / 'bag_data').iterdir()]
     assert len(made) == 2 and not any(n.endswith('.partial') for n in made), made
 

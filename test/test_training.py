@@ -2,14 +2,11 @@
 """
 hupr-train / hupr-eval.
 
-Exact resume, Ctrl-C and NaN handling, DDP on CPU (gloo, 2 processes), config validation, and the
-end-to-end loop (simulate, preprocess, train, evaluate).
+Exact resume, Ctrl-C and NaN handling, config validation, and the end-to-end loop (simulate,
+preprocess, train, evaluate). DDP on CPU is in test_labeller.py (training from bags).
 """
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -152,20 +149,7 @@ def test_cli_reports_bad_data_clearly(tiny, tmp_path, capsys, caplog):
     assert 'cache is missing or unfinished' in caplog.text
 
 
-def test_ddp_on_cpu_with_two_processes(tiny, tmp_path):
-    config = small_config(tiny, tmp_path, max_steps=2)
-    path = tmp_path / 'ddp.yaml'
-    path.write_text(yaml.safe_dump(config.as_dict()))
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    result = subprocess.run(
-        [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2',
-         '-m', 'hupr_ros.tools.train', str(path), '--quiet'],
-        capture_output=True, text=True, timeout=240, env=env)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    checkpoint = torch.load(tmp_path / 'last.pth', weights_only=True)
-    assert checkpoint['training']['step'] == 2
-    assert not any(k.startswith('module.') for k in checkpoint['model_state_dict'])
-    load_official_checkpoint(tmp_path / 'last.pth')
+# DDP on CPU (gloo, two processes): test_labeller.py, training from bags.
 
 
 def test_end_to_end_training_raises_ap_on_the_training_sequence(tiny, tmp_path, capsys):
