@@ -120,6 +120,7 @@ def test_our_image_messages_match_rosbags_image(encoding):
 
 
 @requires_ros
+@pytest.mark.slow
 def test_camera_node_publishes_images_and_camera_info(folder, tmp_path):
     from rclpy.node import Node
     from rclpy.parameter import Parameter

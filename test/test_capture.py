@@ -21,6 +21,7 @@ CFG = REPO / 'config' / 'iwr1843_hupr.cfg'
 FRAME_BYTES = HUPR_CHIRP_CONFIG.frame_bytes
 
 
+@pytest.mark.slow
 def test_capture_cli_records_both_radars_from_the_emulators(tmp_path):
     out = tmp_path / 'single_1'
     assert capture.main([str(CFG), str(out), '--seconds', '1.5', '--emulate']) == 0
@@ -48,6 +49,7 @@ def synthetic(name, k):
                                                 dtype=np.int16).tobytes()
 
 
+@pytest.mark.slow
 def test_rig_keeps_radars_frame_aligned_under_loss():
     got = {'hori': [], 'vert': []}
     cfgs = rig_cfgs(load_cfg(CFG), 2)

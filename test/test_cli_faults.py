@@ -89,6 +89,7 @@ def test_sim_refuses_to_mix_datasets_and_overwrites_on_request(tmp_path):
     assert all(len(block) == 4 for block in annotations)
 
 
+@pytest.mark.slow
 def test_sim_ctrl_c_stops_at_once_and_resumes(tmp_path):
     out = tmp_path / 'data'
     process = subprocess.Popen(

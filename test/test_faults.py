@@ -335,6 +335,7 @@ def _pose_process():
 
 @requires_ros
 @pytest.mark.parametrize('signum', [signal.SIGINT, signal.SIGTERM, signal.SIGINT])
+@pytest.mark.slow
 def test_pose_node_exits_cleanly_on_a_signal_during_inference(signum):
     """Pairs stream in at 20 Hz; the signal lands while windows are being inferred."""
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
@@ -378,6 +379,7 @@ def test_pose_node_exits_cleanly_on_a_signal_during_inference(signum):
 # --------------------------------------------------------------------------- kill -9, restart
 
 @requires_ros
+@pytest.mark.slow
 def test_graph_recovers_from_kill_9_of_each_node_in_turn(tmp_path):
     """
     bench/soak.py, short.

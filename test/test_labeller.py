@@ -351,6 +351,7 @@ def test_training_config_takes_bags_relative_to_the_yaml(tmp_path, monkeypatch):
         load_config(path, ['bags={training: [x]}'])
 
 
+@pytest.mark.slow
 def test_ddp_on_cpu_trains_from_bags_prepared_once(tmp_path):
     """
     DDP on CPU: two processes (gloo) train from bags.

@@ -45,6 +45,7 @@ def _labeller(tmp_path, name, *params):
     return _spawn('hupr_ros.nodes.labeller_node', '--ros-args', '-r', f'__node:={name}', *args)
 
 
+@pytest.mark.slow
 def test_record_with_the_labeller_then_train_and_evaluate_from_the_bags(tmp_path):
     from hupr_ros import topics
     from hupr_ros.recording import bag_summary, recorded_counts
@@ -117,6 +118,7 @@ def test_labeller_refuses_with_one_line(tmp_path, params, needle):
     assert needle in result.stderr and 'Traceback' not in result.stderr, result.stderr
 
 
+@pytest.mark.slow
 def test_hrnet_labeller_live_accounts_for_every_frame(tmp_path):
     """
     Label the simulator's camera live with HRNet and account for every frame.

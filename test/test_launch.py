@@ -32,6 +32,7 @@ import pytest
 from conftest import REPO
 
 
+@pytest.mark.slow
 def test_bringup_sim_under_launch_testing(tmp_path):
     launch_test = shutil.which('launch_test')
     if launch_test is None:

@@ -18,6 +18,7 @@ pytestmark = requires_ros
 pytest.importorskip('serial')
 
 
+@pytest.mark.slow
 def test_two_radar_nodes_stream_exact_frames_through_their_lifecycle():
     from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
     from hupr_msgs.msg import RadarFrame
@@ -84,6 +85,7 @@ def test_two_radar_nodes_stream_exact_frames_through_their_lifecycle():
         nodes['horizontal'].trigger_cleanup()             # configurable again after cleanup
 
 
+@pytest.mark.slow
 def test_lost_datagrams_are_published_zero_filled_and_counted():
     from hupr_msgs.msg import RadarFrame
     from rclpy.lifecycle import TransitionCallbackReturn

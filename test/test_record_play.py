@@ -56,6 +56,7 @@ def test_subscription_qos_matches_every_publisher():
     assert (mixed.reliability, mixed.durability) == (R.BEST_EFFORT, D.VOLATILE)
 
 
+@pytest.mark.slow
 def test_killed_recorder_leaves_a_readable_bag_that_drives_the_pose_node(tmp_path):
     from hupr_msgs.msg import Skeleton2D
     from rclpy.node import Node
@@ -136,6 +137,7 @@ def test_bag_tools_refuse_bad_input_with_one_line(tmp_path, args, needle):
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
+@pytest.mark.slow
 def test_train_and_evaluate_from_recorded_bags(tmp_path, capsys):
     """
     Train and evaluate from bags that hupr-record wrote.

@@ -19,6 +19,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from conftest import REPO, requires_ros
 
@@ -87,6 +88,7 @@ def test_sim_node_stops_after_max_frames():
         assert node.count == 3
 
 
+@pytest.mark.slow
 def test_demo_runs_the_graph_and_writes_pictures(tmp_path):
     result = subprocess.run(
         [sys.executable, '-m', 'hupr_ros.nodes.demo', '--seconds', '1', '--out',

@@ -44,6 +44,7 @@ def weights(path):
     return torch.load(path, weights_only=True)['model_state_dict']
 
 
+@pytest.mark.slow
 def test_resume_is_exact(tiny, tmp_path):
     straight = Trainer(small_config(tiny, tmp_path / 'a', max_steps=4), show_progress=False)
     straight.run()
@@ -152,6 +153,7 @@ def test_cli_reports_bad_data_clearly(tiny, tmp_path, capsys, caplog):
 # DDP on CPU (gloo, two processes): test_labeller.py, training from bags.
 
 
+@pytest.mark.slow
 def test_end_to_end_training_raises_ap_on_the_training_sequence(tiny, tmp_path, capsys):
     """
     Simulate, preprocess, fine-tune the shipped model briefly on one sequence, evaluate.
@@ -196,6 +198,7 @@ def test_end_to_end_training_raises_ap_on_the_training_sequence(tiny, tmp_path, 
 E2E_STEPS = 10      # AP 22.9 -> 88.7 (seed 1), 62.6 (seed 7); after 15 steps 93.4, 87.5
 
 
+@pytest.mark.slow
 def test_ablation_driver_trains_each_row_and_resumes(tiny, tmp_path, capsys):
     data = tmp_path / 'data'
     data.symlink_to(tiny / 'data')
