@@ -471,3 +471,39 @@ def test_samples_saturate_never_wrap_and_orientations_are_checked():
     with pytest.raises(ConversionError, match="orientation must be one of .* 'diagonal'"):
         frame_to_msg(np.zeros((192, 4, 256), np.complex64), HUPR_CHIRP_CONFIG, stamp_ns=0,
                      frame_id='r', frame_number=0, orientation='diagonal')
+
+
+@requires_ros
+def test_an_error_racing_the_shutdown_is_the_shutdown_and_any_other_is_raised():
+    """
+    A signal's shutdown can surface in spin a moment before the context is marked down.
+
+    (Seen as "Unable to convert call argument" from taking a message during SIGINT.)
+    ``run_node`` exits cleanly when the context goes down within a second of the error, and
+    raises the error when it does not.
+    """
+    import threading
+
+    from rclpy.node import Node
+
+    from hupr_ros.nodes.common import run_node
+
+    class Racing(Node):
+        message = 'Unable to convert call argument'
+        shut_down = True
+
+        def __init__(self):
+            super().__init__('hupr_racing')
+            self.create_timer(0.05, self.fail)
+
+        def fail(self):
+            if self.shut_down:
+                threading.Timer(0.2, self.context.try_shutdown).start()
+            raise RuntimeError(self.message)
+    run_node(Racing, [])
+
+    class Failing(Racing):
+        message = 'a real failure'
+        shut_down = False
+    with pytest.raises(RuntimeError, match='a real failure'):
+        run_node(Failing, [])

@@ -209,6 +209,16 @@ class StartupError(RuntimeError):
     """A node cannot start with its parameters (missing weights, unreadable device, ...)."""
 
 
+def _goes_down(context, wait_s: float = 1.0) -> bool:
+    """Return whether ``context`` is shut down now or within ``wait_s``."""
+    end = time.monotonic() + wait_s
+    while context.ok():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def run_node(factory: Callable[[], Node], args=None) -> None:
     """
     Spin one node until Ctrl-C or external shutdown; destroy it cleanly.
@@ -228,8 +238,9 @@ def run_node(factory: Callable[[], Node], args=None) -> None:
             except Exception:   # noqa: B902 - only while shutting down, else re-raised
                 # Ctrl-C / SIGTERM shut the context down while a callback was publishing or
                 # a message was being taken ("publisher's context is invalid", "Unable to
-                # convert call argument"): the shutdown, not a failure.
-                if node.context.ok():
+                # convert call argument"): the shutdown, not a failure. The error can come a
+                # moment before the context is marked down, so give it that moment.
+                if not _goes_down(node.context):
                     raise
             finally:
                 node.destroy_node()
