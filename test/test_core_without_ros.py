@@ -62,3 +62,15 @@ def test_blocker_really_blocks_rclpy():
     result = subprocess.run([sys.executable, '-c', BLOCKER, 'rclpy'], cwd=REPO,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and 'blocked for this test: rclpy' in result.stderr
+
+
+def test_data_tools_start_without_torch():
+    """hupr-sim, hupr-preprocess and hupr-import read and write data: no torch import (1 s)."""
+    script = ('import sys\n'
+              'import hupr_ros.tools.sim, hupr_ros.tools.preprocess, hupr_ros.tools.hupr_import\n'
+              'from hupr_ros.data import read_splits, DatasetError\n'
+              'print(sorted(m for m in ("torch", "rclpy") if m in sys.modules))')
+    result = subprocess.run([sys.executable, '-c', script], cwd=REPO, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == '[]', result.stdout

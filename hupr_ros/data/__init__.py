@@ -2,14 +2,14 @@
 """
 Datasets in the public HuPR layout and training targets (no ROS).
 
-The names below load on first use, so that ``hupr_ros.data.cache`` (what hupr-preprocess
-needs) imports without torch.
+The names below load on first use, so that ``hupr_ros.data.cache`` and
+``hupr_ros.data.layout`` (what hupr-preprocess and hupr-import need) import without torch.
 """
 
 import importlib
 
-_WHERE = {'DatasetError': 'dataset', 'HuPRDataset': 'dataset', 'read_labels': 'dataset',
-          'read_splits': 'dataset', 'keypoint_heatmaps': 'targets'}
+_WHERE = {'DatasetError': 'layout', 'HuPRDataset': 'dataset', 'read_labels': 'layout',
+          'read_splits': 'layout', 'keypoint_heatmaps': 'targets'}
 
 __all__ = sorted(_WHERE)
 

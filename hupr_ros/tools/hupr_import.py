@@ -50,7 +50,7 @@ import yaml
 
 from hupr_ros import messages, topics
 from hupr_ros.bags import BagError, BagWriter, read_messages
-from hupr_ros.data.dataset import DatasetError, read_splits
+from hupr_ros.data.layout import DatasetError, read_splits
 from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
 from hupr_ros.radar.dca1000 import CaptureFormatError, encode_samples, load_adc_file
 from hupr_ros.tools.common import fail
