@@ -29,11 +29,12 @@ if str(REPO) not in sys.path:
 
 # DDS traffic of the tests stays on this machine and in a domain of its own, so that parallel
 # runs and other ROS users on the network never see it. Under pytest-xdist each worker inherits
-# the controller's domain and moves to one of its own (gw0 keeps it, gw1 takes the next, ...).
-os.environ.setdefault('ROS_DOMAIN_ID', str(random.Random(os.getpid()).randint(1, 90)))
+# the controller's domain and moves to one of its own (gw0 keeps it, gw1 takes the next, ...),
+# wrapping within 1..101, the domains whose ports are safe everywhere.
+os.environ.setdefault('ROS_DOMAIN_ID', str(random.Random(os.getpid()).randint(1, 101)))
 if os.environ.get('PYTEST_XDIST_WORKER', '').startswith('gw'):
-    os.environ['ROS_DOMAIN_ID'] = str(int(os.environ['ROS_DOMAIN_ID']) +
-                                      int(os.environ['PYTEST_XDIST_WORKER'][2:]))
+    os.environ['ROS_DOMAIN_ID'] = str(1 + (int(os.environ['ROS_DOMAIN_ID']) - 1 +
+                                           int(os.environ['PYTEST_XDIST_WORKER'][2:])) % 101)
 os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
 os.environ.pop('ROS_LOCALHOST_ONLY', None)
 
