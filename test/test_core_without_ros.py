@@ -65,9 +65,10 @@ def test_blocker_really_blocks_rclpy():
 
 
 def test_data_tools_start_without_torch():
-    """hupr-sim, hupr-preprocess and hupr-import read and write data: no torch import (1 s)."""
+    """hupr-sim, hupr-preprocess, hupr-import and bags -> layout: no torch import (1 s)."""
     script = ('import sys\n'
               'import hupr_ros.tools.sim, hupr_ros.tools.preprocess, hupr_ros.tools.hupr_import\n'
+              'import hupr_ros.data.from_bags\n'
               'from hupr_ros.data import read_splits, DatasetError\n'
               'print(sorted(m for m in ("torch", "rclpy") if m in sys.modules))')
     result = subprocess.run([sys.executable, '-c', script], cwd=REPO, capture_output=True,

@@ -150,9 +150,6 @@ def test_cli_reports_bad_data_clearly(tiny, tmp_path, capsys, caplog):
     assert 'cache is missing or unfinished' in caplog.text
 
 
-# DDP on CPU (gloo, two processes): test_labeller.py, training from bags.
-
-
 @pytest.mark.slow
 def test_end_to_end_training_raises_ap_on_the_training_sequence(tiny, tmp_path, capsys):
     """

@@ -30,7 +30,7 @@ import shutil
 from typing import Dict, List, Sequence, Tuple, Union
 
 from hupr_ros.bags import BagError, open_reader, typestore
-from hupr_ros.data.dataset import DatasetError
+from hupr_ros.data.layout import DatasetError
 from hupr_ros.dsp.config import VRDAEConfig
 
 #: Largest stamp difference of a radar pair or a frame and its label (the preprocessing
