@@ -143,7 +143,10 @@ def test_camera_node_publishes_images_and_camera_info(folder, tmp_path):
             Parameter('reconnect', value=False)])
         assert h.spin_until(lambda: node.counts['frames'] == 5 and node.counts['stalls'] > 2,
                             20), node.counts
-        h.spin_until(lambda: len(got['image']) == 5 and len(got['info']) == 5, 5)
+        # The first frame can go out before discovery matches the tester: 4 or 5 arrive.
+        assert h.spin_until(lambda: len(got['image']) >= 4 and
+                            len(got['info']) == len(got['image']), 5), \
+            (len(got['image']), len(got['info']))
     assert node.counts['frames'] == 5                     # the folder ended: no repeats
     image = conv.msg_to_image(got['image'][-1])
     crops = [camera.crop_square(f, 256)[0][..., ::-1] for f in frames()]

@@ -42,7 +42,7 @@ def receive(frames: int, faults: Faults = Faults(), fps: float = 0.0, zero_fill=
         deadline = time.monotonic() + 20
         while board.frames_sent < frames and time.monotonic() < deadline:
             time.sleep(0.01)
-        time.sleep(0.2)
+        time.sleep(0.05)
         control.stop_record()
         assert board.commands == [net.SYSTEM_CONNECT, net.READ_FPGA_VERSION,
                                   net.CONFIG_PACKET_DATA, net.CONFIG_FPGA_GEN,

@@ -116,7 +116,7 @@ class RadarCli:
         deadline = time.monotonic() + max(self.timeout, 1.0)
         last = time.monotonic()
         while time.monotonic() < deadline:
-            chunk = self._serial.read(4096)
+            chunk = self._read_available()
             if chunk:
                 data += chunk
                 last = time.monotonic()
@@ -134,8 +134,18 @@ class RadarCli:
                     f'(got {data[-80:]!r}): is this the CLI port (the lower-numbered XDS110 '
                     f'port) at {self.baud} baud, and is the board flashed with the mmWave SDK '
                     'demo and in functional mode (SOP jumpers)?')
-            data += self._serial.read(4096)
+            data += self._read_available()
         return data
+
+    def _read_available(self) -> bytes:
+        """
+        Wait up to the port's read timeout for a byte, then take what else has arrived.
+
+        ``read(4096)`` would sit out the whole timeout on every answer, which is shorter.
+        """
+        data = self._serial.read(1)
+        waiting = getattr(self._serial, 'in_waiting', 0) if data else 0
+        return data + self._serial.read(waiting) if waiting else data
 
     # -- commands ------------------------------------------------------------------------------
     def send(self, line: str, where: str = '') -> List[str]:

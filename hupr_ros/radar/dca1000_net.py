@@ -481,7 +481,7 @@ class Dca1000Receiver:
         Datagrams of the last frame still in flight are taken.
         """
         deadline = time.monotonic() + 1.0
-        last = -1
+        last = self.assembler.stats.packets
         while time.monotonic() < deadline and self._thread.is_alive():
             time.sleep(drain_s)
             if self.assembler.stats.packets == last:
