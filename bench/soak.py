@@ -112,14 +112,23 @@ class Graph:
         while time.monotonic() < end:
             self.executor.spin_once(timeout_sec=0.02)
 
-    def wait_flowing(self, timeout: float, topics: Sequence[str] = ('cube_pair', 'skeleton')
-                     ) -> Optional[float]:
-        """Seconds until each of ``topics`` delivers a new message, or None on timeout."""
+    def wait_flowing(self, timeout: float, topics: Sequence[str] = ('cube_pair', 'skeleton'),
+                     since_ns: Optional[int] = None) -> Optional[float]:
+        """
+        Seconds until each of ``topics`` delivers a new message, or None on timeout.
+
+        With ``since_ns``, only messages stamped at or after it count: after a kill, a message
+        still in flight from before it is not a recovery.
+        """
         start = time.monotonic()
         counts = {topic: len(self.stamps[topic]) for topic in topics}
+
+        def fresh(topic: str) -> bool:
+            new = self.stamps[topic][counts[topic]:]
+            return any(s >= since_ns for s in new) if since_ns is not None else bool(new)
         while time.monotonic() - start < timeout:
             self.executor.spin_once(timeout_sec=0.02)
-            if all(len(self.stamps[t]) > counts[t] for t in counts):
+            if all(fresh(t) for t in counts):
                 return time.monotonic() - start
         return None
 
@@ -174,7 +183,7 @@ def soak(seconds: float, kill_every: float, order: Sequence[str] = NODES,
     try:
         for name in order:
             graph.start(name)
-            graph.spin(0.5)
+            graph.spin(min(0.5, kill_every))
         first = graph.wait_flowing(90.0)
         if first is None:
             raise RuntimeError(f'the graph did not start; logs in {log_dir}')
@@ -188,12 +197,13 @@ def soak(seconds: float, kill_every: float, order: Sequence[str] = NODES,
             victim = NODES[turn % len(NODES)]
             turn += 1
             graph.sample_rss()
+            killed_ns = time.time_ns()          # node stamps are this (system) clock
             graph.kill(victim)
             graph.start(victim)
-            recovered = graph.wait_flowing(recover_timeout)
+            recovered = graph.wait_flowing(recover_timeout, since_ns=killed_ns)
             report['kills'].append({'node': victim, 'recovered_s':
                                     None if recovered is None else round(recovered, 1)})
-        graph.spin(1.0)
+        graph.spin(min(1.0, kill_every))
         graph.sample_rss()
     finally:
         report['exit_codes'] = graph.stop()

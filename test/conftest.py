@@ -63,3 +63,13 @@ def spawn_module(*args) -> subprocess.Popen:
     env = dict(os.environ, PYTHONUNBUFFERED='1')
     return subprocess.Popen([sys.executable, '-m', *args], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO)
+
+
+def pytest_collection_modifyitems(config, items):
+    """
+    Run the slow tests first.
+
+    Under pytest-xdist the long tests then start at once, on every worker, and the short ones fill
+    in around them, instead of one worker finishing a long test alone at the end.
+    """
+    items.sort(key=lambda item: item.get_closest_marker('slow') is None)

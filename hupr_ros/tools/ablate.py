@@ -111,14 +111,19 @@ class Ablation:
         state = torch.load(out / 'last.pth', map_location='cpu', weights_only=False)
         return state.get('training', {}).get('step', 0) >= self.args.steps
 
-    def eval_command(self, name: str, split: str) -> Optional[List[str]]:
-        """hupr-eval of a row's last weights on a split; None when its metrics exist."""
+    def eval_command(self, name: str) -> Optional[List[str]]:
+        """
+        Return hupr-eval of a row's last weights on the splits without metrics yet.
+
+        None when every split has them. One process for all of them: one model load.
+        """
         out = self.args.out / slug(name)
-        if (out / f'eval_{split}' / 'metrics.json').is_file():
+        splits = [s for s in SPLITS if not (out / f'eval_{s}' / 'metrics.json').is_file()]
+        if not splits:
             return None
         return [sys.executable, '-m', 'hupr_ros.tools.evaluate', str(out / 'last.pth'),
                 str(self.args.data), '--cache', str(cache_dir(self.args.data, ROWS[name])),
-                '--split', split, '--out', str(out / f'eval_{split}'), '--threads', '1']
+                '--split', *splits, '--out', str(out / 'eval_{split}'), '--threads', '1']
 
     def commands(self, name: str) -> List[List[str]]:
         """Return what is left to do for a row: train (or resume), evaluate on val and test."""
@@ -127,7 +132,8 @@ class Ablation:
             for split in SPLITS:
                 (self.args.out / slug(name) / f'eval_{split}' / 'metrics.json').unlink(
                     missing_ok=True)
-        return todo + [c for c in (self.eval_command(name, s) for s in SPLITS) if c]
+        evaluation = self.eval_command(name)
+        return todo + ([evaluation] if evaluation else [])
 
     def start(self, name: str, commands: List[List[str]]) -> None:
         with open(self.args.out / f'{slug(name)}.log', 'a') as log:

@@ -2,7 +2,7 @@
 """
 hupr-eval: accuracy of a checkpoint on a HuPR-layout split, as the paper reports it.
 
-    hupr-eval CHECKPOINT DATA [--cache CACHE] [--split test] [--out DIR]
+    hupr-eval CHECKPOINT DATA [--cache CACHE] [--split test [val ...]] [--out DIR]
 
 CHECKPOINT is a .pth file, the name of a shipped model (e.g. realtime_causal_sim), or
 ``baseline``: the no-radar baseline, which predicts for every frame the mean pose of the training
@@ -10,7 +10,9 @@ split placed at the image centre (what a model that ignores the radars can reach
 paper Table 3 style rows (AP, AP50, AP75, per-joint-type AP) plus the mean pixel error and
 PCK@0.2, and writes to --out (default: eval_<checkpoint>_<split> beside the cache):
 metrics.json, joint_ap.png (bar chart), contact_sheet.png (predicted skeletons in red over the
-ground truth in green, on the camera frames) and predictions.npz.
+ground truth in green, on the camera frames) and predictions.npz. Several splits are evaluated
+with one model load; then --out names a folder per split with ``{split}``, e.g.
+``--out runs/a/eval_{split}``.
 
 DATA may also be a labelled recording (a rosbag2 bag from the labeller node or hupr-record)
 or a folder of them: each bag is one sequence of --split, prepared under CACHE
@@ -64,7 +66,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('--cache', type=pathlib.Path,
                         help='hupr-preprocess output for DATA (default: DATA_cache)')
     parser.add_argument('--cache-kind', choices=CACHE_KINDS, default='input')
-    parser.add_argument('--split', choices=PHASES, default='test')
+    parser.add_argument('--split', choices=PHASES, nargs='+', default=['test'])
     parser.add_argument('--alignment', choices=('centered', 'causal'),
                         help="default: the checkpoint's own")
     parser.add_argument('--out', type=pathlib.Path)
@@ -74,48 +76,67 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('--precision', choices=('fp32', 'bf16'), default='fp32',
                         help='inference numerics: fp32 (published) or the opt-in bf16')
     args = parser.parse_args(argv)
+    if len(args.split) > 1 and args.out is not None and '{split}' not in str(args.out):
+        parser.error('--out must contain {split} when several splits are evaluated')
     logging.basicConfig(level=logging.INFO, format='%(name)s: %(message)s')
     import torch
-    from PIL import Image
-
-    from hupr_ros.reports import contact_sheet, joint_ap_chart, load_image
-    from hupr_ros.training.trainer import evaluate_model
     if args.threads:
         torch.set_num_threads(args.threads)
     cache = args.cache or args.data.with_name(args.data.name + '_cache')
     if args.checkpoint == BASELINE:
-        return evaluate_baseline(args, cache)
+        return max(evaluate_baseline(args, split, cache) for split in args.split)
     try:
         model, path = load_model(args.checkpoint)
+    except (CheckpointError, KeyError) as error:
+        _LOG.error('%s', error)
+        return 2
+    for split in args.split:         # one model load for every split
+        if evaluate_split(args, split, model, path, cache):
+            return 2
+    return 0
+
+
+def _out_dir(args, split: str, default: pathlib.Path) -> pathlib.Path:
+    out = pathlib.Path(str(args.out).replace('{split}', split)) if args.out else default
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.Path) -> int:
+    """Evaluate ``model`` on ``split``, print the table and write the report files."""
+    from PIL import Image
+
+    from hupr_ros.reports import contact_sheet, joint_ap_chart, load_image
+    from hupr_ros.training.trainer import evaluate_model
+    data = args.data
+    try:
         alignment = args.alignment or model.alignment
         config = VRDAEConfig(num_input_doppler=model.config.num_doppler,
                              representation=model.training_metadata.get('representation',
                                                                         'vrdaemap'))
-        if not (args.data / 'splits.json').is_file() and args.data.is_dir():
+        if not (data / 'splits.json').is_file() and data.is_dir():
             from hupr_ros.data.from_bags import prepare    # refuses a folder without bags
-            args.data, cache = prepare({args.split: [args.data]}, cache, config,
-                                       args.cache_kind)
-        dataset = HuPRDataset(args.data, cache, args.split, alignment=alignment,
+            data, cache = prepare({split: [data]}, cache, config, args.cache_kind)
+        dataset = HuPRDataset(data, cache, split, alignment=alignment,
                               num_frames=model.config.num_frames, config=config,
                               cache_kind=args.cache_kind)
-    except (CheckpointError, DatasetError, KeyError) as error:
+    except (DatasetError, KeyError) as error:
         _LOG.error('%s', error)
         return 2
-    out = args.out or cache.parent / f'eval_{path.stem}_{args.split}'
-    out.mkdir(parents=True, exist_ok=True)
+    out = _out_dir(args, split, cache.parent / f'eval_{path.stem}_{split}')
     start = time.perf_counter()
     metrics, predictions = evaluate_model(model, dataset, args.batch_size, progress=True,
                                           precision=args.precision)
     seconds = time.perf_counter() - start
     name = f'{path.stem} ({alignment}' + (f', {args.precision})' if args.precision != 'fp32'
                                           else ')')
-    print(f'{args.split} split of {args.data}: {metrics.frames} frames, {seconds:.1f} s\n')
+    print(f'{split} split of {data}: {metrics.frames} frames, {seconds:.1f} s\n')
     print(metrics.table_rows(name))
     print('\nper joint AP: ' + ', '.join(f'{k} {v:.1f}' for k, v in metrics.joint_ap.items()))
-    report = {'checkpoint': str(path), 'data': str(args.data), 'split': args.split,
+    report = {'checkpoint': str(path), 'data': str(data), 'split': split,
               'alignment': alignment, 'seconds': round(seconds, 2), **metrics.as_dict()}
     (out / 'metrics.json').write_text(json.dumps(report, indent=1))
-    Image.fromarray(joint_ap_chart(metrics.joint_ap, f'{name}: per-joint AP, {args.split}')
+    Image.fromarray(joint_ap_chart(metrics.joint_ap, f'{name}: per-joint AP, {split}')
                     ).save(out / 'joint_ap.png')
     picks = np.linspace(0, len(dataset) - 1, min(args.sheet_frames, len(dataset))).astype(int)
     errors = np.linalg.norm(predictions['pred'] - predictions['keypoints'], axis=-1).mean(-1)
@@ -129,25 +150,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     return 0
 
 
-def evaluate_baseline(args, cache: pathlib.Path) -> int:
+def evaluate_baseline(args, split: str, cache: pathlib.Path) -> int:
     """Evaluate the no-radar baseline on the chosen split (labels only: no cache or model)."""
     from hupr_ros.data.dataset import read_labels
     from hupr_ros.metrics import evaluate_poses
     try:
         pose = mean_pose_baseline(args.data)
-        labels = read_labels(args.data, args.split)
+        labels = read_labels(args.data, split)
     except DatasetError as error:
         _LOG.error('%s', error)
         return 2
     gt = np.concatenate([seq.keypoints for seq in labels.values()])
     boxes = np.concatenate([seq.boxes for seq in labels.values()])
     metrics = evaluate_poses(np.broadcast_to(pose, gt.shape), gt, boxes)
-    print(f'{args.split} split of {args.data}: {metrics.frames} frames\n')
+    print(f'{split} split of {args.data}: {metrics.frames} frames\n')
     print(metrics.table_rows('no radar: mean training pose at the centre'))
-    out = args.out or cache.parent / f'eval_baseline_{args.split}'
-    out.mkdir(parents=True, exist_ok=True)
+    out = _out_dir(args, split, cache.parent / f'eval_baseline_{split}')
     (out / 'metrics.json').write_text(json.dumps(
-        {'checkpoint': BASELINE, 'data': str(args.data), 'split': args.split,
+        {'checkpoint': BASELINE, 'data': str(args.data), 'split': split,
          **metrics.as_dict()}, indent=1))
     print(f'\nwrote {out}/metrics.json')
     return 0
