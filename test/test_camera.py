@@ -145,7 +145,6 @@ def test_camera_node_publishes_images_and_camera_info(folder, tmp_path):
         assert h.spin_until(lambda: node.counts['frames'] == 5 and node.counts['stalls'] > 2,
                             20), node.counts
 
-
         def last_frame_arrived():      # best effort: an earlier frame may be lost, not waited for
             return got['image'] and got['info'] and \
                 got['info'][-1].header.stamp == got['image'][-1].header.stamp and \

@@ -157,7 +157,8 @@ def test_end_to_end_training_raises_ap_on_the_training_sequence(tiny, tmp_path, 
 
     Starting from the shipped HuPR-Sim weights (``init_from``, a fresh optimiser) keeps this to
     5 steps of batch 2: from random weights AP first rose after about 200 steps here
-    (docs/results.md has the full training runs). A misaligned target, window or loss would lower AP here instead.
+    (docs/results.md has the full training runs). A misaligned target, window or loss would
+    lower AP here instead.
     """
     from hupr_ros.model.pretrained import resolve_weights
     config = small_config(tiny, tmp_path / 'run', num_filters=8, batch_size=2,
@@ -198,8 +199,8 @@ def test_end_to_end_training_raises_ap_on_the_training_sequence(tiny, tmp_path, 
     assert '--out must contain {split}' in capsys.readouterr().err
 
 
-# Batch 2, measured: AP 22.9 -> 67.5 / 58.9 / 64.9 and error 18.3 -> 7.2 / 8.8 / 7.6 px (seeds 1, 7,
-# 3); 10 steps: 86.3 / 60.0 / 73.1. Batch 4 for 10 steps reached 88.7 (seed 1) in 3.4x the time.
+# Batch 2, measured: AP 22.9 -> 67.5 / 58.9 / 64.9 and error 18.3 -> 7.2 / 8.8 / 7.6 px (seeds 1,
+# 7, 3); 10 steps: 86.3 / 60.0 / 73.1. Batch 4 for 10 steps reached 88.7 (seed 1) in 3.4x the time.
 E2E_STEPS = 5
 
 
