@@ -27,7 +27,7 @@ def run_tool(module, *args, timeout=120):
                           capture_output=True, text=True, timeout=timeout, cwd=REPO)
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def small_set(tmp_path_factory):
     out = tmp_path_factory.mktemp('cli') / 'data'
     assert sim.main([str(out), '--sequences', '2', '--frames', '3', '--workers', '1']) == 0

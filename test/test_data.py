@@ -68,7 +68,7 @@ def test_heatmaps_match_published_generator():
     assert maps[0].max() == pytest.approx(1.0)
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def sim_data(tmp_path_factory):
     """Three short HuPR-Sim sequences (train / val / test) with both caches."""
     from hupr_ros.tools.sim import write_dataset

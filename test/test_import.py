@@ -30,7 +30,7 @@ from hupr_ros.radar.dca1000 import load_adc_file
 from hupr_ros.tools import hupr_import, sim
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def layout(tmp_path_factory):
     out = tmp_path_factory.mktemp('imp') / 'data'
     assert sim.main([str(out), '--sequences', '3', '--frames', '4', '--workers', '1']) == 0

@@ -30,7 +30,7 @@ def cube(seed: int) -> np.ndarray:
             1j * rng.standard_normal((16, 64, 64, 8))).astype(np.complex64)
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def model():
     return build_model('baseline', num_filters=2).eval()
 

@@ -45,7 +45,7 @@ def _key_digest(model: torch.nn.Module) -> str:
     return hashlib.sha256(json.dumps(listing).encode()).hexdigest()
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def mpii_checkpoint(tmp_path_factory):
     """
     Make an official-format MPII checkpoint with random weights.

@@ -25,7 +25,7 @@ from hupr_ros.model import build_model, CheckpointError, decode, InputShapeError
 from hupr_ros.model.checkpoint import read_checkpoint
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def reference_input():
     rng = np.random.default_rng(999)
     hori = (rng.random((1, 8, 8, 2, 64, 64, 8)) * 2 - 1).astype(np.float32)

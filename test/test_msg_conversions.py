@@ -22,7 +22,7 @@ from conftest import requires_ros
 pytestmark = requires_ros
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def conv():
     from hupr_ros import msg_conversions
     return msg_conversions

@@ -22,7 +22,7 @@ from conftest import requires_ros
 pytestmark = requires_ros
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def frames():
     from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, VERTICAL_MOUNT
     from hupr_ros.sim.fmcw import quantize, synthesize_frame

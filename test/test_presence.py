@@ -17,7 +17,7 @@ from hupr_ros.sim.body import make_subjects, Motion
 from hupr_ros.sim.scene import Simulator
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def enter_leave():
     """Frames 15..24 of an enter/leave sequence: absent until 2.0 s, then present."""
     sim = Simulator(make_subjects(0)[2], Motion(kind='enter_leave', position=(0.2, 2.6)),

@@ -22,7 +22,7 @@ from hupr_ros.training import trainer as trainer_module
 from hupr_ros.training.trainer import evaluate_model
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def tiny(tmp_path_factory):
     """Six 8-frame HuPR-Sim sequences (sequence 1 is a static pose) and their input cache."""
     root = tmp_path_factory.mktemp('train')

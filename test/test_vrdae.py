@@ -28,7 +28,7 @@ from hupr_ros.radar.dca1000 import load_adc_file
 from hupr_ros.sim.fmcw import synthesize_frame
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def frame(data_dir):
     return load_adc_file(data_dir / 'dca1000_one_frame.bin')[0]
 

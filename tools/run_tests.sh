@@ -12,8 +12,10 @@ source install/setup.bash
 set -u
 rc=0
 # One pytest worker per core (pytest-xdist); each worker's ROS traffic keeps to a DDS domain of
-# its own (test/conftest.py). Pass -n 0 to run in one process.
-python -m pytest test -p no:cacheprovider -n auto "$@" || rc=$?
+# its own and one torch thread (test/conftest.py). Tests go out one at a time, slow ones first
+# (conftest.py), so a worker that is free takes the next: no worker is left with a queue of
+# long tests while the other idles. Pass -n 0 to run in one process.
+python -m pytest test -p no:cacheprovider -n auto --maxschedchunk 1 "$@" || rc=$?
 if [ "$rc" = 5 ]; then
   echo "run_tests: pytest collected no tests: the suite is broken" >&2
   exit 1
