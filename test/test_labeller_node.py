@@ -59,9 +59,9 @@ def test_record_with_the_labeller_then_train_and_evaluate_from_the_bags(tmp_path
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            time.sleep(0.5)
+            time.sleep(0.25)
             counts = [recorded_counts(tmp_path / n) for n in ('walk_a', 'walk_b')]
-            if all(c.get('/' + topics.LABEL_SKELETON, 0) >= 30 for c in counts):
+            if all(c.get('/' + topics.LABEL_SKELETON, 0) >= 20 for c in counts):
                 break
         assert killed.poll() is None, killed.stdout.read()
         killed.send_signal(signal.SIGKILL)           # no chance to close the bag
@@ -79,8 +79,8 @@ def test_record_with_the_labeller_then_train_and_evaluate_from_the_bags(tmp_path
                     process.kill()
     assert 'frames not labelled' in log and 'Traceback' not in log, log
     kept = bag_summary(tmp_path / 'walk_b')          # the killed one reads back
-    assert kept['/' + topics.LABEL_SKELETON] >= 25, kept
-    assert min(kept['/' + t] for t in (topics.RADAR_HORI_RAW, topics.RADAR_VERT_RAW)) >= 25
+    assert kept['/' + topics.LABEL_SKELETON] >= 15, kept
+    assert min(kept['/' + t] for t in (topics.RADAR_HORI_RAW, topics.RADAR_VERT_RAW)) >= 15
     assert len(list((tmp_path / 'walk_b').glob('*.db3'))) >= 2      # split by time
     # train from the closed bag, validate and evaluate on the killed one
     config = TrainConfig(bags={'train': [str(tmp_path / 'walk_a')],
@@ -95,7 +95,7 @@ def test_record_with_the_labeller_then_train_and_evaluate_from_the_bags(tmp_path
                           '--cache', str(tmp_path / 'eval_data'), '--split', 'test',
                           '--out', str(out)]) == 0
     metrics = json.loads((out / 'metrics.json').read_text())
-    assert metrics['frames'] >= 25 and 0.0 <= metrics['ap'] <= 100.0
+    assert metrics['frames'] >= 15 and 0.0 <= metrics['ap'] <= 100.0
 
 
 @pytest.mark.parametrize('params, needle', [
@@ -141,7 +141,7 @@ def test_hrnet_labeller_live_accounts_for_every_frame(tmp_path):
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            time.sleep(0.5)
+            time.sleep(0.25)
             if recorded_counts(tmp_path / 'hr').get('/' + topics.LABEL_SKELETON, 0) >= 10:
                 break
         labeller.send_signal(signal.SIGINT)

@@ -73,10 +73,10 @@ def test_killed_recorder_leaves_a_readable_bag_that_drives_the_pose_node(tmp_pat
         deadline = time.monotonic() + 90
         counts = {}
         while time.monotonic() < deadline:
-            time.sleep(1.0)
+            time.sleep(0.25)
             counts = recorded_counts(bag)        # metadata: safe while it is written
             raw = (topics.RADAR_HORI_RAW, topics.RADAR_VERT_RAW)
-            if min(counts.get('/' + t, 0) for t in raw) >= 30:
+            if min(counts.get('/' + t, 0) for t in raw) >= 25:
                 break
         assert recorder.poll() is None, recorder.stdout.read()
         recorder.send_signal(signal.SIGKILL)      # no chance to close the bag
@@ -86,10 +86,10 @@ def test_killed_recorder_leaves_a_readable_bag_that_drives_the_pose_node(tmp_pat
         if recorder.poll() is None:
             recorder.kill()
     counts = bag_summary(bag)                    # readable, from the messages themselves
-    assert counts.get('/' + topics.RADAR_HORI_RAW, 0) >= 30, (counts, sim_log[-2000:])
-    assert counts.get('/' + topics.RADAR_VERT_RAW, 0) >= 30, counts
-    assert counts.get('/' + topics.CAMERA_IMAGE, 0) >= 20, counts
-    assert counts.get('/' + topics.SIM_GROUND_TRUTH, 0) >= 20, counts
+    assert counts.get('/' + topics.RADAR_HORI_RAW, 0) >= 25, (counts, sim_log[-2000:])
+    assert counts.get('/' + topics.RADAR_VERT_RAW, 0) >= 25, counts
+    assert counts.get('/' + topics.CAMERA_IMAGE, 0) >= 15, counts
+    assert counts.get('/' + topics.SIM_GROUND_TRUTH, 0) >= 15, counts
 
     pose = _spawn('hupr_ros.nodes.pose_node', '--ros-args',
                   '-p', f'weights_path:={REPO / "test" / "data" / "hupr_nf4_checkpoint.pth"}',
@@ -108,7 +108,7 @@ def test_killed_recorder_leaves_a_readable_bag_that_drives_the_pose_node(tmp_pat
                     QoSProfile(depth=10, reliability=policy))
             player = _spawn('hupr_ros.nodes.bag_tools', 'play', str(bag), '--restamp',
                             '--topics', '*/raw', '--rate', '1.0', '--wait-subscribers', '30')
-            # 30+ pairs give up to 23 causal windows; a loaded machine drops some of them.
+            # 25+ pairs give up to 18 causal windows; a loaded machine drops some of them.
             assert h.spin_until(lambda: min(got.values()) >= 5, 90), \
                 (got, player.poll(), pose.poll())
         assert player.wait(60) == 0, player.stdout.read()
@@ -155,7 +155,7 @@ def test_train_and_evaluate_from_recorded_bags(tmp_path, capsys):
     try:
         for name in ('walk_a', 'walk_b'):
             recorder = _spawn('hupr_ros.nodes.bag_tools', 'record', str(tmp_path / name),
-                              '--duration', '4', '--topics', 'radar/hori/raw',
+                              '--duration', '2.5', '--topics', 'radar/hori/raw',
                               'radar/vert/raw', 'sim/ground_truth', 'camera/image_raw')
             assert recorder.wait(60) == 0, recorder.stdout.read()
     finally:
