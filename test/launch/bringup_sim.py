@@ -47,7 +47,7 @@ NAMESPACE = os.environ.get('HUPR_LAUNCH_TEST_NAMESPACE', 'rig_a')
 #: With a folder here, the launch also runs the labeller (labeller:=true) into it.
 BAGS = os.environ.get('HUPR_LAUNCH_TEST_BAGS', '')
 WARMUP_S = 90.0     # until the first skeleton: process start-up, model load, 8-frame window
-MEASURE_S = 5.0
+MEASURE_S = 3.0
 
 
 def generate_test_description():
