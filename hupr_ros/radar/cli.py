@@ -141,7 +141,8 @@ class RadarCli:
         """
         Wait up to the port's read timeout for a byte, then take what else has arrived.
 
-        ``read(4096)`` would sit out the whole timeout on every answer, which is shorter.
+        ``read(4096)`` would wait out the whole timeout for every answer, since answers are
+        shorter than that: 50 ms per command, 1.5 s per configuration.
         """
         data = self._serial.read(1)
         waiting = getattr(self._serial, 'in_waiting', 0) if data else 0
