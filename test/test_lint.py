@@ -12,10 +12,16 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""House-style checks as ROS packages run them: ament_flake8, ament_pep257, a copyright check."""
+"""
+House-style checks as ROS packages run them.
 
+ament_flake8, ament_pep257, a copyright check, and package.xml against the imports.
+"""
+
+import ast
 import subprocess
 import sys
+from xml.etree import ElementTree
 
 import pytest
 
@@ -66,3 +72,40 @@ def test_copyright_header():
                if 'SPDX-License-Identifier: Apache-2.0' not in p.read_text()[:200]
                and 'Licensed under the Apache License, Version 2.0' not in p.read_text()[:800]]
     assert not missing, f'files without the Apache-2.0 header: {missing}'
+
+
+#: rosdep key of each third-party module the package imports (a ROS package: its own name).
+ROSDEP_KEYS = {'numpy': 'python3-numpy', 'yaml': 'python3-yaml', 'serial': 'python3-serial',
+               'PIL': 'python3-pil', 'tqdm': 'python3-tqdm', 'cv2': 'python3-opencv',
+               'torch': 'python3-torch'}
+#: Imported, but without a rosdep key on every distribution: package.xml says to pip-install.
+PIP_ONLY = ('rosbags', 'pycocotools')
+#: Imported only by the BlazePose worker, which runs in a venv of its own (mediapipe needs
+#: numpy < 2; tools/setup.sh --blazepose).
+OWN_VENV = ('mediapipe',)
+
+
+def imported_modules(paths) -> set:
+    """Top-level names of the absolute imports in ``paths``, less the standard library's."""
+    names = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split('.')[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split('.')[0])
+    return names - set(sys.stdlib_module_names) - {'hupr_ros'}
+
+
+def test_package_xml_declares_exactly_what_the_code_imports():
+    code = [*sorted((REPO / 'hupr_ros').rglob('*.py')), *sorted((REPO / 'launch').glob('*.py'))]
+    imported = imported_modules(code) - set(OWN_VENV)
+    needed = {ROSDEP_KEYS.get(name, name) for name in imported if name not in PIP_ONLY}
+    xml = REPO / 'package.xml'
+    declared = {e.text.strip() for e in ElementTree.parse(xml).getroot().iter('exec_depend')}
+    assert declared == needed, (
+        f'package.xml exec_depends that no code imports: {sorted(declared - needed)}; '
+        f'imports that package.xml does not declare: {sorted(needed - declared)} (a new '
+        'third-party module needs its rosdep key in ROSDEP_KEYS)')
+    text = xml.read_text()
+    assert all(name in text for name in PIP_ONLY), 'package.xml must say to pip-install them'
