@@ -22,11 +22,10 @@ import resource
 import sys
 import time
 
-import numpy as np
-
 from hupr_ros.radar import HUPR_CHIRP_CONFIG
 from hupr_ros.radar.dca1000_emulator import Dca1000Emulator
 from hupr_ros.radar.dca1000_net import Dca1000Receiver
+import numpy as np
 
 FRAME = HUPR_CHIRP_CONFIG.frame_bytes
 DATA = [np.random.default_rng(k).integers(-800, 800, FRAME // 2, dtype=np.int16).tobytes()

@@ -40,7 +40,7 @@ import torch
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from hupr_ros.labeller import hrnet  # noqa: E402
+from hupr_ros.labeller import hrnet  # noqa: E402, I100 (after the path set-up)
 from hupr_ros.labeller.backends import BlazePoseLabeller, HRNetBackend  # noqa: E402
 from hupr_ros.tools.label import simulated_frames  # noqa: E402
 
@@ -58,11 +58,11 @@ def cpu_s(labeller=None) -> float:
 
 def record_cost(frames) -> float:
     """Return the ms to record one labelled frame (2 radar frames and a label) in sqlite3."""
+    from hupr_ros import messages
+    from hupr_ros.bags import rosbags_backend
     from hupr_ros.labeller.recorder import LabelRecorder
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
     from hupr_ros.recording import RecordingWriter
-    from hupr_ros import messages
-    from hupr_ros.bags import rosbags_backend
     with tempfile.TemporaryDirectory() as tmp:
         writer = RecordingWriter(pathlib.Path(tmp) / 'bag').open()
         recorder = LabelRecorder(writer, None, live=False)
@@ -102,8 +102,8 @@ def main() -> None:
         print(f'blazepose: not measured ({python} missing: tools/setup.sh --blazepose)')
     for labeller in backends.values():
         labeller(frames[0])                                     # warm-up
-    wall = {name: 0.0 for name in backends}
-    cpu = {name: 0.0 for name in backends}
+    wall = dict.fromkeys(backends, 0.0)
+    cpu = dict.fromkeys(backends, 0.0)
     for _ in range(args.rounds):
         for name, labeller in backends.items():
             c0, t0 = cpu_s(labeller), time.perf_counter()

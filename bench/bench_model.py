@@ -27,11 +27,10 @@ difference between the two.
 
 import argparse
 
-import torch
-from torch.utils.flop_counter import FlopCounterMode
-
 from hupr_ros.model import build_model, VARIANTS
 from timing import time_ms
+import torch
+from torch.utils.flop_counter import FlopCounterMode
 
 
 def median_ms(model, x, y, repeat: int) -> float:

@@ -22,11 +22,10 @@ with np.array), measured in the same run.
     python bench/bench_msg_conversions.py
 """
 
-import numpy as np
-
 from hupr_msgs.msg import RadarCube
 from hupr_ros import msg_conversions as conv
 from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+import numpy as np
 from timing import time_ms
 
 
@@ -36,7 +35,7 @@ def main() -> None:
             1j * rng.standard_normal((16, 64, 64, 8))).astype(np.complex64)
     axes = [conv.AxisSpec(n, s) for n, s in
             (('doppler', 16), ('range', 64), ('azimuth', 64), ('elevation', 8))]
-    kw = dict(stamp_ns=0, frame_id='radar_hori', frame_number=0, orientation='horizontal')
+    kw = {'stamp_ns': 0, 'frame_id': 'radar_hori', 'frame_number': 0, 'orientation': 'horizontal'}
     msg = conv.cube_to_msg(cube, axes, **kw)
 
     def baseline_to_msg():

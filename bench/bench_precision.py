@@ -29,13 +29,12 @@ import argparse
 import pathlib
 import statistics
 
-import numpy as np
-import torch
-
 from hupr_ros.inference import with_precision
 from hupr_ros.model import build_model, load_pretrained
 from hupr_ros.model.decode import decode
+import numpy as np
 from timing import time_ms
+import torch
 
 
 def run(models, x, y, precision):

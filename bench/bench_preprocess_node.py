@@ -30,18 +30,18 @@ import sys
 import time
 
 import hupr_ros.nodes  # noqa: F401  (DDS profile and BLAS defaults, before numpy / rclpy)
-import numpy as np
-import rclpy
-from hupr_msgs.msg import RadarCubePair, RadarFrame
-from rclpy.executors import SingleThreadedExecutor
-from rclpy.node import Node
-
-from hupr_ros import msg_conversions as conv, topics
+from hupr_msgs.msg import RadarCubePair, RadarFrame  # noqa: I100  (hupr_ros.nodes goes first)
+from hupr_ros import msg_conversions as conv
+from hupr_ros import topics
 from hupr_ros.dsp import vrdae_map
 from hupr_ros.nodes.common import SENSOR_QOS
 from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, VERTICAL_MOUNT
 from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
 from hupr_ros.sim.fmcw import quantize, synthesize_frame
+import numpy as np
+import rclpy
+from rclpy.executors import SingleThreadedExecutor
+from rclpy.node import Node
 
 
 def process_cpu_seconds(pid: int) -> float:

@@ -17,13 +17,11 @@ import os
 
 os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
 
-import numpy as np  # noqa: E402
-
 from hupr_ros.dsp import vrdae_map  # noqa: E402
 from hupr_ros.presence import motion_energy_db, PresenceDetector  # noqa: E402
-from hupr_ros.sim.body import make_subjects, MOTIONS, PRESENCE_MOTIONS, \
-    random_motion  # noqa: E402
+from hupr_ros.sim.body import make_subjects, MOTIONS, PRESENCE_MOTIONS, random_motion  # noqa: E402
 from hupr_ros.sim.scene import Simulator  # noqa: E402
+import numpy as np  # noqa: E402
 
 
 def scores(subjects, seed: int, frames: int):

@@ -18,9 +18,8 @@ import argparse
 import json
 import pathlib
 
-import numpy as np
-
 from hupr_ros.filters import OneEuroFilter
+import numpy as np
 
 RATE_HZ = 10.0
 

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 
-CHILD = r'''
+CHILD = r"""
 import json, resource, sys, time, torch
 from hupr_ros.training import TrainConfig, Trainer
 from hupr_ros.training.trainer import evaluate_model
@@ -42,7 +42,7 @@ print(json.dumps({'samples_per_s': rate, 'step_s': sum(times[warm:]) / (len(time
                   'peak_rss_gb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
                   'eval_ms_per_frame': 1e3 * eval_s / metrics.frames,
                   'eval_frames': metrics.frames}))
-'''
+"""
 
 
 def main() -> None:
@@ -63,10 +63,10 @@ def main() -> None:
         print('| batch | samples/s | s/step | peak RSS GB | eval ms/frame (incl. per-joint AP) |')
         print('| --- | --- | --- | --- | --- |')
         for batch in args.batches:
-            config = dict(data_root=str(root / 'data'), cache=str(root / 'cache'),
-                          out_dir=str(root / f'run{batch}'), variant='realtime',
-                          batch_size=batch, threads=args.threads, max_steps=args.steps,
-                          val_split='', save_every=1000, log_every=1000)
+            config = {'data_root': str(root / 'data'), 'cache': str(root / 'cache'),
+                      'out_dir': str(root / f'run{batch}'), 'variant': 'realtime',
+                      'batch_size': batch, 'threads': args.threads, 'max_steps': args.steps,
+                      'val_split': '', 'save_every': 1000, 'log_every': 1000}
             env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
             start = time.perf_counter()
             out = subprocess.run([sys.executable, '-c', CHILD, json.dumps(config)], env=env,

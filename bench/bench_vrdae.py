@@ -28,10 +28,9 @@ import sys
 for _var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
     os.environ.setdefault(_var, '1')
 
-import numpy as np  # noqa: E402
-
 from hupr_ros.dsp import model_input, vrdae_map  # noqa: E402
 from hupr_ros.dsp.reference import model_input_reference, vrdae_map_reference  # noqa: E402
+import numpy as np  # noqa: E402
 from timing import time_ms  # noqa: E402
 
 

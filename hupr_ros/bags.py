@@ -24,10 +24,9 @@ import os
 import pathlib
 from typing import Dict, Iterator, Optional, Tuple, Union
 
-import numpy as np
-
 from hupr_ros import messages, topics
 from hupr_ros.radar.config import ChirpConfig
+import numpy as np
 
 MSG_NAMES = ('ChirpConfig', 'RadarFrame', 'CubeAxis', 'RadarCube', 'RadarCubePair',
              'Skeleton2D')

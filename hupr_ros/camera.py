@@ -25,9 +25,8 @@ import dataclasses
 import pathlib
 from typing import List, Optional, Tuple
 
-import numpy as np
-
 from hupr_ros.yaml_files import read_yaml
+import numpy as np
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp')
 
@@ -109,7 +108,7 @@ def open_source(source: str, width: int = 0, height: int = 0, fps: float = 0.0,
     """Return a :class:`FolderSource` for a folder, else a :class:`CvSource`."""
     if not source:
         raise CameraError("camera source is empty: give a device index ('0'), a path such "
-                          "as /dev/video0, a video file or an image folder")
+                          'as /dev/video0, a video file or an image folder')
     path = pathlib.Path(source)
     if path.is_dir():
         return FolderSource(path, loop)

@@ -22,8 +22,8 @@ Gaps (a lost frame, an outage) are not the guard's business: what spans them is 
 consecutive frames, so :class:`hupr_ros.inference.PoseEstimator` restarts its window itself.
 """
 
-import time
 from dataclasses import dataclass
+import time
 from typing import Callable, Dict, List, Optional
 
 NEGATIVE = 'negative_stamp'

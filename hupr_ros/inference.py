@@ -33,14 +33,11 @@ the radars see nobody; decided per target frame from radar energy, with hysteres
 temporal smoothing (:class:`hupr_ros.filters.OneEuroFilter` on the keypoints).
 """
 
-import copy
-import time
 from collections import deque
+import copy
 from dataclasses import dataclass
+import time
 from typing import Deque, Optional, Tuple
-
-import numpy as np
-import torch
 
 from hupr_ros.data.cache import training_input
 from hupr_ros.dsp import frame_window, model_input, VRDAEConfig
@@ -48,6 +45,8 @@ from hupr_ros.dsp.axes import range_values
 from hupr_ros.filters import OneEuroFilter
 from hupr_ros.model import decode, HuPRNet
 from hupr_ros.presence import motion_energy_db, motion_map, PresenceDetector
+import numpy as np
+import torch
 
 ALIGNMENTS = ('centered', 'causal')
 #: Inference numerics: fp32 (default, the published numbers) and the opt-in reduced ones.
@@ -143,7 +142,7 @@ class PoseEstimator:
         if precision not in PRECISIONS:
             raise ValueError(f'precision must be one of {PRECISIONS}, got {precision!r}')
         if torch.device(device).type == 'cuda' and not torch.cuda.is_available():
-            raise ValueError(f"device {device!r}: torch sees no CUDA GPU here (torch "
+            raise ValueError(f'device {device!r}: torch sees no CUDA GPU here (torch '
                              f"{torch.__version__}); use device 'cpu'")
         if precision == 'fp16' and torch.device(device).type != 'cuda':
             raise ValueError("precision 'fp16' needs device 'cuda' (on CPU use 'bf16')")

@@ -26,12 +26,11 @@ values)`` turns a numpy array into what that backend stores in an unbounded arra
 import array
 from typing import Callable, Optional, Tuple
 
-import numpy as np
-
 from hupr_ros.radar.config import ChirpConfig
 from hupr_ros.radar.dca1000 import interleave_iq
 from hupr_ros.skeleton import NUM_JOINTS
 from hupr_ros.topics import ORIENTATIONS
+import numpy as np
 
 #: Image encodings we write and read, with their channel counts (16UC1: depth, uint16).
 ENCODINGS = {'rgb8': 3, 'bgr8': 3, 'mono8': 1, '16UC1': 1}

@@ -10,13 +10,12 @@ how the COCO evaluator leaves a joint out of the OKS sum).
 """
 
 import contextlib
-import io
 from dataclasses import asdict, dataclass, field
+import io
 from typing import Dict, Optional, Sequence
 
-import numpy as np
-
 from hupr_ros.skeleton import JOINT_INDEX, JOINT_NAMES, NUM_JOINTS, OKS_SIGMAS
+import numpy as np
 
 #: PCK threshold as a fraction of the torso diameter (left shoulder to right hip).
 PCK_FRACTION = 0.2

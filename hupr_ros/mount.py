@@ -25,10 +25,9 @@ import math
 from pathlib import Path
 from typing import List, Tuple, Union
 
-import numpy as np
-
 from hupr_ros import topics
 from hupr_ros.yaml_files import read_yaml
+import numpy as np
 
 #: Child frames of the rig, in the order they are published.
 SENSORS = (topics.FRAME_RADAR_HORI, topics.FRAME_RADAR_VERT, topics.FRAME_CAMERA)

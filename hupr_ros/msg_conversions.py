@@ -29,14 +29,13 @@ from typing import Optional, Sequence, Tuple
 from builtin_interfaces.msg import Time
 from hupr_msgs.msg import ChirpConfig as ChirpConfigMsg
 from hupr_msgs.msg import CubeAxis, RadarCube, RadarFrame, Skeleton2D
-import numpy as np
-from sensor_msgs.msg import CompressedImage, Image
-from std_msgs.msg import Header
-
 from hupr_ros import messages
 from hupr_ros.dsp.axes import AxisSpec
 from hupr_ros.messages import ConversionError
 from hupr_ros.radar.config import ChirpConfig
+import numpy as np
+from sensor_msgs.msg import CompressedImage, Image
+from std_msgs.msg import Header
 
 
 # --------------------------------------------------------------------------- time and headers

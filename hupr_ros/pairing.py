@@ -54,7 +54,7 @@ class FramePairer:
         self.max_pending = int(max_pending)
         self.stats = PairingStats()
         self._pending: Dict[str, Deque[Tuple[int, Any]]] = {o: deque() for o in ORIENTATIONS}
-        self._last_stamp: Dict[str, Optional[int]] = {o: None for o in ORIENTATIONS}
+        self._last_stamp: Dict[str, Optional[int]] = dict.fromkeys(ORIENTATIONS)
 
     def push(self, orientation: str, stamp_ns: int, item: Any) -> Optional[Tuple[int, Any, Any]]:
         """

@@ -28,9 +28,8 @@ import sqlite3
 import time
 from typing import Dict, List, Sequence, Union
 
-import yaml
-
 from hupr_ros.bags import BagError, open_reader, typestore
+import yaml
 
 
 def _storage_file(path: pathlib.Path):
@@ -43,6 +42,7 @@ def _storage_file(path: pathlib.Path):
     from rosbags.rosbag2.storage_sqlite3 import Sqlite3Writer
 
     class StorageFile(Sqlite3Writer):
+
         def __init__(self, file_path: pathlib.Path) -> None:     # noqa: D107 - see above
             self.path = file_path
             # the labeller writes from two threads, serialised by its lock
@@ -96,7 +96,7 @@ class RecordingWriter:
         self._last_flush = 0.0
         self.messages = 0
 
-    def open(self) -> 'RecordingWriter':
+    def open(self) -> 'RecordingWriter':      # noqa: A003 - open / close, as rosbags' Writer
         try:
             self.path.mkdir()
         except OSError as error:
@@ -107,7 +107,7 @@ class RecordingWriter:
 
     @property
     def files(self) -> List[str]:
-        """The bag's storage files so far, oldest first."""
+        """Return the bag's storage files so far, oldest first."""
         return [f['path'] for f in self._finished] + (
             [self._writer.storage.path.name] if self._writer is not None else [])
 

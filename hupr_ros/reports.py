@@ -9,9 +9,8 @@ frames.
 import pathlib
 from typing import Dict, Optional, Sequence
 
-import numpy as np
-
 from hupr_ros.visualization import draw_skeleton
+import numpy as np
 
 TRUTH_COLOUR = (40, 220, 60)
 PREDICTION_COLOUR = (235, 60, 40)

@@ -16,9 +16,8 @@
 
 from typing import Optional, Tuple
 
-import numpy as np
-
 from hupr_ros.skeleton import EDGES
+import numpy as np
 
 
 def confidence_colour(confidence: np.ndarray) -> np.ndarray:

@@ -21,10 +21,9 @@ DDS test in another process builds the same samples from the same seed and compa
 
 import sys
 
-import numpy as np
-
 from hupr_ros import msg_conversions as conv
 from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+import numpy as np
 
 TOPICS = {
     'frame': ('hupr_msgs.msg', 'RadarFrame'),

@@ -14,12 +14,11 @@
 
 """rosbag2 bags written without ROS: contents, rclpy compatibility, bad bags."""
 
-import numpy as np
-import pytest
-
 from conftest import requires_ros
 from hupr_ros.bags import BagError, BagWriter, read_messages
 from hupr_ros.tools import sim as sim_tool
+import numpy as np
+import pytest
 
 
 def test_sim_bag_holds_every_topic_of_every_frame(tmp_path):
@@ -45,12 +44,11 @@ def test_sim_bag_holds_every_topic_of_every_frame(tmp_path):
 @requires_ros
 def test_bag_bytes_deserialize_with_rclpy(tmp_path):
     from hupr_msgs.msg import RadarFrame, Skeleton2D
-    from rclpy.serialization import deserialize_message
-    from rosbags.highlevel import AnyReader
-
     from hupr_ros.bags import typestore
     from hupr_ros.msg_conversions import msg_to_frame, msg_to_skeleton
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    from rclpy.serialization import deserialize_message
+    from rosbags.highlevel import AnyReader
     rng = np.random.default_rng(0)
     frame = (rng.integers(-900, 900, (192, 4, 256)) +
              1j * rng.integers(-900, 900, (192, 4, 256))).astype(np.complex64)
@@ -85,12 +83,11 @@ def test_bad_bags(tmp_path):
 
 
 def test_mono8_images_round_trip_through_our_own_bags(tmp_path):
+    from hupr_ros.bags import typestore
+    from hupr_ros.msg_conversions import msg_to_image
     from rclpy.serialization import deserialize_message
     from rosbags.highlevel import AnyReader
     from sensor_msgs.msg import Image
-
-    from hupr_ros.bags import typestore
-    from hupr_ros.msg_conversions import msg_to_image
     gray = np.arange(12 * 10, dtype=np.uint8).reshape(12, 10)
     with BagWriter(tmp_path / 'bag', storage='sqlite3') as bag:
         bag.write_image(gray, stamp_ns=3, encoding='mono8')
@@ -113,19 +110,19 @@ def test_bags_and_nodes_build_messages_in_one_place():
     decoded: the two serialisers may differ in padding bytes), and the same validation (a bad
     orientation or a NaN joint is refused by both).
     """
-    from rclpy.serialization import deserialize_message
-
-    from hupr_ros import messages, msg_conversions as conv
+    from hupr_ros import messages
+    from hupr_ros import msg_conversions as conv
     from hupr_ros.bags import rosbags_backend, typestore
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG as config
+    from rclpy.serialization import deserialize_message
     store = typestore()
     bag = rosbags_backend(store)
     rng = np.random.default_rng(0)
     shape = (config.num_chirps, config.num_rx, config.num_samples)
     frame = (rng.integers(-40000, 40000, shape) + 1j * rng.integers(-99, 99, shape))
-    kw = dict(stamp_ns=1_700_000_000_123_456_789, frame_id='radar_vert', frame_number=7,
-              orientation='vertical', packets_expected=10, packets_received=9,
-              bytes_zero_filled=1456)
+    kw = {'stamp_ns': 1_700_000_000_123_456_789, 'frame_id': 'radar_vert', 'frame_number': 7,
+          'orientation': 'vertical', 'packets_expected': 10, 'packets_received': 9,
+          'bytes_zero_filled': 1456}
     cases = [
         ('hupr_msgs/msg/RadarFrame', lambda b: messages.radar_frame(b, frame, config, **kw)),
         ('sensor_msgs/msg/Image', lambda b: messages.image(

@@ -22,11 +22,10 @@ DDS (Image + CameraInfo, no duplicates).
 import subprocess
 import sys
 
-import numpy as np
-import pytest
-
 from conftest import REPO, requires_ros
 from hupr_ros import camera
+import numpy as np
+import pytest
 
 cv2 = pytest.importorskip('cv2')
 
@@ -104,10 +103,9 @@ def test_our_image_messages_match_rosbags_image(encoding):
     Our image conversion (what the nodes publish and the bags store) decoded by the
     independent rosbags-image: the same pixels.
     """
-    from rosbags.image import message_to_cvimage
-
     from hupr_ros import messages
     from hupr_ros.bags import rosbags_backend, typestore
+    from rosbags.image import message_to_cvimage
     bgr = frames(1, (6, 9, 3))[0]
     pixels = np.arange(54, dtype=np.uint16).reshape(6, 9) * 1000 if encoding == '16UC1' \
         else camera.to_encoding(bgr, encoding)
@@ -122,14 +120,14 @@ def test_our_image_messages_match_rosbags_image(encoding):
 @requires_ros
 @pytest.mark.slow
 def test_camera_node_publishes_images_and_camera_info(folder, tmp_path):
-    from rclpy.node import Node
-    from rclpy.parameter import Parameter
-    from sensor_msgs.msg import CameraInfo, Image
-
-    from hupr_ros import msg_conversions as conv, topics
+    from hupr_ros import msg_conversions as conv
+    from hupr_ros import topics
     from hupr_ros.nodes.camera_node import CAMERA_INFO, CameraNode
     from hupr_ros.nodes.common import SENSOR_QOS
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
     from ros_harness import harness
+    from sensor_msgs.msg import CameraInfo, Image
     (tmp_path / 'cam.yaml').write_text(CALIBRATION)
     crops = [camera.crop_square(f, 256)[0][..., ::-1] for f in frames()]
     with harness() as h:

@@ -5,9 +5,6 @@
 import json
 import time
 
-import numpy as np
-import pytest
-
 from conftest import REPO
 from hupr_ros.radar import HUPR_CHIRP_CONFIG
 from hupr_ros.radar.cfg import load_cfg
@@ -15,6 +12,8 @@ from hupr_ros.radar.dca1000 import decode_samples, load_adc_file
 from hupr_ros.radar.dca1000_emulator import Faults
 from hupr_ros.radar.rig import EmulatedRig, Radar, Rig, rig_cfgs, SimFrames
 from hupr_ros.tools import capture
+import numpy as np
+import pytest
 
 pytest.importorskip('serial')
 CFG = REPO / 'config' / 'iwr1843_hupr.cfg'

@@ -15,11 +15,10 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from conftest import REPO
 from hupr_ros.tools import preprocess, sim
 from hupr_ros.tools.common import output_dir_problem
+import pytest
 
 
 def run_tool(module, *args, timeout=120):

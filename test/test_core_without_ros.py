@@ -25,7 +25,7 @@ import hupr_ros
 # Modules allowed to need ROS: the nodes (rclpy) and the message conversions (hupr_msgs).
 ROS_MODULES = ('hupr_ros.nodes', 'hupr_ros.msg_conversions')
 
-BLOCKER = '''
+BLOCKER = """
 import importlib.abc, sys
 class NoRos(importlib.abc.MetaPathFinder):
     BLOCKED = ('rclpy', 'hupr_msgs', 'std_msgs', 'sensor_msgs', 'rosidl_runtime_py',
@@ -38,7 +38,7 @@ import importlib
 for name in sys.argv[1:]:
     importlib.import_module(name)
 print('imported', len(sys.argv) - 1)
-'''
+"""
 
 
 def core_modules():

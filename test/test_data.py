@@ -8,13 +8,12 @@ Clear errors for bad datasets and caches.
 import json
 import shutil
 
-import numpy as np
-import pytest
-
 from hupr_ros.data import DatasetError, HuPRDataset, keypoint_heatmaps
-from hupr_ros.dsp import VRDAEConfig, vrdae_map
+from hupr_ros.dsp import vrdae_map, VRDAEConfig
 from hupr_ros.radar.dca1000 import read_adc_frames
 from hupr_ros.tools import preprocess
+import numpy as np
+import pytest
 
 
 def transcribed_heatmaps(joints, size=64, stride=4, sigma=2):
@@ -122,8 +121,8 @@ def test_windows_never_cross_sequences(sim_data):
 
 
 def test_model_accepts_the_compact_input(sim_data):
-    import torch
     from hupr_ros.model import build_model
+    import torch
     root, data, (first, _) = sim_data
     exact = HuPRDataset(data, root / 'cube', sequences=[first], cache_kind='cube')
     compact = HuPRDataset(data, root / 'input', sequences=[first])
@@ -171,7 +170,7 @@ def test_annotation_count_mismatch_is_named(sim_data, tmp_path):
 
 def test_cache_from_another_configuration(sim_data, tmp_path):
     data, cache, (first, _) = copy_dataset(sim_data, tmp_path)
-    with pytest.raises(DatasetError, match="num_input_doppler: cache 8 vs wanted 4"):
+    with pytest.raises(DatasetError, match='num_input_doppler: cache 8 vs wanted 4'):
         HuPRDataset(data, cache, sequences=[first], config=VRDAEConfig(num_input_doppler=4))
     with pytest.raises(DatasetError, match='representation'):
         HuPRDataset(data, cache, sequences=[first],

@@ -14,11 +14,10 @@
 
 """DCA1000 capture format: the published reader's layout, IQ order, and bad files."""
 
+from hupr_ros.radar.dca1000 import CaptureFormatError, decode_samples, encode_samples, \
+    frame_bytes, load_adc_file
 import numpy as np
 import pytest
-
-from hupr_ros.radar.dca1000 import (
-    CaptureFormatError, decode_samples, encode_samples, frame_bytes, load_adc_file)
 
 
 def test_matches_published_reader(data_dir):

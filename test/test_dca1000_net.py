@@ -10,11 +10,10 @@ each injected fault.
 import threading
 import time
 
-import numpy as np
-import pytest
-
 from hupr_ros.radar import dca1000_net as net
 from hupr_ros.radar.dca1000_emulator import Dca1000Emulator, Faults
+import numpy as np
+import pytest
 
 FRAME = 10_000          # bytes per test frame: 6.87 datagrams, not aligned on purpose
 

@@ -13,11 +13,10 @@ import subprocess
 import sys
 import time
 
-import numpy as np
-import pytest
-
 from conftest import REPO, requires_ros
 from hupr_ros.guards import ErrorLog, StampGuard
+import numpy as np
+import pytest
 
 SECOND = 1_000_000_000
 T0 = 1_700_000_000 * SECOND          # 2023: in the past of any node clock
@@ -92,7 +91,6 @@ def other_geometry_axes():
 
 def pair_msg(stamp_ns, number, seed=0, scale=1.0, axes=None):
     from hupr_msgs.msg import RadarCubePair
-
     from hupr_ros import msg_conversions as conv
     from hupr_ros.dsp import cube_axes
     rng = np.random.default_rng(seed)
@@ -118,12 +116,11 @@ def pose_rig(data_dir):
     publishes pairs and collects skeletons.
     """
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
-    from rclpy.node import Node
-    from rclpy.parameter import Parameter
-
     from hupr_ros import topics
     from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.pose_node import PoseNode
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
     from ros_harness import harness, wait_for_match
     with harness() as h:
         node = h.add(PoseNode, parameter_overrides=[
@@ -242,10 +239,10 @@ def test_nodes_survive_random_values_in_every_numeric_field(pose_rig):
 
 @requires_ros
 def test_preprocess_node_survives_bad_stamps():
-    from test_preprocess_node import make_rig
     from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, VERTICAL_MOUNT
     from hupr_ros.sim.fmcw import quantize, synthesize_frame
     from ros_harness import harness
+    from test_preprocess_node import make_rig
     rng = np.random.default_rng(3)
     point, velocity = np.array([[0.4, 2.5, 0.2]]), np.array([[0.0, 0.5, 0.0]])
     frames = {name: quantize(synthesize_frame(point, velocity, [800.0], mount=mount),
@@ -339,10 +336,9 @@ def _pose_process():
 def test_pose_node_exits_cleanly_on_a_signal_during_inference(signum):
     """Pairs stream in at 20 Hz; the signal lands while windows are being inferred."""
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
-    from rclpy.node import Node
-
     from hupr_ros import topics
     from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+    from rclpy.node import Node
     from ros_harness import harness
     process = _pose_process()
     try:
@@ -439,11 +435,10 @@ def test_parameters_are_read_only_with_ranges_and_documentation():
     A later `ros2 param set` must fail, not be silently ignored; numeric ones carry their valid
     range.
     """
-    import rclpy
-    from rclpy.parameter import Parameter
-
     from hupr_ros.nodes.preprocess_node import PreprocessNode
     from hupr_ros.nodes.sim_node import SimNode
+    import rclpy
+    from rclpy.parameter import Parameter
     context = rclpy.Context()
     rclpy.init(context=context)
     try:
@@ -465,7 +460,7 @@ def test_parameters_are_read_only_with_ranges_and_documentation():
 
 
 def test_samples_saturate_never_wrap_and_orientations_are_checked():
-    from hupr_ros.radar.dca1000 import interleave_iq, encode_samples
+    from hupr_ros.radar.dca1000 import encode_samples, interleave_iq
     frame = np.array([40000.7 - 40000.7j, -12.4 + 3.6j], np.complex64)
     assert interleave_iq(frame).tolist() == [[32767, -32768], [-12, 4]]
     assert encode_samples(frame).tolist() == [32767, -12, -32768, 4]
@@ -489,9 +484,8 @@ def test_an_error_racing_the_shutdown_is_the_shutdown_and_any_other_is_raised():
     """
     import threading
 
-    from rclpy.node import Node
-
     from hupr_ros.nodes.common import run_node
+    from rclpy.node import Node
 
     class Racing(Node):
         message = 'Unable to convert call argument'

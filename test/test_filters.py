@@ -1,10 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """One-Euro filter: less jitter at rest, bounded lag when moving, restarts across gaps."""
 
+from hupr_ros.filters import OneEuroFilter
 import numpy as np
 import pytest
-
-from hupr_ros.filters import OneEuroFilter
 
 
 def run(filter_, values, rate=10.0):

@@ -21,13 +21,12 @@ the bags hold what the nodes publish, and bad input gets one line.
 
 import json
 
-import numpy as np
-import pytest
-
 from hupr_ros import topics
 from hupr_ros.bags import read_messages
 from hupr_ros.radar.dca1000 import load_adc_file
 from hupr_ros.tools import hupr_import, sim
+import numpy as np
+import pytest
 
 
 @pytest.fixture(scope='session')

@@ -14,14 +14,13 @@
 
 """Sliding-window inference: published window alignment, clamping, range estimate, bad input."""
 
-import numpy as np
-import pytest
-
 from hupr_ros.dsp import PreprocessingError, vrdae_map, VRDAEConfig
 from hupr_ros.inference import estimate_person_range, PoseEstimator
 from hupr_ros.model import build_model
 from hupr_ros.radar.antenna import HORIZONTAL_MOUNT
 from hupr_ros.sim.fmcw import synthesize_frame
+import numpy as np
+import pytest
 
 
 def cube(seed: int) -> np.ndarray:

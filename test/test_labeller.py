@@ -24,15 +24,14 @@ import json
 import os
 import pathlib
 
-import numpy as np
-import pytest
-import torch
-import yaml
-
 from conftest import REPO
 from hupr_ros.labeller import hrnet
 from hupr_ros.labeller.joints import to_hupr
 from hupr_ros.skeleton import JOINT_INDEX
+import numpy as np
+import pytest
+import torch
+import yaml
 
 #: sha256 of json.dumps([[key, shape, dtype], ...]) over the state dict, in order, of the
 #: official HRNet-W32 256x256 MPII checkpoint (pose_hrnet_w32_256x256.pth: 1754 tensors).
@@ -239,10 +238,9 @@ def test_blazepose_finds_the_simulated_person():
 
 
 def test_split_recording_is_one_bag(tmp_path):
-    from rosbags.rosbag2 import Reader
-
     from hupr_ros.bags import typestore
     from hupr_ros.recording import bag_summary, RecordingWriter
+    from rosbags.rosbag2 import Reader
     store = typestore()
     string = store.types['std_msgs/msg/String']
     writer = RecordingWriter(tmp_path / 'rec', split_bytes=1000).open()
@@ -318,10 +316,9 @@ def test_bag_data_refuses_bags_without_labels_or_of_another_definition(tmp_path)
     with pytest.raises(DatasetError, match='needs both radars.*labels'):
         prepare({'train': [str(tmp_path / 'bags')]}, tmp_path / 'work')
     # a recording made with another RadarFrame definition (one more field)
+    from hupr_ros.bags import msg_dir, MSG_NAMES
     from rosbags.rosbag2 import StoragePlugin, Writer
     from rosbags.typesys import get_types_from_msg, get_typestore, Stores
-
-    from hupr_ros.bags import msg_dir, MSG_NAMES
     other = get_typestore(Stores.ROS2_KILTED)
     for name in MSG_NAMES:
         text = (msg_dir() / f'{name}.msg').read_text()

@@ -25,10 +25,9 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from conftest import REPO, requires_ros
 from conftest import spawn_module as _spawn
+import pytest
 
 pytestmark = requires_ros
 
@@ -128,11 +127,10 @@ def test_hrnet_labeller_live_accounts_for_every_frame(tmp_path):
     """
     import re
 
-    import torch
-
     from hupr_ros import topics
     from hupr_ros.labeller.hrnet import PoseHighResolutionNet
     from hupr_ros.recording import bag_summary, recorded_counts
+    import torch
     weights = tmp_path / 'hrnet.pth'
     torch.save(PoseHighResolutionNet(16).state_dict(), weights)
     sim = _spawn('hupr_ros.nodes.sim_node', '--ros-args', '-p', 'seed:=2')

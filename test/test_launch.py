@@ -27,9 +27,8 @@ import re
 import shutil
 import subprocess
 
-import pytest
-
 from conftest import REPO
+import pytest
 
 
 @pytest.mark.slow

@@ -17,10 +17,9 @@
 import ast
 import re
 
+from conftest import REPO, requires_ros
 import pytest
 import yaml
-
-from conftest import REPO, requires_ros
 
 
 def entry_points():
@@ -54,14 +53,13 @@ def test_launch_file_runs_where_launch_ros_exists():
 
 @requires_ros
 def test_yaml_keys_are_declared_parameters(tmp_path):
-    import rclpy
-    from rclpy.parameter import Parameter
-
     from hupr_ros.nodes.labeller_node import LabellerNode
     from hupr_ros.nodes.pose_node import PoseNode
     from hupr_ros.nodes.preprocess_node import PreprocessNode
     from hupr_ros.nodes.radar_node import RadarNode
     from hupr_ros.nodes.sim_node import SimNode
+    import rclpy
+    from rclpy.parameter import Parameter
     config = yaml.safe_load((REPO / 'config' / 'hupr.yaml').read_text())
     # '/**/name' keys: the parameters apply in any namespace (launch argument namespace:=).
     assert all(key.startswith('/**/') for key in config), list(config)

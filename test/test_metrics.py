@@ -3,11 +3,10 @@
 
 import math
 
-import numpy as np
-import pytest
-
 from hupr_ros.metrics import coco_ap, evaluate_poses, gt_area, oks, pck, pixel_errors
 from hupr_ros.skeleton import JOINT_INDEX, OKS_SIGMAS
+import numpy as np
+import pytest
 
 THRESHOLDS = np.linspace(0.5, 0.95, 10)
 
@@ -66,7 +65,7 @@ def test_several_frames_and_report():
                                             ).reshape(6, 4)
     perfect = evaluate_poses(gt, gt, boxes)
     assert perfect.ap == pytest.approx(100) and perfect.mean_error_px == 0 and perfect.pck == 1
-    assert perfect.joint_ap == pytest.approx({k: 100.0 for k in perfect.joint_ap})
+    assert perfect.joint_ap == pytest.approx(dict.fromkeys(perfect.joint_ap, 100.0))
     # Half the frames far off: AP 50 exactly (score ties are broken by frame order, so use
     # the per-threshold recall: 3 of 6 matched at every threshold -> precision-recall area).
     pred = gt.copy()

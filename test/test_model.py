@@ -16,13 +16,12 @@
 
 import json
 
-import numpy as np
-import pytest
-import torch
-
 from hupr_ros.model import build_model, CheckpointError, decode, InputShapeError, \
     load_official_checkpoint, save_checkpoint, VARIANTS
 from hupr_ros.model.checkpoint import read_checkpoint
+import numpy as np
+import pytest
+import torch
 
 
 @pytest.fixture(scope='session')

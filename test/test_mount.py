@@ -16,12 +16,11 @@
 
 import math
 
+from conftest import REPO
+from hupr_ros import mount as m
 import numpy as np
 import pytest
 import yaml
-
-from conftest import REPO
-from hupr_ros import mount as m
 
 
 def test_shipped_mount_axes_follow_rep_103():

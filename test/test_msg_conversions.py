@@ -14,10 +14,9 @@
 
 """NumPy <-> message round trips are bit-exact; bad arrays and messages raise clear errors."""
 
+from conftest import requires_ros
 import numpy as np
 import pytest
-
-from conftest import requires_ros
 
 pytestmark = requires_ros
 
@@ -131,8 +130,8 @@ def test_serialization_round_trip_every_type():
 
     (CDR padding bytes are not initialised, so raw bytes may differ between serialisations.)
     """
-    from rclpy.serialization import deserialize_message, serialize_message
     from msg_samples import make_samples, message_class
+    from rclpy.serialization import deserialize_message, serialize_message
     for name, msg in make_samples().items():
         raw = serialize_message(msg)
         back = deserialize_message(raw, message_class(name))

@@ -20,20 +20,18 @@ import sys
 import time
 import uuid
 
-import numpy as np
-
 from conftest import REPO, requires_ros
+import numpy as np
 
 pytestmark = requires_ros
 
 
 def test_every_message_type_over_dds():
+    from hupr_ros import msg_conversions as conv
+    from msg_samples import make_samples, message_class, TOPICS
     import rclpy
     from rclpy.executors import SingleThreadedExecutor
     from rclpy.node import Node
-
-    from hupr_ros import msg_conversions as conv
-    from msg_samples import TOPICS, make_samples, message_class
 
     prefix = 'hupr_test_' + uuid.uuid4().hex[:8]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(

@@ -14,9 +14,8 @@
 
 """Frame pairing by stamp: right pairs, never wrong ones, bounded memory."""
 
-import pytest
-
 from hupr_ros.pairing import FramePairer
+import pytest
 
 MS = 1_000_000
 

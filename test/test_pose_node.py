@@ -14,17 +14,15 @@
 
 """The pose node over real DDS: skeleton + markers + overlay, stamps, bad input, no weights."""
 
+from conftest import requires_ros
 import numpy as np
 import pytest
-
-from conftest import requires_ros
 
 pytestmark = requires_ros
 
 
 def make_pair(stamp_ns, number, seed, shape=(16, 64, 64, 8)):
     from hupr_msgs.msg import RadarCubePair
-
     from hupr_ros import msg_conversions as conv
     from hupr_ros.dsp import cube_axes
     rng = np.random.default_rng(seed)
@@ -43,15 +41,15 @@ def make_pair(stamp_ns, number, seed, shape=(16, 64, 64, 8)):
 
 def test_pose_node_publishes_skeleton_markers_overlay(data_dir):
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
-    from rclpy.node import Node
-    from rclpy.parameter import Parameter
-    from sensor_msgs.msg import Image
-    from visualization_msgs.msg import Marker, MarkerArray
-
-    from hupr_ros import msg_conversions as conv, topics
+    from hupr_ros import msg_conversions as conv
+    from hupr_ros import topics
     from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.pose_node import PoseNode
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
     from ros_harness import harness, wait_for_match
+    from sensor_msgs.msg import Image
+    from visualization_msgs.msg import Marker, MarkerArray
 
     with harness() as h:
         node = h.add(PoseNode, parameter_overrides=[
@@ -109,12 +107,11 @@ def test_pose_node_publishes_skeleton_markers_overlay(data_dir):
 
 
 def test_pose_node_runs_the_shipped_model_by_default_and_refuses_bad_weights(tmp_path):
-    import rclpy
-    from rclpy.parameter import Parameter
-
     from hupr_ros.model import DEFAULT_PRETRAINED, load_pretrained
     from hupr_ros.nodes.common import StartupError
     from hupr_ros.nodes.pose_node import PoseNode
+    import rclpy
+    from rclpy.parameter import Parameter
     context = rclpy.Context()
     rclpy.init(context=context)
     try:
@@ -138,17 +135,17 @@ def test_pose_node_runs_the_shipped_model_by_default_and_refuses_bad_weights(tmp
 
 def test_pose_node_publishes_nothing_for_an_empty_room_and_clears_markers():
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
-    from rclpy.node import Node
-    from rclpy.parameter import Parameter
-    from visualization_msgs.msg import Marker, MarkerArray
-
-    from hupr_ros import msg_conversions as conv, topics
+    from hupr_ros import msg_conversions as conv
+    from hupr_ros import topics
     from hupr_ros.dsp import cube_axes, vrdae_map
     from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.pose_node import PoseNode
     from hupr_ros.sim.body import make_subjects, Motion
     from hupr_ros.sim.scene import Simulator
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
     from ros_harness import harness, wait_for_match
+    from visualization_msgs.msg import Marker, MarkerArray
 
     def pair(stamp, number, frame):
         msg = RadarCubePair(header=conv.make_header(stamp, 'radar_hori'))
@@ -196,14 +193,14 @@ def test_fused_pose_node_estimates_from_raw_frames(data_dir):
     Its skeleton equals what the two-node path gives for the same frames.
     """
     from hupr_msgs.msg import RadarFrame, Skeleton2D
-    from rclpy.node import Node
-    from rclpy.parameter import Parameter
-
-    from hupr_ros import msg_conversions as conv, topics
+    from hupr_ros import msg_conversions as conv
+    from hupr_ros import topics
     from hupr_ros.dsp import vrdae_map
     from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.pose_node import PoseNode
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
     from ros_harness import harness, wait_for_match
     rng = np.random.default_rng(4)
     frames = [{o: (rng.integers(-300, 300, (192, 4, 256)) +
@@ -248,13 +245,12 @@ def test_pose_node_lifecycle(data_dir, tmp_path):
     again); only an active node takes pairs.
     """
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
-    from rclpy.lifecycle import TransitionCallbackReturn as R
-    from rclpy.node import Node
-    from rclpy.parameter import Parameter
-
     from hupr_ros import topics
     from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS, StartupError
     from hupr_ros.nodes.pose_node import PoseNode
+    from rclpy.lifecycle import TransitionCallbackReturn as R
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
     from ros_harness import harness, wait_for_match
 
     common = [Parameter('num_filters', value=4), Parameter('presence', value=False),

@@ -17,12 +17,11 @@
 import json
 import shutil
 
-import numpy as np
-import pytest
-
 from hupr_ros.dsp import vrdae_map
 from hupr_ros.radar.dca1000 import encode_samples, load_adc_file, read_adc_frames
 from hupr_ros.tools import preprocess
+import numpy as np
+import pytest
 
 
 @pytest.fixture()

@@ -14,10 +14,9 @@
 
 """The preprocessing node over real DDS: pairs, VRDAEMaps, flags, and bad input survival."""
 
+from conftest import requires_ros
 import numpy as np
 import pytest
-
-from conftest import requires_ros
 
 pytestmark = requires_ros
 
@@ -45,13 +44,13 @@ def make_rig(h, frames, **parameters):
     pairs).
     """
     from hupr_msgs.msg import RadarCubePair, RadarFrame
-    from rclpy.node import Node
-    from rclpy.parameter import Parameter
-
-    from hupr_ros import msg_conversions as conv, topics
+    from hupr_ros import msg_conversions as conv
+    from hupr_ros import topics
     from hupr_ros.nodes.common import SENSOR_QOS
     from hupr_ros.nodes.preprocess_node import PreprocessNode
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
     from ros_harness import wait_for_match
 
     node = h.add(PreprocessNode, parameter_overrides=[

@@ -5,16 +5,14 @@ Presence: an empty simulated room scores low, a person high.
 Hysteresis; the estimator marks windows without a person.
 """
 
-import numpy as np
-import pytest
-
 from hupr_ros.dsp import vrdae_map
 from hupr_ros.inference import PoseEstimator
 from hupr_ros.model import build_model
-from hupr_ros.presence import motion_energy_db, PRESENCE_OFF_DB, PRESENCE_ON_DB, \
-    PresenceDetector
+from hupr_ros.presence import motion_energy_db, PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
 from hupr_ros.sim.body import make_subjects, Motion
 from hupr_ros.sim.scene import Simulator
+import numpy as np
+import pytest
 
 
 @pytest.fixture(scope='session')

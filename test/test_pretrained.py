@@ -1,11 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """Shipped weights load offline with their metadata; fp16 export round-trips."""
 
-import pytest
-import torch
-
 from hupr_ros.model import build_model, export_checkpoint, load_official_checkpoint, \
     load_pretrained, PRETRAINED, pretrained_path, save_checkpoint
+import pytest
+import torch
 
 
 @pytest.mark.parametrize('name', sorted(PRETRAINED))

@@ -2,11 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """mmWave SDK .cfg files: round trips, derived values of paper Table 1, rejections."""
 
-import pytest
-
 from conftest import REPO
 from hupr_ros.radar import HUPR_CHIRP_CONFIG
 from hupr_ros.radar.cfg import CfgError, HARDWARE_TRIGGER, load_cfg, RadarCfg
+import pytest
 
 CFG = REPO / 'config' / 'iwr1843_hupr.cfg'
 

@@ -2,12 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """The radar CLI session (pyserial) against the pseudo-terminal emulator."""
 
-import pytest
-
 from conftest import REPO
 from hupr_ros.radar.cfg import load_cfg
 from hupr_ros.radar.cli import RadarCli, RadarCliError
 from hupr_ros.radar.cli_emulator import CliEmulator
+import pytest
 
 serial = pytest.importorskip('serial')
 

@@ -9,10 +9,9 @@ failures.
 
 import time
 
+from conftest import requires_ros
 import numpy as np
 import pytest
-
-from conftest import requires_ros
 
 pytestmark = requires_ros
 pytest.importorskip('serial')
@@ -22,15 +21,15 @@ pytest.importorskip('serial')
 def test_two_radar_nodes_stream_exact_frames_through_their_lifecycle():
     from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
     from hupr_msgs.msg import RadarFrame
-    from rclpy.lifecycle import TransitionCallbackReturn
-    from rclpy.node import Node
-    from rclpy.parameter import Parameter
-
-    from hupr_ros import msg_conversions as conv, topics
+    from hupr_ros import msg_conversions as conv
+    from hupr_ros import topics
     from hupr_ros.nodes.common import SENSOR_QOS
     from hupr_ros.nodes.radar_node import RadarNode
     from hupr_ros.radar.dca1000 import decode_samples
     from hupr_ros.radar.rig import SimFrames
+    from rclpy.lifecycle import TransitionCallbackReturn
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
     from ros_harness import harness
 
     with harness() as h:
@@ -88,15 +87,15 @@ def test_two_radar_nodes_stream_exact_frames_through_their_lifecycle():
 @pytest.mark.slow
 def test_lost_datagrams_are_published_zero_filled_and_counted():
     from hupr_msgs.msg import RadarFrame
-    from rclpy.lifecycle import TransitionCallbackReturn
-    from rclpy.node import Node
-    from rclpy.parameter import Parameter
-
-    from hupr_ros import msg_conversions as conv, topics
+    from hupr_ros import msg_conversions as conv
+    from hupr_ros import topics
     from hupr_ros.nodes.common import SENSOR_QOS
     from hupr_ros.nodes.radar_node import RadarNode
     from hupr_ros.radar.dca1000 import decode_samples
     from hupr_ros.radar.rig import SimFrames
+    from rclpy.lifecycle import TransitionCallbackReturn
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
     from ros_harness import harness
     with harness() as h:
         node = h.add(RadarNode, parameter_overrides=[
@@ -124,10 +123,9 @@ def test_lost_datagrams_are_published_zero_filled_and_counted():
 
 
 def test_configure_failure_is_one_clear_line_and_retryable(caplog):
+    from hupr_ros.nodes.radar_node import RadarNode
     from rclpy.lifecycle import TransitionCallbackReturn
     from rclpy.parameter import Parameter
-
-    from hupr_ros.nodes.radar_node import RadarNode
     from ros_harness import harness
     with harness() as h:
         node = h.add(RadarNode, parameter_overrides=[

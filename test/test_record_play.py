@@ -25,10 +25,9 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from conftest import REPO, requires_ros
 from conftest import spawn_module as _spawn
+import pytest
 
 pytestmark = requires_ros
 
@@ -45,9 +44,10 @@ def _stop(process, timeout=20):
 
 
 def test_subscription_qos_matches_every_publisher():
-    from rclpy.qos import QoSDurabilityPolicy as D, QoSProfile, QoSReliabilityPolicy as R
-
     from hupr_ros.nodes.bag_tools import subscription_qos
+    from rclpy.qos import QoSDurabilityPolicy as D
+    from rclpy.qos import QoSProfile
+    from rclpy.qos import QoSReliabilityPolicy as R
     reliable = QoSProfile(depth=5, reliability=R.RELIABLE, durability=D.TRANSIENT_LOCAL)
     best = QoSProfile(depth=5, reliability=R.BEST_EFFORT, durability=D.VOLATILE)
     assert subscription_qos([reliable]).reliability == R.RELIABLE
@@ -59,11 +59,10 @@ def test_subscription_qos_matches_every_publisher():
 @pytest.mark.slow
 def test_killed_recorder_leaves_a_readable_bag_that_drives_the_pose_node(tmp_path):
     from hupr_msgs.msg import Skeleton2D
-    from rclpy.node import Node
-    from rclpy.qos import QoSProfile, QoSReliabilityPolicy
-
     from hupr_ros import topics
     from hupr_ros.recording import bag_summary, recorded_counts
+    from rclpy.node import Node
+    from rclpy.qos import QoSProfile, QoSReliabilityPolicy
     from ros_harness import harness
     bag = tmp_path / 'walk'
     sim = _spawn('hupr_ros.nodes.sim_node', '--ros-args', '-p', 'motion:=wave_both',
@@ -194,7 +193,7 @@ def test_a_writer_killed_mid_transaction_leaves_its_committed_messages(tmp_path)
     the process dies without committing. The bag reads back with exactly the 5 committed messages
     (the hot journal is rolled back).
     """
-    script = f'''
+    script = f"""
 import os
 import numpy as np
 from rclpy.serialization import serialize_message
@@ -211,7 +210,7 @@ w.flush()
 for i in range(40):
     w.write('/img', 100 + i, msg(1 << 20))
 os._exit(9)
-'''
+"""
     result = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True,
                             timeout=120, cwd=REPO)
     assert result.returncode == 9, result.stderr

@@ -16,16 +16,16 @@
 
 import json
 
-import numpy as np
-import pytest
-
 from hupr_ros.dsp import axes, vrdae_map
 from hupr_ros.inference import estimate_person_range
 from hupr_ros.radar.dca1000 import load_adc_file
-from hupr_ros.sim.body import joint_positions, make_subjects, MOTIONS, Motion, Subject
+from hupr_ros.sim.body import joint_positions, make_subjects, Motion, MOTIONS, Subject
 from hupr_ros.sim.scene import project, SimConfig, Simulator
 from hupr_ros.skeleton import JOINT_INDEX
-from hupr_ros.tools import preprocess, sim as sim_tool
+from hupr_ros.tools import preprocess
+from hupr_ros.tools import sim as sim_tool
+import numpy as np
+import pytest
 
 
 def test_frames_are_deterministic_for_a_seed():

@@ -18,24 +18,23 @@ import json
 import subprocess
 import sys
 
+from conftest import REPO, requires_ros
 import numpy as np
 import pytest
-
-from conftest import REPO, requires_ros
 
 pytestmark = requires_ros
 
 
 def test_sim_node_publishes_both_radars_camera_and_truth_on_one_clock():
     from hupr_msgs.msg import RadarFrame, Skeleton2D
-    from rclpy.node import Node
-    from rclpy.parameter import Parameter
-    from sensor_msgs.msg import Image
-
-    from hupr_ros import msg_conversions as conv, topics
+    from hupr_ros import msg_conversions as conv
+    from hupr_ros import topics
     from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.sim_node import SimNode
+    from rclpy.node import Node
+    from rclpy.parameter import Parameter
     from ros_harness import harness
+    from sensor_msgs.msg import Image
 
     with harness() as h:
         tester = h.add(Node, node_name='sim_tester')
@@ -75,9 +74,8 @@ def test_sim_node_publishes_both_radars_camera_and_truth_on_one_clock():
 def test_sim_node_stops_after_max_frames():
     import time
 
-    from rclpy.parameter import Parameter
-
     from hupr_ros.nodes.sim_node import SimNode
+    from rclpy.parameter import Parameter
     from ros_harness import harness
     with harness() as h:
         node = h.add(SimNode, parameter_overrides=[Parameter('max_frames', value=3),

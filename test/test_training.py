@@ -8,18 +8,18 @@ preprocess, train, evaluate). DDP on CPU is in test_labeller.py (training from b
 
 import json
 
-import numpy as np
-import pytest
-import torch
-import yaml
-
 from hupr_ros.data import HuPRDataset
 from hupr_ros.model import load_official_checkpoint
 from hupr_ros.tools import ablate, evaluate, preprocess, train
 from hupr_ros.tools.sim import write_dataset
-from hupr_ros.training import ConfigError, load_config, TrainConfig, Trainer, TrainingDiverged
+from hupr_ros.training import ConfigError, load_config, TrainConfig, Trainer
 from hupr_ros.training import trainer as trainer_module
+from hupr_ros.training import TrainingDiverged
 from hupr_ros.training.trainer import evaluate_model
+import numpy as np
+import pytest
+import torch
+import yaml
 
 
 @pytest.fixture(scope='session')
@@ -33,9 +33,9 @@ def tiny(tmp_path_factory):
 
 
 def small_config(tiny, out, **changes) -> TrainConfig:
-    values = dict(data_root=str(tiny / 'data'), cache=str(tiny / 'cache'), out_dir=str(out),
-                  variant='realtime', num_filters=2, batch_size=2, threads=1, save_every=1,
-                  log_every=1, val_max_frames=4)
+    values = {'data_root': str(tiny / 'data'), 'cache': str(tiny / 'cache'), 'out_dir': str(out),
+              'variant': 'realtime', 'num_filters': 2, 'batch_size': 2, 'threads': 1,
+              'save_every': 1, 'log_every': 1, 'val_max_frames': 4}
     values.update(changes)
     return TrainConfig(**values)
 

@@ -16,16 +16,15 @@
 
 import dataclasses
 
-import numpy as np
-import pytest
-
-from hupr_ros.dsp import axes, frame_window, model_input, PreprocessingError, VRDAEConfig, \
-    vrdae_map
+from hupr_ros.dsp import axes, frame_window, model_input, PreprocessingError, vrdae_map, \
+    VRDAEConfig
 from hupr_ros.dsp.reference import model_input_reference, vrdae_map_reference
 from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, VERTICAL_MOUNT
 from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
 from hupr_ros.radar.dca1000 import load_adc_file
 from hupr_ros.sim.fmcw import synthesize_frame
+import numpy as np
+import pytest
 
 
 @pytest.fixture(scope='session')

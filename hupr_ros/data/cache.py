@@ -8,9 +8,8 @@ File names, recorded configuration and the compact training input.
 import dataclasses
 import json
 
-import numpy as np
-
 from hupr_ros.dsp import model_input, VRDAEConfig
+import numpy as np
 
 RADARS = ('hori', 'vert')
 #: Cache kinds: the radar cube (exact, any use) or the training input (network input averaged

@@ -27,16 +27,15 @@ import json
 import pathlib
 from typing import Dict, List, Optional, Sequence, Union
 
-import numpy as np
-import torch
-from torch.utils.data import Dataset
-
 from hupr_ros.data.cache import cache_name, config_metadata, RADARS
-from hupr_ros.data.layout import (  # noqa: F401  (re-exported)
-    CACHE_KINDS, DatasetError, PHASES, read_labels, read_splits, sequence_name, SequenceLabels)
+from hupr_ros.data.layout import CACHE_KINDS, DatasetError, PHASES, read_labels, read_splits, \
+    sequence_name, SequenceLabels  # noqa: F401  (re-exported)
 from hupr_ros.data.targets import keypoint_heatmaps
 from hupr_ros.dsp import frame_window, model_input, VRDAEConfig
 from hupr_ros.radar.dca1000 import count_adc_frames
+import numpy as np
+import torch
+from torch.utils.data import Dataset
 
 
 def open_cache(cache: pathlib.Path, number: int, radar: str, kind: str,

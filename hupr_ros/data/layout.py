@@ -6,14 +6,13 @@ Reading them needs no torch (hupr-import, the reports); :mod:`hupr_ros.data.data
 training samples on top.
 """
 
+from dataclasses import dataclass
 import json
 import pathlib
-from dataclasses import dataclass
 from typing import Dict, List, Union
 
-import numpy as np
-
 from hupr_ros.skeleton import NUM_JOINTS
+import numpy as np
 
 PHASES = ('train', 'val', 'test')
 CACHE_KINDS = ('input', 'cube')

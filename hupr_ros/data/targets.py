@@ -9,9 +9,8 @@ cells, around the cell ``(int(x / 4 + 0.5), int(y / 4 + 0.5))`` and zero outside
 all-zero map.
 """
 
-import numpy as np
-
 from hupr_ros.model.decode import HEATMAP_STRIDE
+import numpy as np
 
 HEATMAP_SIZE = 64
 SIGMA = 2.0

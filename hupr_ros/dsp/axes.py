@@ -35,9 +35,8 @@ tests check them against the simulator's exact path-length model for both radar 
 from dataclasses import dataclass
 from typing import Tuple
 
-import numpy as np
-
 from hupr_ros.dsp.config import HUPR_VRDAE_CONFIG, VRDAEConfig
+import numpy as np
 
 
 @dataclass(frozen=True)

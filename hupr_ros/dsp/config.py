@@ -87,7 +87,7 @@ class VRDAEConfig:
 
     @property
     def cube_shape(self) -> Tuple[int, int, int, int]:
-        """Stored cube (doppler, range, azimuth, elevation): (16, 64, 64, 8)."""
+        """Return the stored cube's shape (doppler, range, azimuth, elevation): (16, 64, 64, 8)."""
         return (self.num_stored_doppler, self.num_range, self.azimuth_fft, self.elevation_fft)
 
     @property

@@ -31,9 +31,9 @@ reference vectors), in ~2.5 ms per frame instead of 1.4-2.6 s. Two ideas:
 """
 
 import functools
-import numpy as np
 
 from hupr_ros.dsp.config import HUPR_VRDAE_CONFIG, VRDAEConfig
+import numpy as np
 
 
 class PreprocessingError(ValueError):

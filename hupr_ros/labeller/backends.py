@@ -27,9 +27,8 @@ import subprocess
 import tempfile
 from typing import Optional, Tuple
 
-import numpy as np
-
 from hupr_ros.labeller.joints import to_hupr
+import numpy as np
 
 BACKENDS = ('ground_truth', 'hrnet', 'blazepose')
 #: Skeleton2D.source of each backend's labels.
@@ -61,9 +60,8 @@ class HRNetBackend:
             raise LabellerError('the hrnet labeller needs weights: pass the path of an '
                                 'official HRNet-W32 pose checkpoint (weights:=PATH); nothing '
                                 'is downloaded. Without weights use blazepose.')
-        import torch
-
         from hupr_ros.labeller.hrnet import CheckpointError, HRNetLabeller
+        import torch
         if device.startswith('cuda') and not torch.cuda.is_available():
             raise LabellerError(f'device {device!r} asked for, but torch sees no CUDA GPU '
                                 'here; use device:=cpu')

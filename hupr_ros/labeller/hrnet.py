@@ -35,11 +35,10 @@ import os
 import pathlib
 from typing import List, Optional, Sequence, Tuple, Union
 
+from hupr_ros.model.checkpoint import CheckpointError, load_tensors
 import numpy as np
 import torch
 from torch import nn
-
-from hupr_ros.model.checkpoint import CheckpointError, load_tensors
 
 BN_MOMENTUM = 0.1
 #: ImageNet normalisation of the RGB input, as the official models were trained.

@@ -30,9 +30,8 @@ A derived joint's score is the lowest score of the joints it is made from.
 
 from typing import Dict, Sequence, Tuple
 
-import numpy as np
-
 from hupr_ros.skeleton import JOINT_NAMES
+import numpy as np
 
 MPII_NAMES = ('r_ankle', 'r_knee', 'r_hip', 'l_hip', 'l_knee', 'l_ankle', 'pelvis', 'thorax',
               'upper_neck', 'head_top', 'r_wrist', 'r_elbow', 'r_shoulder', 'l_shoulder',

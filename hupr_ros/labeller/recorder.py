@@ -29,12 +29,11 @@ import threading
 import time
 from typing import Callable, Dict, Optional
 
-import numpy as np
-
 from hupr_ros import messages, topics
 from hupr_ros.bags import rosbags_backend
 from hupr_ros.guards import ErrorLog
 from hupr_ros.recording import RecordingWriter
+import numpy as np
 
 RADAR_TYPE = 'hupr_msgs/msg/RadarFrame'
 IMAGE_TYPE = 'sensor_msgs/msg/Image'

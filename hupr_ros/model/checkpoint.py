@@ -23,10 +23,9 @@ import os
 import pathlib
 from typing import Any, Dict, Optional, Union
 
-import torch
-
 from hupr_ros.model.hupr_net import build_model, config_dict, default_num_filters, HuPRNet, \
     ModelConfig
+import torch
 
 
 class CheckpointError(RuntimeError):

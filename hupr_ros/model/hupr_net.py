@@ -17,11 +17,10 @@
 from dataclasses import asdict, dataclass, field
 from typing import Optional, Tuple
 
-import torch
-from torch import nn
-
 from hupr_ros.model.layers import Conv3d, Decoder, Encoder3D, FUSIONS, MNet
 from hupr_ros.skeleton import NUM_JOINTS, prgcn_adjacency
+import torch
+from torch import nn
 
 
 @dataclass(frozen=True)

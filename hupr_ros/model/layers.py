@@ -112,7 +112,7 @@ class Encoder3D(nn.Module):
     def __init__(self, num_filters: int, num_frames: int = 8) -> None:
         super().__init__()
         f = num_filters
-        half = dict(scale_factor=0.5, mode='trilinear', align_corners=True)
+        half = {'scale_factor': 0.5, 'mode': 'trilinear', 'align_corners': True}
         self.layer1 = nn.Sequential(Conv3d(f, 2 * f, 3, 1, 1), BasicBlock(2 * f, 2 * f))
         self.layer2 = nn.Sequential(nn.Upsample(**half), BasicBlock(2 * f, 4 * f),
                                     BasicBlock(4 * f, 4 * f))
@@ -227,7 +227,7 @@ class Decoder(nn.Module):
         self.fusion = tuple(fusion)
         self.fast = fast
         self.attention_scales = tuple(attention_scales)
-        act = dict(dims=2, batchnorm=False, activation=nn.PReLU)
+        act = {'dims': 2, 'batchnorm': False, 'activation': nn.PReLU}
         up = nn.Upsample(scale_factor=2.0, mode='bilinear', align_corners=True)
         self.decoderLayer3 = nn.Sequential(BasicBlock(m * 8 * f, 8 * f, **act),
                                            BasicBlock(8 * f, 4 * f, **act), up)

@@ -6,8 +6,8 @@ model = load_pretrained()                    # the default: realtime, causal win
 model.alignment, model.training_metadata     # how it was trained, its metrics
 """
 
-import pathlib
 from dataclasses import dataclass
+import pathlib
 from typing import Dict, Optional
 
 from hupr_ros.model.checkpoint import CheckpointError, load_official_checkpoint

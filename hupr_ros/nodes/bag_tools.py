@@ -33,16 +33,15 @@ import sys
 import time
 from typing import Dict, List, Optional
 
+from hupr_ros import topics
+from hupr_ros.bags import BagError, open_reader
+from hupr_ros.recording import RecordingWriter
+from hupr_ros.tools.common import fail
 import rclpy
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import QoSDurabilityPolicy, QoSHistoryPolicy, QoSProfile, QoSReliabilityPolicy
 from rclpy.serialization import deserialize_message, serialize_message
-
-from hupr_ros import topics
-from hupr_ros.bags import BagError, open_reader
-from hupr_ros.recording import RecordingWriter
-from hupr_ros.tools.common import fail
 
 #: What ``hupr-record`` records by default: the inputs the pose node needs, the camera and the
 #: ground truth or labels (for training), its output, the static transforms and diagnostics.
@@ -63,8 +62,8 @@ def message_class(msgtype: str):
 
 
 def rosbags_qos(profile: QoSProfile):
-    from rosbags.interfaces import Qos, QosDurability, QosHistory, QosLiveliness, \
-        QosReliability, QosTime
+    from rosbags.interfaces import Qos, QosDurability, QosHistory, QosLiveliness, QosReliability, \
+        QosTime
     zero = QosTime(0, 0)
     return Qos(QosHistory(int(profile.history)), int(profile.depth),
                QosReliability(int(profile.reliability)), QosDurability(int(profile.durability)),

@@ -29,18 +29,17 @@ on ``/diagnostics`` (WARN), and with ``reconnect`` the source is reopened after
 import sys
 import time
 
-from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.node import Node
-from sensor_msgs.msg import CameraInfo, Image
-
 from hupr_ros import topics
-from hupr_ros.camera import Calibration, CameraError, crop_square, load_calibration, \
-    open_source, to_encoding
+from hupr_ros.camera import Calibration, CameraError, crop_square, load_calibration, open_source, \
+    to_encoding
 from hupr_ros.guards import ErrorLog
 from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import image_to_msg, make_header
-from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, report, run_node, \
-    SENSOR_QOS, StartupError
+from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, report, run_node, SENSOR_QOS, \
+    StartupError
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.node import Node
+from sensor_msgs.msg import CameraInfo, Image
 
 CAMERA_INFO = 'camera/camera_info'
 

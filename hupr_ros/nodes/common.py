@@ -18,22 +18,21 @@ What every hupr_ros node shares.
 QoS profiles, stage timing, error reporting, /diagnostics and the main() wrapper.
 """
 
+from collections import defaultdict
 import functools
 import time
 import traceback
-from collections import defaultdict
 from typing import Callable, Dict, List, Optional, Tuple
 
-import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from hupr_ros.guards import ErrorLog
+from hupr_ros.msg_conversions import make_header
+import rclpy
 from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
-from rclpy.qos import qos_profile_sensor_data, QoSDurabilityPolicy, QoSHistoryPolicy, \
-    QoSProfile, QoSReliabilityPolicy
-
-from hupr_ros.guards import ErrorLog
-from hupr_ros.msg_conversions import make_header
+from rclpy.qos import qos_profile_sensor_data, QoSDurabilityPolicy, QoSHistoryPolicy, QoSProfile, \
+    QoSReliabilityPolicy
 
 #: Raw frames and cubes: best effort, keep the newest few (drop rather than queue).
 SENSOR_QOS = QoSProfile(
@@ -137,6 +136,7 @@ class StageTimer:
 
 
 class _Stage:
+
     def __init__(self, sink: List[float]) -> None:
         self._sink = sink
 
@@ -188,7 +188,8 @@ def declarer(node: Node) -> Callable:
     from rcl_interfaces.msg import FloatingPointRange, IntegerRange, ParameterDescriptor
 
     def declare(name: str, default, descriptor: ParameterDescriptor = None, *,
-                range: Optional[tuple] = None, dynamic: bool = False):
+                range: Optional[tuple] = None,     # noqa: A002 - the descriptor's word
+                dynamic: bool = False):
         descriptor = descriptor or ParameterDescriptor()
         descriptor.read_only = not dynamic
         if range is not None:

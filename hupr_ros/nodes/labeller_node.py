@@ -33,13 +33,7 @@ import pathlib
 import sys
 import time
 
-import numpy as np
 from hupr_msgs.msg import RadarFrame, Skeleton2D
-from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.node import Node
-from rclpy.serialization import deserialize_message
-from sensor_msgs.msg import Image
-
 from hupr_ros import messages, topics
 from hupr_ros.bags import BagError
 from hupr_ros.labeller.backends import BACKENDS, LabellerError, make_labeller
@@ -49,6 +43,11 @@ from hupr_ros.nodes.bag_tools import rosbags_qos
 from hupr_ros.nodes.common import declarer, Diagnostics, report, RESULT_QOS, run_node, \
     SENSOR_QOS, StartupError
 from hupr_ros.recording import RecordingWriter
+import numpy as np
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.node import Node
+from rclpy.serialization import deserialize_message
+from sensor_msgs.msg import Image
 
 
 class LabellerNode(Node):

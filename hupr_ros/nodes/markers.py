@@ -21,15 +21,14 @@ the mount file (``config/mount.yaml``), so RViz shows the skeleton where the per
 
 from typing import Tuple
 
-import numpy as np
 from builtin_interfaces.msg import Duration
 from geometry_msgs.msg import Point
-from std_msgs.msg import ColorRGBA
-from visualization_msgs.msg import Marker, MarkerArray
-
 from hupr_ros.msg_conversions import make_header
 from hupr_ros.skeleton import EDGES
 from hupr_ros.visualization import confidence_colour
+import numpy as np
+from std_msgs.msg import ColorRGBA
+from visualization_msgs.msg import Marker, MarkerArray
 
 
 def back_project(keypoints: np.ndarray, depth_m: float,

@@ -37,33 +37,31 @@ subscribes and starts taking pairs, *deactivate* stops taking them (dropped, not
 itself at start-up; a configuration problem then stops it with one line (exit status 1).
 """
 
+from collections import deque, OrderedDict
 import sys
 import threading
 import time
-from collections import deque, OrderedDict
 from typing import Optional
 
-import numpy as np
-
 from hupr_msgs.msg import RadarCubePair, Skeleton2D
-from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.lifecycle import LifecycleNode, State, TransitionCallbackReturn
-from sensor_msgs.msg import Image
-from visualization_msgs.msg import MarkerArray
-
 from hupr_ros import topics
 from hupr_ros.dsp import cube_axes, vrdae_map
 from hupr_ros.filters import OneEuroFilter
 from hupr_ros.guards import ErrorLog, StampGuard
 from hupr_ros.inference import PoseEstimator, PoseResult, Window
+from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.msg_conversions import AxisSpec, ConversionError, image_to_msg, msg_to_axes, \
     msg_to_cube, ns_from_stamp, skeleton_to_msg
-from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
-from hupr_ros.presence import PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
-from hupr_ros.nodes.common import Changes, declarer, Diagnostics, guarded, report, \
-    RESULT_QOS, run_node, SENSOR_QOS, StageTimer, StartupError
+from hupr_ros.nodes.common import Changes, declarer, Diagnostics, guarded, report, RESULT_QOS, \
+    run_node, SENSOR_QOS, StageTimer, StartupError
 from hupr_ros.nodes.markers import clear_markers, skeleton_markers
 from hupr_ros.nodes.raw_input import RawPairInput
+from hupr_ros.presence import PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
+import numpy as np
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.lifecycle import LifecycleNode, State, TransitionCallbackReturn
+from sensor_msgs.msg import Image
+from visualization_msgs.msg import MarkerArray
 
 
 class PoseNode(LifecycleNode):
@@ -74,7 +72,7 @@ class PoseNode(LifecycleNode):
         self._active = False     # set first: on_shutdown runs even if a parameter is refused
         p = declarer(self)
         p('weights_path', '', ParameterDescriptor(
-            description="local checkpoint (published model_best.pth or ours) or the name of a "
+            description='local checkpoint (published model_best.pth or ours) or the name of a '
                         "shipped model; '' = the shipped default; never downloaded"))
         p('allow_random_weights', False, ParameterDescriptor(
             description='tests only: run untrained weights instead of the shipped default'))
@@ -114,7 +112,7 @@ class PoseNode(LifecycleNode):
         p('mount_file', '', ParameterDescriptor(
             description="sensor mount YAML, the camera intrinsics for the markers' "
                         "back-projection (tf_node publishes the same file's transforms); '' = "
-                        "the shipped config/mount.yaml", read_only=True))
+                        'the shipped config/mount.yaml', read_only=True))
         p('marker_lifetime_s', 0.5, ParameterDescriptor(description='markers vanish after'),
           range=(0.0, 60.0))
         p('stats_period_s', 10.0, ParameterDescriptor(description='rate / latency log period'),
@@ -254,11 +252,10 @@ class PoseNode(LifecycleNode):
         return self.get_parameter(name).value
 
     def _load_model(self):
-        import torch
-
         from hupr_ros.model import build_model, CheckpointError, load_official_checkpoint, \
             resolve_weights
         from hupr_ros.model.pretrained import WEIGHTS_DIR
+        import torch
         threads = int(self._param('torch_threads')) or auto_threads()
         torch.set_num_threads(max(1, threads))
         try:

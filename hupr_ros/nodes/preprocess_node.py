@@ -27,17 +27,16 @@ import sys
 import time
 
 from hupr_msgs.msg import RadarCubePair
-from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.node import Node
-
 from hupr_ros import topics
 from hupr_ros.dsp import cube_axes, vrdae_map
 from hupr_ros.dsp.vrdae import PreprocessingError
 from hupr_ros.guards import ErrorLog
 from hupr_ros.msg_conversions import ConversionError, cube_to_msg, make_header, ns_from_stamp
-from hupr_ros.nodes.common import Changes, declarer, Diagnostics, report, run_node, \
-    SENSOR_QOS, StageTimer
+from hupr_ros.nodes.common import Changes, declarer, Diagnostics, report, run_node, SENSOR_QOS, \
+    StageTimer
 from hupr_ros.nodes.raw_input import RawPairInput
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.node import Node
 
 
 class PreprocessNode(Node):

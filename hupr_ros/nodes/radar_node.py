@@ -26,11 +26,7 @@ import threading
 import time
 from typing import Optional
 
-import numpy as np
 from hupr_msgs.msg import RadarFrame
-from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.lifecycle import LifecycleNode, State, TransitionCallbackReturn
-
 from hupr_ros import topics
 from hupr_ros.guards import ErrorLog
 from hupr_ros.mount import frame_prefix
@@ -42,6 +38,9 @@ from hupr_ros.radar.dca1000 import decode_samples
 from hupr_ros.radar.dca1000_net import AssembledFrame, CONFIG_PORT, DATA_PORT, Dca1000Error, \
     FPGA_IP, HOST_IP
 from hupr_ros.radar.rig import Radar, RadarLink
+import numpy as np
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.lifecycle import LifecycleNode, State, TransitionCallbackReturn
 
 SOURCES = ('hardware', 'emulator')
 
@@ -67,7 +66,7 @@ class RadarNode(LifecycleNode):
         self.radar: Optional[Radar] = None
         self.emulator = None
         p = declarer(self)
-        ro = dict(read_only=True)
+        ro = {'read_only': True}
         p('orientation', topics.ORIENTATION_HORIZONTAL, ParameterDescriptor(
             description="'horizontal' or 'vertical' (rotated 90 degrees)", **ro))
         p('source', 'hardware', ParameterDescriptor(
@@ -103,7 +102,7 @@ class RadarNode(LifecycleNode):
                         '(0 = simulate every frame, as fast as the simulator allows)', **ro),
           range=(0, 10000))
         p('emulator_faults', '', ParameterDescriptor(
-            description="source:=emulator: faults to inject in the data stream, e.g. "
+            description='source:=emulator: faults to inject in the data stream, e.g. '
                         "'loss=0.02,reorder=0.05,duplicate=0.01,truncate=0.01,garbage=0.01'",
             **ro))
         p('autostart', False, ParameterDescriptor(

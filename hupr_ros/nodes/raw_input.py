@@ -14,8 +14,6 @@ import functools
 from typing import Callable
 
 from hupr_msgs.msg import RadarFrame
-from rcl_interfaces.msg import ParameterDescriptor
-
 from hupr_ros import topics
 from hupr_ros.dsp import VRDAEConfig
 from hupr_ros.guards import StampGuard
@@ -24,6 +22,7 @@ from hupr_ros.msg_conversions import chirp_config_from_msg, ConversionError, msg
 from hupr_ros.nodes.common import declarer, guarded, report, SENSOR_QOS
 from hupr_ros.pairing import FramePairer
 from hupr_ros.topics import ORIENTATIONS
+from rcl_interfaces.msg import ParameterDescriptor
 
 
 class RawPairInput:

@@ -31,12 +31,7 @@ pipeline's, not the simulator's 40 ms of physics per frame.
 
 import sys
 
-import numpy as np
 from hupr_msgs.msg import RadarFrame, Skeleton2D
-from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.node import Node
-from sensor_msgs.msg import Image
-
 from hupr_ros import topics
 from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import frame_to_msg, image_to_msg, skeleton_to_msg
@@ -44,6 +39,10 @@ from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, RESULT_QOS, 
     SENSOR_QOS, StageTimer, StartupError
 from hupr_ros.sim.body import make_subjects, MOTIONS, PRESENCE_MOTIONS, random_motion
 from hupr_ros.sim.scene import SimConfig, Simulator
+import numpy as np
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.node import Node
+from sensor_msgs.msg import Image
 
 
 class SimNode(Node):

@@ -24,13 +24,12 @@ ids are prefixed with it (``rig_b/radar_hori``) so two rigs on one TF tree don't
 """
 
 from geometry_msgs.msg import Quaternion, TransformStamped, Vector3
-from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.node import Node
-from rclpy.qos import QoSDurabilityPolicy, QoSHistoryPolicy, QoSProfile, QoSReliabilityPolicy
-
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, Mount, MountError
 from hupr_ros.msg_conversions import make_header
 from hupr_ros.nodes.common import run_node, StartupError
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.node import Node
+from rclpy.qos import QoSDurabilityPolicy, QoSHistoryPolicy, QoSProfile, QoSReliabilityPolicy
 
 try:
     from tf2_msgs.msg import TFMessage

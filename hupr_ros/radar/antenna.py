@@ -22,9 +22,8 @@ TX0 (0, 1), TX1 (2, 0), TX2 (4, 1); RX0..RX3 (0, 0) .. (3, 0) as (x, z).
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from hupr_ros.radar.config import ChirpConfig, HUPR_CHIRP_CONFIG
+import numpy as np
 
 TX_POSITIONS = np.array([[0.0, 1.0], [2.0, 0.0], [4.0, 1.0]])   # (x, z) in lambda/2
 RX_POSITIONS = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [3.0, 0.0]])

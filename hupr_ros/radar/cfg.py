@@ -21,9 +21,9 @@ the same commands, and reads the ones that fix the raw data:
 uses; :meth:`RadarCfg.check` refuses what cannot work (docs/hardware.md lists the rules).
 """
 
+from dataclasses import dataclass
 import math
 import pathlib
-from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from hupr_ros.radar.config import ChirpConfig

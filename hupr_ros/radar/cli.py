@@ -68,7 +68,7 @@ class RadarCli:
         self._serial = None
 
     # -- session -------------------------------------------------------------------------------
-    def open(self) -> 'RadarCli':
+    def open(self) -> 'RadarCli':      # noqa: A003 - the port's open / close, as pyserial
         """Open the port exclusively, drop stray bytes and check the firmware answers."""
         factory = self._factory
         if factory is None:
@@ -172,7 +172,7 @@ class RadarCli:
                                     f'({answer}); is it an SDK demo of another version?')
             if answer.startswith('Error'):
                 raise RadarCliError(f'{label}{line!r} was refused by the firmware: {answer} '
-                                    '(see the mmWave SDK user guide for the command\'s values)')
+                                    "(see the mmWave SDK user guide for the command's values)")
         if any(a.startswith('Ignored') for a in lines):
             _LOG.info('%s: %r: %s', self.port, line, '; '.join(lines))
         elif 'Done' not in lines:

@@ -19,8 +19,8 @@ Values follow the paper's Table 1 and the HuPR radar configuration (profileCfg
 ``0 77 7 6 65 0 0 60.012 1 256 4400 0 0 30``, frameCfg ``0 2 64 0 100 1 0``).
 """
 
-import math
 from dataclasses import dataclass
+import math
 
 SPEED_OF_LIGHT = 299_792_458.0  # m/s
 
@@ -69,14 +69,14 @@ class ChirpConfig:
 
     def message_fields(self) -> dict:
         """Return the fields of a hupr_msgs/ChirpConfig message (rclpy or rosbags class)."""
-        return dict(num_tx=self.num_tx, num_rx=self.num_rx, num_loops=self.num_loops,
-                    num_chirps=self.num_chirps, num_samples=self.num_samples,
-                    start_frequency=float(self.start_frequency), slope=float(self.slope),
-                    sample_rate=float(self.sample_rate), idle_time=float(self.idle_time),
-                    adc_start_time=float(self.adc_start_time),
-                    ramp_end_time=float(self.ramp_end_time),
-                    chirp_period=float(self.chirp_period),
-                    frame_period=float(self.frame_period))
+        return {'num_tx': self.num_tx, 'num_rx': self.num_rx, 'num_loops': self.num_loops,
+                'num_chirps': self.num_chirps, 'num_samples': self.num_samples,
+                'start_frequency': float(self.start_frequency), 'slope': float(self.slope),
+                'sample_rate': float(self.sample_rate), 'idle_time': float(self.idle_time),
+                'adc_start_time': float(self.adc_start_time),
+                'ramp_end_time': float(self.ramp_end_time),
+                'chirp_period': float(self.chirp_period),
+                'frame_period': float(self.frame_period)}
 
     @property
     def num_chirps(self) -> int:

@@ -39,7 +39,7 @@ class CaptureFormatError(ValueError):
 
 def _check_iq_order(iq_order: str) -> None:
     if iq_order not in IQ_ORDERS:
-        raise ValueError(f"iq_order must be one of {IQ_ORDERS}, got {iq_order!r}")
+        raise ValueError(f'iq_order must be one of {IQ_ORDERS}, got {iq_order!r}')
 
 
 def decode_samples(raw: np.ndarray, iq_order: str = 'iq') -> np.ndarray:

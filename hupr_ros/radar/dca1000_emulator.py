@@ -13,12 +13,12 @@ streams the frames of ``frame_source(k)`` as data datagrams in the board's forma
 reordering, duplicates, truncated and garbage datagrams.
 """
 
+from dataclasses import dataclass
 import random
 import socket
 import struct
 import threading
 import time
-from dataclasses import dataclass
 from typing import Callable, Optional
 
 from hupr_ros.radar import dca1000_net as net

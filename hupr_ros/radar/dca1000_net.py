@@ -19,6 +19,7 @@ frames. Duplicates, reordering, truncated and garbage datagrams are detected and
 docs/hardware.md has the start order, the network set-up and what each error means.
 """
 
+from dataclasses import dataclass, field
 import errno
 import logging
 import socket
@@ -26,7 +27,6 @@ import struct
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
 
 _LOG = logging.getLogger(__name__)
@@ -186,7 +186,7 @@ class Dca1000Control:
             f'no answer from the DCA1000 at {self.address[0]}:{self.address[1]} to {name} '
             f'within {self.timeout:g} s ({1 + self.retries} tries): check its power and '
             'Ethernet cable, that this host has the address the board sends to on that '
-            'interface, the firewall for UDP 4096/4098, and the board\'s switch settings '
+            "interface, the firewall for UDP 4096/4098, and the board's switch settings "
             '(docs/hardware.md)')
 
     def _system_error(self, code: int) -> None:
@@ -225,7 +225,7 @@ class StreamStats:
     """Counters of a :class:`FrameAssembler` (datagrams unless named otherwise)."""
 
     packets: int = 0
-    bytes: int = 0
+    bytes: int = 0                # noqa: A003 - a field name, read as stats.bytes
     lost: int = 0                 # sequence numbers never received
     duplicates: int = 0
     out_of_order: int = 0

@@ -12,15 +12,15 @@ and waits for its SYNC_IN, then the master's ``sensorStart`` starts both. Stop: 
 then the others, then the DCA1000 recordings.
 """
 
+from dataclasses import dataclass
 import logging
 import threading
-from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence
 
 from hupr_ros.radar.cfg import HARDWARE_TRIGGER, RadarCfg, SOFTWARE_TRIGGER
 from hupr_ros.radar.cli import RadarCli
-from hupr_ros.radar.dca1000_net import AssembledFrame, CONFIG_PORT, DATA_PORT, \
-    Dca1000Control, Dca1000Receiver, FPGA_IP, HOST_IP
+from hupr_ros.radar.dca1000_net import AssembledFrame, CONFIG_PORT, DATA_PORT, Dca1000Control, \
+    Dca1000Receiver, FPGA_IP, HOST_IP
 
 _LOG = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class Radar:
         self.dca_timeout = dca_timeout
         self.fpga_version = ''
 
-    def open(self) -> None:
+    def open(self) -> None:          # noqa: A003 - open / close, as the CLI
         self.cli.open()
         self.cli.stop()
         self.dca = Dca1000Control(self.link.fpga_ip, self.link.config_port, self.link.host_ip,
@@ -147,9 +147,10 @@ class EmulatedRig:
     def __init__(self, frames: Callable[[str, int], bytes],
                  names: Sequence[str] = ('hori', 'vert'), fps: float = 10.0,
                  faults=None) -> None:
+        import socket
+
         from hupr_ros.radar.cli_emulator import CliEmulator
         from hupr_ros.radar.dca1000_emulator import Dca1000Emulator, Faults
-        import socket
         self.boards, self.clis, self.links = {}, {}, []
         for i, name in enumerate(names):
             probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -160,7 +161,7 @@ class EmulatedRig:
                                     fps=fps, faults=(faults or {}).get(name, Faults()),
                                     require_sensor=True)
             self.boards[name] = board
-            hooks = dict(on_start=self._trigger, on_stop=self._untrigger) if i == 0 else {}
+            hooks = {'on_start': self._trigger, 'on_stop': self._untrigger} if i == 0 else {}
             self.clis[name] = CliEmulator(**hooks)
             self.links.append(RadarLink(name, self.clis[name].port, '127.0.0.1',
                                         board.config_port, '127.0.0.1', 0, data_port))
@@ -194,11 +195,10 @@ class SimFrames:
 
     def __init__(self, seed: int = 0, subject: int = 0, motion: str = 'wave_both',
                  loop: int = 0) -> None:
-        import numpy as np
-
         from hupr_ros.radar.dca1000 import encode_samples
         from hupr_ros.sim.body import make_subjects, random_motion
         from hupr_ros.sim.scene import Simulator
+        import numpy as np
         self._encode = encode_samples
         self.sim = Simulator(make_subjects(seed)[subject],
                              random_motion(np.random.default_rng(seed), motion), seed=seed)

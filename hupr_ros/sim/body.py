@@ -24,9 +24,8 @@ poses held for at least 10 s, standing while waving one or both hands, walking w
 from dataclasses import dataclass
 from typing import List, Tuple
 
-import numpy as np
-
 from hupr_ros.skeleton import JOINT_INDEX, NUM_JOINTS
+import numpy as np
 
 MOTIONS = ('static', 'wave_one', 'wave_both', 'walk_wave')
 #: Sequences for presence detection: nobody in the room, or a person who walks in from the

@@ -27,10 +27,9 @@ at 2 m/s, is below the 4.3 cm range bin); the carrier phase, which carries Doppl
 is exact per chirp and antenna. That makes the frame one matrix product.
 """
 
-import numpy as np
-
 from hupr_ros.radar.antenna import element_positions, HORIZONTAL_MOUNT, RadarMount
 from hupr_ros.radar.config import ChirpConfig, HUPR_CHIRP_CONFIG, SPEED_OF_LIGHT
+import numpy as np
 
 
 def synthesize_frame(points: np.ndarray, velocities: np.ndarray, amplitudes: np.ndarray,

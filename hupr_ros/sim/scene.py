@@ -31,13 +31,12 @@ with the same intrinsics.
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
-import numpy as np
-
 from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, RadarMount, VERTICAL_MOUNT
 from hupr_ros.radar.config import ChirpConfig, HUPR_CHIRP_CONFIG
-from hupr_ros.sim.body import BODY_PARTS, body_scatterers, BodySampling, joint_positions, \
-    Motion, person_present, segment_endpoint, Subject
+from hupr_ros.sim.body import BODY_PARTS, body_scatterers, BodySampling, joint_positions, Motion, \
+    person_present, segment_endpoint, Subject
 from hupr_ros.sim.fmcw import quantize, synthesize_frame
+import numpy as np
 
 #: Static reflectors of the room (sensor frame, m) and their amplitudes at 1 m (counts):
 #: a back wall, a cabinet and a chair.

@@ -75,6 +75,7 @@ def _set(overrides: dict) -> List[str]:
 
 
 class Ablation:
+
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.running: Dict[str, tuple] = {}   # row -> (process, commands left)

@@ -8,13 +8,13 @@ exit status 2; Ctrl-C stops within a second with one line, exit status 130, leav
 work in place for a re-run to resume and no partial file that looks complete.
 """
 
+from concurrent.futures import as_completed, Future, ProcessPoolExecutor
 import contextlib
 import multiprocessing
 import os
 import pathlib
 import signal
 import sys
-from concurrent.futures import as_completed, Future, ProcessPoolExecutor
 from typing import Any, Callable, Hashable, Iterable, Iterator, Optional, Tuple
 
 INTERRUPTED = 130

@@ -27,11 +27,10 @@ import sys
 import time
 from typing import Optional, Sequence
 
-import numpy as np
-
 from hupr_ros.data.dataset import CACHE_KINDS, DatasetError, HuPRDataset, PHASES
 from hupr_ros.dsp import VRDAEConfig
 from hupr_ros.model import CheckpointError, load_official_checkpoint, resolve_weights
+import numpy as np
 
 _LOG = logging.getLogger('hupr-eval')
 
@@ -104,10 +103,9 @@ def _out_dir(args, split: str, default: pathlib.Path) -> pathlib.Path:
 
 def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.Path) -> int:
     """Evaluate ``model`` on ``split``, print the table and write the report files."""
-    from PIL import Image
-
     from hupr_ros.reports import contact_sheet, joint_ap_chart, load_image
     from hupr_ros.training.trainer import evaluate_model
+    from PIL import Image
     data = args.data
     try:
         alignment = args.alignment or model.alignment
@@ -115,7 +113,7 @@ def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.P
                              representation=model.training_metadata.get('representation',
                                                                         'vrdaemap'))
         if not (data / 'splits.json').is_file() and data.is_dir():
-            from hupr_ros.data.from_bags import prepare    # refuses a folder without bags
+            from hupr_ros.data.from_bags import prepare  # refuses a folder without bags
             data, cache = prepare({split: [data]}, cache, config, args.cache_kind)
         dataset = HuPRDataset(data, cache, split, alignment=alignment,
                               num_frames=model.config.num_frames, config=config,

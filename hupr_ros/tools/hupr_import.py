@@ -45,15 +45,14 @@ import sys
 import tempfile
 from typing import Dict, List, Optional, Sequence
 
-import numpy as np
-import yaml
-
 from hupr_ros import messages, topics
 from hupr_ros.bags import BagError, BagWriter, read_messages
 from hupr_ros.data.layout import DatasetError, read_splits
 from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
 from hupr_ros.radar.dca1000 import CaptureFormatError, encode_samples, load_adc_file
 from hupr_ros.tools.common import fail
+import numpy as np
+import yaml
 
 CUSTOM_KEY = 'hupr_import'
 RADARS = (('hori', topics.ORIENTATION_HORIZONTAL), ('vert', topics.ORIENTATION_VERTICAL))
@@ -278,7 +277,7 @@ def recordings_to_layout(bags: Sequence[pathlib.Path], out: pathlib.Path,
                 images.append((_stamp(msg), msg))
         if not radar['hori'] or not radar['vert'] or not labels:
             raise ImportError_(
-                f'{bag}: needs both radars\' raw frames and labels '
+                f"{bag}: needs both radars' raw frames and labels "
                 f'({label_topic or " or ".join(LABEL_TOPICS)}); it has {sorted(seen)}')
         for items in (radar['hori'], radar['vert'], labels, images):
             items.sort(key=lambda x: x[0])

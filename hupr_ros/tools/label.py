@@ -34,14 +34,13 @@ import sys
 import time
 from typing import Optional, Sequence
 
-import numpy as np
-
 from hupr_ros import messages, topics
 from hupr_ros.bags import BagError, open_reader
 from hupr_ros.labeller.backends import BACKENDS, LabellerError, make_labeller
 from hupr_ros.labeller.recorder import LabelRecorder
 from hupr_ros.recording import RecordingWriter
 from hupr_ros.tools.common import fail
+import numpy as np
 
 PROG = 'hupr-label'
 
@@ -121,9 +120,8 @@ def score(labeller, sequences: int, frames: int, sheet: Optional[pathlib.Path] =
     cpu = time.process_time() - cpu0
     metrics = evaluate_poses(np.stack(preds), np.stack(gts), np.array(boxes))
     if sheet is not None:
-        from PIL import Image
-
         from hupr_ros.reports import contact_sheet
+        from PIL import Image
         picks = np.linspace(0, len(preds) - 1, min(sheet_frames, len(preds))).astype(int)
         errors = [float(np.linalg.norm(preds[i] - gts[i], axis=1).mean()) for i in picks]
         Image.fromarray(contact_sheet(

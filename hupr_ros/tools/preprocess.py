@@ -48,13 +48,12 @@ import pathlib
 import sys
 from typing import List, Optional, Sequence, Tuple
 
-import numpy as np
-
 from hupr_ros.data.cache import cache_name, config_metadata, OUTPUTS, RADARS, training_input
 from hupr_ros.dsp import vrdae_map, VRDAEConfig
 from hupr_ros.dsp.config import REPRESENTATIONS
 from hupr_ros.radar.dca1000 import count_adc_frames, read_adc_frames
 from hupr_ros.tools.common import fail, INTERRUPTED, output_dir_problem, run_jobs
+import numpy as np
 
 _LOG = logging.getLogger('hupr-preprocess')
 DTYPES = ('complex64', 'float16')

@@ -44,12 +44,11 @@ import shutil
 import sys
 from typing import Dict, List, Optional, Sequence
 
-import numpy as np
-
 from hupr_ros.radar.dca1000 import encode_samples
-from hupr_ros.sim.body import make_subjects, MOTIONS, Motion, random_motion
+from hupr_ros.sim.body import make_subjects, Motion, MOTIONS, random_motion
 from hupr_ros.sim.scene import SimConfig, Simulator
 from hupr_ros.tools.common import fail, INTERRUPTED, output_dir_problem, run_jobs
+import numpy as np
 
 NUM_SUBJECTS = 6
 

@@ -27,12 +27,11 @@ import pathlib
 import sys
 from typing import Optional, Sequence
 
-import numpy as np
-
 from hupr_ros.dsp import vrdae_map
-from hupr_ros.sim.body import make_subjects, MOTIONS, Motion
+from hupr_ros.sim.body import make_subjects, Motion, MOTIONS
 from hupr_ros.sim.scene import Simulator
 from hupr_ros.visualization import sensor_panel
+import numpy as np
 
 
 def figure(seed: int = 0, time_s: float = 1.3) -> np.ndarray:

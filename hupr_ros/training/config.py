@@ -7,16 +7,15 @@ keys rejected.
 """
 
 import dataclasses
-import pathlib
 from dataclasses import dataclass
+import pathlib
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
-
-import yaml
 
 from hupr_ros.data.dataset import CACHE_KINDS
 from hupr_ros.dsp.config import REPRESENTATIONS, VRDAEConfig
 from hupr_ros.inference import ALIGNMENTS
 from hupr_ros.model.hupr_net import VARIANTS
+import yaml
 
 
 class ConfigError(ValueError):

@@ -17,6 +17,7 @@ Resuming replays the same sample order: epoch ``e`` shuffles with a generator se
 """
 
 import contextlib
+from dataclasses import dataclass
 import functools
 import json
 import logging
@@ -27,20 +28,18 @@ import signal
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
-
-import numpy as np
-import torch
-import torch.nn.functional as F
-import yaml
-from torch.utils.data import DataLoader, Subset
 
 from hupr_ros.data.dataset import HuPRDataset
 from hupr_ros.metrics import evaluate_poses, PoseMetrics
 from hupr_ros.model import build_model, decode, HuPRNet, save_checkpoint, VARIANTS
 from hupr_ros.model.checkpoint import load_state_strict, read_checkpoint
 from hupr_ros.training.config import TrainConfig
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch.utils.data import DataLoader, Subset
+import yaml
 
 _LOG = logging.getLogger('hupr-train')
 
@@ -205,8 +204,8 @@ class Trainer:
         preprocessing = config.preprocessing()
         if config.bags:
             config = self.config = self._data_from_bags(config, preprocessing)
-        common = dict(alignment=config.alignment, num_frames=config.num_frames,
-                      config=preprocessing, cache_kind=config.cache_kind)
+        common = {'alignment': config.alignment, 'num_frames': config.num_frames,
+                  'config': preprocessing, 'cache_kind': config.cache_kind}
         self.train_set = HuPRDataset(config.data_root, config.cache, config.train_split,
                                      config.train_sequences, **common)
         self.val_set = None

@@ -28,6 +28,11 @@ import time
 import unittest
 
 from ament_index_python.packages import get_package_share_directory
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
+from hupr_msgs.msg import RadarCubePair, RadarFrame, Skeleton2D
+from hupr_ros import topics
+from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+from hupr_ros.nodes.tf_node import TF_STATIC_QOS, TFMessage
 from launch import LaunchDescription
 from launch.actions import IncludeLaunchDescription
 from launch.launch_description_sources import PythonLaunchDescriptionSource
@@ -35,12 +40,6 @@ import launch_testing
 import launch_testing.actions
 import launch_testing.asserts
 import rclpy
-from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
-
-from hupr_msgs.msg import RadarCubePair, RadarFrame, Skeleton2D
-from hupr_ros import topics
-from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
-from hupr_ros.nodes.tf_node import TF_STATIC_QOS, TFMessage
 
 #: Where the probe's node lives (the launch argument ``namespace`` puts the graph under it).
 NAMESPACE = os.environ.get('HUPR_LAUNCH_TEST_NAMESPACE', 'rig_a')
