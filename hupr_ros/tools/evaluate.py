@@ -83,16 +83,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         torch.set_num_threads(args.threads)
     cache = args.cache or args.data.with_name(args.data.name + '_cache')
     if args.checkpoint == BASELINE:
-        return max(evaluate_baseline(args, split, cache) for split in args.split)
-    try:
-        model, path = load_model(args.checkpoint)
-    except (CheckpointError, KeyError) as error:
-        _LOG.error('%s', error)
-        return 2
-    for split in args.split:         # one model load for every split
-        if evaluate_split(args, split, model, path, cache):
+        def evaluate(split: str) -> int:
+            return evaluate_baseline(args, split, cache)
+    else:
+        try:
+            model, path = load_model(args.checkpoint)      # once, for every split
+        except (CheckpointError, KeyError) as error:
+            _LOG.error('%s', error)
             return 2
-    return 0
+
+        def evaluate(split: str) -> int:
+            return evaluate_split(args, split, model, path, cache)
+    return 2 if any(evaluate(split) for split in args.split) else 0   # stops at a failure
 
 
 def _out_dir(args, split: str, default: pathlib.Path) -> pathlib.Path:
