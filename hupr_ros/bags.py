@@ -61,6 +61,11 @@ def typestore():
     return store
 
 
+def fully_qualified(topic: str) -> str:
+    """Return ``topic`` as rosbag2 stores it: absolute ('radar/hori/raw' -> '/radar/hori/raw')."""
+    return '/' + topic.lstrip('/')
+
+
 class BagWriter:
     """
     Write radar frames, camera images and skeletons to a rosbag2 bag.
@@ -103,8 +108,10 @@ class BagWriter:
     def _write(self, topic: str, stamp_ns: int, msg) -> None:
         msgtype = self.TOPIC_TYPES[topic]
         if topic not in self._connections:
-            self._connections[topic] = self._writer.add_connection(topic, msgtype,
-                                                                   typestore=self.store)
+            # rosbag2 stores fully qualified names: `ros2 bag play --topics /radar/hori/raw`
+            # and a replay into a namespace depend on it
+            self._connections[topic] = self._writer.add_connection(
+                fully_qualified(topic), msgtype, typestore=self.store)
         self._writer.write(self._connections[topic], int(stamp_ns),
                            self.store.serialize_cdr(msg, msgtype))
         self.counts[topic] = self.counts.get(topic, 0) + 1
@@ -161,29 +168,35 @@ def rosbags_backend(store) -> messages.Backend:
 
 def recover_sqlite(path: Union[str, os.PathLike]) -> None:
     """
-    Roll back what a killed writer left half-done in an sqlite3 bag.
+    Bring what a killed writer left in an sqlite3 bag into its database file.
 
-    A writer killed mid-transaction leaves a hot journal (``*.db3-journal``) beside a
-    database whose pages may already be half-written. SQLite undoes that on the next
-    ordinary open, and ``ros2 bag`` does so too. rosbags opens bags read-only and
-    "immutable", which ignores the journal and then reads a malformed database. So the
-    journal is applied here first, once, with an ordinary connection. Everything committed
-    before the kill stays.
+    rosbags opens sqlite3 bags read-only and "immutable", which ignores both of the files a
+    killed writer can leave beside ``NAME.db3``:
+
+    - a write-ahead log (``-wal``, our recorder and rosbag2's ``resilient`` preset): the
+      commits in it are folded into the database (a checkpoint), or rosbags would miss them;
+    - a hot rollback journal (``-journal``, older recordings): it is rolled back, or rosbags
+      would read half-written pages.
+
+    Both happen once, with an ordinary connection. Everything committed before the kill stays.
     """
     import sqlite3
-    for journal in pathlib.Path(path).glob('*.db3-journal'):
-        database = journal.with_name(journal.name[:-len('-journal')])
+    for leftover in [*pathlib.Path(path).glob('*.db3-journal'),
+                     *pathlib.Path(path).glob('*.db3-wal')]:
+        database = leftover.with_name(leftover.name.rsplit('-', 1)[0])
         if not database.is_file():
             continue
         try:
             connection = sqlite3.connect(str(database))
             try:
                 connection.execute('SELECT count(*) FROM sqlite_master').fetchone()
+                if leftover.name.endswith('-wal'):
+                    connection.execute('PRAGMA wal_checkpoint(TRUNCATE)').fetchone()
             finally:
                 connection.close()
         except sqlite3.Error as error:
-            raise BagError(f'{database}: cannot roll back the journal a killed writer left '
-                           f'({error})') from error
+            raise BagError(f'{database}: cannot recover what a killed writer left in '
+                           f'{leftover.name} ({error})') from error
 
 
 def open_reader(path: Union[str, os.PathLike]):

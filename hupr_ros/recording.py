@@ -20,6 +20,15 @@ closed, so a recorder killed with SIGKILL (or a power cut) leaves nothing readab
 writer commits the database and rewrites ``metadata.yaml`` (atomically) every ``flush_s``
 seconds, so a killed recording is a complete, readable bag of everything up to its last flush.
 ROS-free: the recorder node hands it serialised (CDR) messages.
+
+While recording, the database is in SQLite's write-ahead-log mode (what rosbag2's own
+``resilient`` storage preset uses): a commit appends to ``NAME.db3-wal``, and a writer killed
+between or during commits leaves the last commit readable. A rollback journal would not do:
+the hot journal a killed writer leaves must be rolled back before anyone reads the file, and
+``ros2 bag`` opens bags read-only, which cannot. A read-only reader of a WAL database needs the
+``-wal`` and ``-shm`` files beside it (they are, in the bag folder) and write permission on the
+``-shm``. On a clean close the log is folded into the database and the file goes back to an
+ordinary rollback journal, so a finished bag is a single ``.db3`` file.
 """
 
 import os
@@ -47,10 +56,39 @@ def _storage_file(path: pathlib.Path):
             self.path = file_path
             # the labeller writes from two threads, serialised by its lock
             self.conn = sqlite3.connect(f'file:{file_path}', uri=True, check_same_thread=False)
-            self.conn.executescript(self.SQLITE_SCHEMA)
+            self.conn.execute('PRAGMA journal_mode=WAL')
+            self.conn.execute('PRAGMA synchronous=NORMAL')
+            self.conn.executescript(self.SQLITE_SCHEMA.replace(
+                "VALUES (4, 'rosbags')", f"VALUES (4, '{ros_distro()}')"))
             self.cursor = self.conn.cursor()
 
+        def close(self, version: int, metadata: str) -> None:
+            """Store the metadata, fold the log into the database, leave a plain .db3."""
+            self.cursor.execute(
+                'INSERT INTO metadata(metadata_version, metadata) VALUES(?, ?)',
+                (version, metadata))
+            self.conn.commit()
+            self.conn.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+            self.conn.execute('PRAGMA journal_mode=DELETE')
+            self.conn.close()
+
     return StorageFile(path)
+
+
+def ros_distro() -> str:
+    """Return the ROS distribution a bag records as written by (``$ROS_DISTRO``, as rosbag2)."""
+    return os.environ.get('ROS_DISTRO', '') or 'unknown'
+
+
+def storage_metadata(metadata: dict) -> str:
+    """
+    Return the text rosbag2 keeps in an sqlite3 file's ``metadata`` table.
+
+    It is the bag information itself (what ``metadata.yaml`` holds under
+    ``rosbag2_bagfile_information``), not the whole document: ``ros2 bag info FILE.db3``,
+    ``ros2 bag play`` and ``convert`` decode it.
+    """
+    return yaml.safe_dump(metadata['rosbag2_bagfile_information'], sort_keys=False)
 
 
 class RecordingWriter:
@@ -178,7 +216,7 @@ class RecordingWriter:
 
     def _finish_file(self) -> None:
         stats = self._file_stats()
-        self._writer.storage.close(9, yaml.safe_dump(self._metadata()))
+        self._writer.storage.close(9, storage_metadata(self._metadata()))
         self._finished.append(stats)
         self._writer = None
         self.flush()
@@ -235,7 +273,7 @@ class RecordingWriter:
                        'starting_time': {'nanoseconds_since_epoch': f['start']},
                        'duration': {'nanoseconds': f['duration']},
                        'message_count': f['count']} for f in files],
-            'custom_data': None, 'ros_distro': 'rosbags'}}
+            'custom_data': None, 'ros_distro': ros_distro()}}
 
 
 def recorded_counts(path: Union[str, os.PathLike]) -> Dict[str, int]:

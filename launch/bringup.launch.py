@@ -38,12 +38,17 @@ Arguments (``ros2 launch hupr_ros bringup.launch.py --show-args`` lists them):
   ``labeller_output_dir``; ``labeller_backend`` ground_truth, hrnet with ``labeller_weights``,
   or blazepose; docs/labelling.md).
 
+- ``use_sim_time``: every node takes its time from ``/clock`` (replaying a bag that has one).
+
 The nodes use the Fast DDS large-data profile shipped in config/ (raw frames and cube pairs
-exceed the default shared-memory segment).
+exceed the default shared-memory segment), unless ``FASTDDS_DEFAULT_PROFILES_FILE`` is already
+set: a user's own profile wins. The radar drivers and the pose node are lifecycle nodes,
+started as launch_ros ``LifecycleNode`` actions so that launch's lifecycle events apply to them.
+Every argument that feeds a string parameter is passed as a string (launch_ros would otherwise
+read ``camera_source:=0`` as the integer 0).
 """
 
 import os
-import shutil
 
 from ament_index_python.packages import get_package_share_directory, PackageNotFoundError
 from launch import LaunchDescription
@@ -51,7 +56,20 @@ from launch.actions import DeclareLaunchArgument, ExecuteProcess, GroupAction, L
     OpaqueFunction, SetEnvironmentVariable
 from launch.conditions import IfCondition
 from launch.substitutions import EqualsSubstitution, LaunchConfiguration, PythonExpression
-from launch_ros.actions import Node, PushRosNamespace
+from launch_ros.actions import LifecycleNode, Node, PushRosNamespace
+from launch_ros.parameter_descriptions import ParameterValue
+from launch_ros.substitutions import ExecutableInPackage
+
+PROFILES_VARIABLE = 'FASTDDS_DEFAULT_PROFILES_FILE'
+
+
+def text(name: str) -> ParameterValue:
+    """Launch argument ``name`` as a string parameter value, whatever YAML would make of it."""
+    return ParameterValue(LaunchConfiguration(name), value_type=str)
+
+
+def sim_time() -> dict:
+    return {'use_sim_time': ParameterValue(LaunchConfiguration('use_sim_time'), value_type=bool)}
 
 
 def _rviz(context, share):
@@ -63,7 +81,7 @@ def _rviz(context, share):
     except PackageNotFoundError:
         return [LogInfo(msg='rviz:=true but rviz2 is not installed here: going on without it '
                             '(install ros-<distro>-rviz2, or open rviz/hupr.rviz elsewhere)')]
-    return [Node(package='rviz2', executable='rviz2', name='rviz2',
+    return [Node(package='rviz2', executable='rviz2', name='rviz2', parameters=[sim_time()],
                  arguments=['-d', os.path.join(share, 'rviz', 'hupr.rviz')])]
 
 
@@ -76,9 +94,10 @@ def _bag_player(context):
         raise RuntimeError('source:=bag needs bag:=PATH (a rosbag2 folder)')
     if not os.path.exists(bag):
         raise RuntimeError(f'bag:={bag}: no such recording')
-    play = shutil.which('hupr-play') or 'hupr-play'
+    # by package and executable, as `ros2 run hupr_ros hupr-play` finds it, not on PATH
+    play = ExecutableInPackage(executable='hupr-play', package='hupr_ros')
     namespace = LaunchConfiguration('namespace').perform(context)
-    cmd = [play, bag, '--topics', 'raw', '--wait-subscribers', '10']
+    cmd = [play, bag, '--topics', '*/raw', '--wait-subscribers', '10']
     if namespace:
         cmd += ['--namespace', namespace]
     return [ExecuteProcess(cmd=cmd, name='hupr_play', output='screen')]
@@ -100,8 +119,8 @@ def _labeller(context):
     return [Node(package='hupr_ros', executable='labeller_node', name='hupr_labeller',
                  output='screen', parameters=[LaunchConfiguration('params_file'), {
                      'backend': backend,
-                     'weights': LaunchConfiguration('labeller_weights'),
-                     'output_dir': LaunchConfiguration('labeller_output_dir')}])]
+                     'weights': text('labeller_weights'),
+                     'output_dir': text('labeller_output_dir'), **sim_time()}])]
 
 
 def generate_launch_description() -> LaunchDescription:
@@ -145,32 +164,38 @@ def generate_launch_description() -> LaunchDescription:
                               default_value=os.path.join(share, 'config', 'mount.yaml'),
                               description='sensor mount: static transforms and intrinsics'),
         DeclareLaunchArgument('params_file',
-                              default_value=os.path.join(share, 'config', 'hupr.yaml')),
-        SetEnvironmentVariable('FASTDDS_DEFAULT_PROFILES_FILE',
-                               os.path.join(share, 'config', 'fastdds_large_data.xml')),
+                              default_value=os.path.join(share, 'config', 'hupr.yaml'),
+                              description='node parameters (keys /**/node_name: any namespace)'),
+        DeclareLaunchArgument('use_sim_time', default_value='false', choices=['true', 'false'],
+                              description='take time from /clock (replaying a bag with one)'),
+        *([] if os.environ.get(PROFILES_VARIABLE) else [SetEnvironmentVariable(
+            PROFILES_VARIABLE, os.path.join(share, 'config', 'fastdds_large_data.xml'))]),
         GroupAction([
             PushRosNamespace(LaunchConfiguration('namespace')),
             Node(package='hupr_ros', executable='tf_node', name='hupr_tf', output='screen',
-                 parameters=[{'mount_file': LaunchConfiguration('mount_file')}]),
+                 parameters=[{'mount_file': text('mount_file'), **sim_time()}]),
             Node(package='hupr_ros', executable='sim_node', name='hupr_sim', output='screen',
-                 parameters=[params], condition=IfCondition(EqualsSubstitution(source, 'sim'))),
-            *[Node(package='hupr_ros', executable='radar_node', name=f'hupr_radar_{name}',
-                   output='screen', parameters=[params, {
-                       'orientation': orientation, 'autostart': True, 'source': source}],
-                   condition=IfCondition(PythonExpression(
-                       ["'", source, "' in ", repr(radar_source)])))
+                 parameters=[params, sim_time()],
+                 condition=IfCondition(EqualsSubstitution(source, 'sim'))),
+            *[LifecycleNode(package='hupr_ros', executable='radar_node',
+                            name=f'hupr_radar_{name}', namespace='', output='screen',
+                            parameters=[params, {'orientation': orientation, 'autostart': True,
+                                                 'source': text('source'), **sim_time()}],
+                            condition=IfCondition(PythonExpression(
+                                ["'", source, "' in ", repr(radar_source)])))
               for name, orientation in (('hori', 'horizontal'), ('vert', 'vertical'))],
             Node(package='hupr_ros', executable='camera_node', name='hupr_camera',
-                 output='screen', parameters=[{'source': LaunchConfiguration('camera_source')}],
+                 output='screen', parameters=[{'source': text('camera_source'), **sim_time()}],
                  condition=IfCondition(LaunchConfiguration('camera'))),
             OpaqueFunction(function=_bag_player),
             Node(package='hupr_ros', executable='preprocess_node', name='hupr_preprocess',
-                 output='screen', parameters=[params]),
-            Node(package='hupr_ros', executable='pose_node', name='hupr_pose', output='screen',
-                 parameters=[params, {'weights_path': LaunchConfiguration('weights'),
-                                      'variant': LaunchConfiguration('variant'),
-                                      'mount_file': LaunchConfiguration('mount_file')}],
-                 condition=IfCondition(LaunchConfiguration('pose'))),
+                 output='screen', parameters=[params, sim_time()]),
+            LifecycleNode(package='hupr_ros', executable='pose_node', name='hupr_pose',
+                          namespace='', output='screen',
+                          parameters=[params, {'weights_path': text('weights'),
+                                               'variant': text('variant'),
+                                               'mount_file': text('mount_file'), **sim_time()}],
+                          condition=IfCondition(LaunchConfiguration('pose'))),
             OpaqueFunction(function=_labeller),
             OpaqueFunction(function=_rviz, args=[share]),
         ]),

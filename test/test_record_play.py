@@ -154,7 +154,8 @@ def test_train_and_evaluate_from_recorded_bags(tmp_path, capsys):
     try:
         for name in ('walk_a', 'walk_b'):
             recorder = _spawn('hupr_ros.nodes.bag_tools', 'record', str(tmp_path / name),
-                              '--duration', '2.5', '--topics', 'radar/hori/raw',
+                              '--duration', '2.5', '--start-timeout', '30',
+                              '--topics', 'radar/hori/raw',
                               'radar/vert/raw', 'sim/ground_truth', 'camera/image_raw')
             assert recorder.wait(60) == 0, recorder.stdout.read()
     finally:

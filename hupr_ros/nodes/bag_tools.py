@@ -34,7 +34,7 @@ import time
 from typing import Dict, List, Optional
 
 from hupr_ros import topics
-from hupr_ros.bags import BagError, open_reader
+from hupr_ros.bags import BagError, fully_qualified, open_reader
 from hupr_ros.recording import RecordingWriter
 from hupr_ros.tools.common import fail
 import rclpy
@@ -100,6 +100,7 @@ class Recorder(Node):
         self.writer = writer
         self.wanted = [self.resolve_topic_name(t) for t in wanted]
         self.counts: Dict[str, int] = {}
+        self.first_message_s: Optional[float] = None     # monotonic time of the first one
         self._recorded_subs = []
         self.create_timer(0.5, self.discover)
         self.discover()
@@ -126,8 +127,23 @@ class Recorder(Node):
             self.get_logger().info(f'recording {topic} ({msgtype})')
 
     def _store(self, topic: str, data: bytes) -> None:
+        if self.first_message_s is None:
+            self.first_message_s = time.monotonic()
         self.writer.write(topic, self.get_clock().now().nanoseconds, data)
         self.counts[topic] = self.counts.get(topic, 0) + 1
+
+
+def _recording_done(recorder: Recorder, duration_s: float, start_timeout_s: float,
+                    started_s: float) -> Optional[str]:
+    """Return why a recording should stop now ('' for its duration), None to go on."""
+    now = time.monotonic()
+    if recorder.first_message_s is None:
+        if start_timeout_s and now - started_s >= start_timeout_s:
+            return f'no message within --start-timeout {start_timeout_s:g} s'
+        return None
+    if duration_s and now - recorder.first_message_s >= duration_s:
+        return ''
+    return None
 
 
 def _stop_on_sigterm() -> None:
@@ -144,12 +160,16 @@ def record_main(argv: Optional[List[str]] = None) -> int:
                              f'(default: {" ".join(DEFAULT_TOPICS)})')
     parser.add_argument('--namespace', default='', help='namespace of the rig to record')
     parser.add_argument('--duration', type=float, default=0.0,
-                        help='stop after this many seconds (0: until Ctrl-C / SIGTERM)')
+                        help='record this many seconds, counted from the first message '
+                             '(0: until Ctrl-C / SIGTERM)')
+    parser.add_argument('--start-timeout', type=float, default=0.0, metavar='S',
+                        help='give up (exit 1) when no message has arrived after S seconds '
+                             '(0: wait as long as it takes)')
     parser.add_argument('--flush-s', type=float, default=1.0,
                         help='commit to disk this often; a kill loses at most this much')
     args = parser.parse_args(argv)
-    if args.duration < 0 or not args.flush_s > 0:
-        return fail(parser.prog, '--duration must be >= 0 and --flush-s > 0')
+    if args.duration < 0 or args.start_timeout < 0 or not args.flush_s > 0:
+        return fail(parser.prog, '--duration and --start-timeout must be >= 0 and --flush-s > 0')
     try:
         writer = RecordingWriter(args.bag, flush_s=args.flush_s).open()
     except (BagError, ValueError) as error:
@@ -157,15 +177,20 @@ def record_main(argv: Optional[List[str]] = None) -> int:
     _stop_on_sigterm()
     rclpy.init(args=None)
     recorder = None
+    stopped = None
     try:
         recorder = Recorder(writer, args.topics, namespace=args.namespace or None)
-        end = time.monotonic() + args.duration if args.duration else float('inf')
-        while rclpy.ok() and time.monotonic() < end:
+        started = time.monotonic()
+        while rclpy.ok():
             rclpy.spin_once(recorder, timeout_sec=0.1)
+            stopped = _recording_done(recorder, args.duration, args.start_timeout, started)
+            if stopped is not None:
+                break
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
     finally:
         writer.close()
+        wanted = list(recorder.wanted) if recorder is not None else args.topics
         if recorder is not None:
             counts = ', '.join(f'{t}: {n}' for t, n in sorted(recorder.counts.items()))
             print(f'hupr-record: {args.bag}: {writer.messages} messages ({counts or "none"})',
@@ -173,6 +198,11 @@ def record_main(argv: Optional[List[str]] = None) -> int:
             recorder.destroy_node()
         if rclpy.ok():
             rclpy.shutdown()
+    if not writer.messages:
+        return fail(parser.prog, f'{args.bag} recorded no message'
+                    + (f' ({stopped})' if stopped else '')
+                    + f': nothing was published on {", ".join(wanted)} (is the graph running, '
+                    'in this ROS_DOMAIN_ID and namespace?)', 1)
     return 0
 
 
@@ -186,7 +216,7 @@ class Player(Node):
         self.publishers_by_topic = {}
         self.classes = {}
         for c in connections:
-            topic = c.topic
+            topic = fully_qualified(c.topic)      # bags of older BagWriters store 'radar/...'
             if namespace and topic not in GLOBAL_TOPICS:
                 topic = '/' + namespace.strip('/') + topic
             offered = getattr(c.ext, 'offered_qos_profiles', None) or []
@@ -258,8 +288,9 @@ def play_main(argv: Optional[List[str]] = None) -> int:
         reader = open_reader(args.bag)
     except BagError as error:
         return fail(parser.prog, str(error))
-    connections = [c for c in reader.connections
-                   if any(fnmatch.fnmatch(c.topic, p) for p in args.topics)]
+    connections = [c for c in reader.connections if any(
+        fnmatch.fnmatch(fully_qualified(c.topic), p)
+        or fnmatch.fnmatch(fully_qualified(c.topic), fully_qualified(p)) for p in args.topics)]
     if not connections:
         names = sorted({c.topic for c in reader.connections})
         reader.close()

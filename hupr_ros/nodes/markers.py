@@ -70,6 +70,10 @@ def skeleton_markers(keypoints: np.ndarray, confidence: np.ndarray, depth_m: flo
                    lifetime=lifetime)
     bones.pose.orientation.w = 1.0
     bones.scale.x = bone_width
+    # the marker colour too, not only the per-point ones: a consumer that reads Marker.color
+    # (an alpha of 0 there hides the marker in some tools) sees the mean confidence's colour
+    bones.color = joints_colour = ColorRGBA(
+        **dict(zip('rgb', map(float, colours.mean(axis=0)[:3]))), a=1.0)
     for i, j in EDGES:
         bones.points += [point(i), point(j)]
         bones.colors += [colour(i), colour(j)]
@@ -77,6 +81,7 @@ def skeleton_markers(keypoints: np.ndarray, confidence: np.ndarray, depth_m: flo
                     lifetime=lifetime)
     joints.pose.orientation.w = 1.0
     joints.scale.x = joints.scale.y = joints.scale.z = joint_size
+    joints.color = joints_colour
     joints.points = [point(i) for i in range(len(points))]
     joints.colors = [colour(i) for i in range(len(points))]
     return MarkerArray(markers=[bones, joints])

@@ -32,6 +32,10 @@ MOTIONS = ('static', 'wave_one', 'wave_both', 'walk_wave')
 #: side, waves and walks out again (absent 2 s, present 6 s, every 10 s). Not in the training
 #: cycle: their frames without a person have no pose to learn.
 PRESENCE_MOTIONS = ('empty', 'enter_leave')
+#: A motion drawn from a seed (:mod:`hupr_ros.sim.motion_gen`): arms and walking generated, not
+#: scripted. The generative data sets use it.
+GENERATED = 'generated'
+ALL_MOTIONS = MOTIONS + PRESENCE_MOTIONS + (GENERATED,)
 ENTER_LEAVE_CYCLE_S = 10.0
 ENTER_LEAVE_PRESENT_S = (2.0, 8.0)
 ENTER_LEAVE_WALK_S = 1.5
@@ -51,6 +55,9 @@ class Subject:
     thigh: float = 0.245
     shank: float = 0.246
     girth: float = 1.0               # scales limb and torso radii
+    arm_thickness: float = 1.0       # scales the arm radii (on top of girth)
+    leg_thickness: float = 1.0       # scales the leg radii
+    reflectivity: float = 1.0        # scales every body part's reflectivity
 
     def length(self, fraction: float) -> float:
         return fraction * self.height
@@ -82,6 +89,8 @@ class Motion:
     :ivar static_pose: for 'static', which pose: 0 arms down, 1 T-pose, 2 hands up, 3 one arm
         forward, 4 hands on hips.
     :ivar walk_extent: walking back and forth over this length (m) along ``walk_axis_deg``.
+    :ivar motion_seed: for 'generated', the seed of the generated motion (which starts at
+        ``position``).
     """
 
     kind: str = 'static'
@@ -94,11 +103,11 @@ class Motion:
     walk_axis_deg: float = 90.0
     phase: float = 0.0
     wave_side: str = 'right'
+    motion_seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.kind not in MOTIONS + PRESENCE_MOTIONS:
-            raise ValueError(f'motion kind must be one of {MOTIONS + PRESENCE_MOTIONS}, got '
-                             f'{self.kind!r}')
+        if self.kind not in ALL_MOTIONS:
+            raise ValueError(f'motion kind must be one of {ALL_MOTIONS}, got {self.kind!r}')
 
 
 def person_present(motion: Motion, t: float) -> bool:
@@ -130,6 +139,13 @@ def _enter_leave_offset(t: float) -> float:
 def random_motion(rng: np.random.Generator, kind: str = '') -> Motion:
     """Return a motion with randomised amplitude, speed, heading and position (1-4 m away)."""
     kind = kind or MOTIONS[int(rng.integers(len(MOTIONS)))]
+    if kind == GENERATED:
+        from hupr_ros.sim.motion_gen import DISTANCE_RANGE, lateral_limit
+        distance = float(rng.uniform(*DISTANCE_RANGE))
+        lateral = float(rng.uniform(-1, 1)) * lateral_limit(distance)
+        return Motion(kind=kind, position=(lateral, distance),
+                      phase=float(rng.uniform(0, 2 * np.pi)),
+                      motion_seed=int(rng.integers(1 << 31)))
     distance = float(rng.uniform(1.8, 3.4))
     lateral = float(rng.uniform(-0.5, 0.5))
     return Motion(kind=kind, position=(lateral, distance),
@@ -181,7 +197,12 @@ STATIC_POSES = {   # (r_abd, r_flex, r_elbow, l_abd, l_flex, l_elbow)
 def joint_positions(subject: Subject, motion: Motion, t: float,
                     sensor_height: float = 1.0) -> np.ndarray:
     """Return float64 (14, 3) joint positions in the sensor frame at time ``t`` (s)."""
-    s, h = subject, subject.height
+    if motion.kind == GENERATED:
+        from hupr_ros.sim.motion_gen import generated_motion
+        state = generated_motion(motion.motion_seed, tuple(motion.position))(t)
+        return _skeleton(subject, np.array([*state.position, -sensor_height]), state.heading,
+                         [*state.right_arm, *state.left_arm], state.hip_flex, state.knee, t,
+                         motion.phase, (state.lean_forward, state.lean_side))
     w = 2 * np.pi * motion.frequency
     position = np.array([motion.position[0], motion.position[1], -sensor_height])
     heading = motion.heading
@@ -213,6 +234,31 @@ def joint_positions(subject: Subject, motion: Motion, t: float,
         step = np.sin(2 * np.pi * speed / 0.7 * t)      # ~0.7 m stride
         hip_r, hip_l = 25 * step, -25 * step
         knee_r, knee_l = 30 * max(0.0, -step), 30 * max(0.0, step)
+    return _skeleton(subject, position, heading, r_arm, (hip_r, hip_l), (knee_r, knee_l), t,
+                     motion.phase)
+
+
+def _rot_x(deg: float) -> np.ndarray:
+    a = np.deg2rad(deg)
+    return np.array([[1.0, 0, 0], [0, np.cos(a), -np.sin(a)], [0, np.sin(a), np.cos(a)]])
+
+
+def _rot_y(deg: float) -> np.ndarray:
+    a = np.deg2rad(deg)
+    return np.array([[np.cos(a), 0, np.sin(a)], [0, 1.0, 0], [-np.sin(a), 0, np.cos(a)]])
+
+
+UPPER_BODY = tuple(JOINT_INDEX[name] for name in (
+    'Head', 'Neck', 'R_Shoulder', 'R_Elbow', 'R_Wrist', 'L_Shoulder', 'L_Elbow', 'L_Wrist'))
+
+
+def _skeleton(subject: Subject, position: np.ndarray, heading: float, arms, hip_flex, knee,
+              t: float, phase: float, lean: Tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+    """Joints (14, 3) in the sensor frame of a body placed, turned and posed as given."""
+    s, h = subject, subject.height
+    r_arm = list(arms)
+    hip_r, hip_l = hip_flex
+    knee_r, knee_l = knee
     pelvis = np.array([0.0, 0.0, (s.thigh + s.shank) * h + 0.04 * h])
     neck = np.array([0.0, 0.0, 0.82 * h])
     head = np.array([0.0, 0.01 * h, 0.93 * h])
@@ -234,10 +280,14 @@ def joint_positions(subject: Subject, motion: Motion, t: float,
         joints[JOINT_INDEX[f'{name}_Wrist']] = wrist
     joints[JOINT_INDEX['Neck']] = neck
     joints[JOINT_INDEX['Head']] = head
+    if lean != (0.0, 0.0):      # forward (top towards +y) and sideways (top towards +x)
+        rotation = _rot_y(lean[1]) @ _rot_x(-lean[0])
+        upper = list(UPPER_BODY)
+        joints[upper] = pelvis + (joints[upper] - pelvis) @ rotation.T
     # Nobody stands perfectly still: postural sway (~1 cm, 0.2-0.3 Hz) moves the body by
     # ~0.4 rad of carrier phase within one frame, which static clutter removal does not remove.
-    sway = np.array([0.012 * np.sin(2 * np.pi * 0.23 * t + motion.phase),
-                     0.010 * np.sin(2 * np.pi * 0.31 * t + 2 * motion.phase),
+    sway = np.array([0.012 * np.sin(2 * np.pi * 0.23 * t + phase),
+                     0.010 * np.sin(2 * np.pi * 0.31 * t + 2 * phase),
                      0.003 * np.sin(2 * np.pi * 0.27 * t)])
     joints[:, :2] += sway[:2] * (joints[:, 2:3] / h)          # sway grows with height
     joints[:, 2] += sway[2]
@@ -268,6 +318,16 @@ BODY_PARTS: Tuple[BodyPart, ...] = (
     BodyPart('shoulders', 'L_Shoulder', 'R_Shoulder', 0.04, 0.6),
     BodyPart('hips', 'L_Hip', 'R_Hip', 0.05, 0.6),
 )
+
+
+def part_radius(part: BodyPart, subject: Subject) -> float:
+    """Radius (m) of one body part of ``subject``."""
+    scale = subject.girth
+    if 'arm' in part.name:
+        scale *= subject.arm_thickness
+    elif 'thigh' in part.name or 'shank' in part.name:
+        scale *= subject.leg_thickness
+    return part.radius * subject.height * scale
 
 
 def segment_endpoint(joints: np.ndarray, name: str) -> np.ndarray:
@@ -309,12 +369,13 @@ def body_scatterers(joints: np.ndarray, subject: Subject, sampling: BodySampling
         u = np.cross(d, helper)
         u /= np.linalg.norm(u)
         v = np.cross(d, u)
-        radius = part.radius * subject.height * subject.girth
+        radius = part_radius(part, subject)
         n = np.cos(theta)[:, None] * u + np.sin(theta)[:, None] * v          # (around, 3)
         centre = a + s[:, None] * axis                                        # (along, 3)
         p = centre[:, None, :] + radius * n[None, :, :]
         points.append(p.reshape(-1, 3))
         normals.append(np.broadcast_to(n, p.shape).reshape(-1, 3))
         area = 2 * np.pi * radius * length / (sampling.along * sampling.around)
-        weights.append(np.full(p.shape[0] * p.shape[1], part.reflectivity * area))
+        weights.append(np.full(p.shape[0] * p.shape[1],
+                               part.reflectivity * subject.reflectivity * area))
     return np.concatenate(points), np.concatenate(normals), np.concatenate(weights)

@@ -34,7 +34,7 @@ from typing import Optional, Tuple
 from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, RadarMount, VERTICAL_MOUNT
 from hupr_ros.radar.config import ChirpConfig, HUPR_CHIRP_CONFIG
 from hupr_ros.sim.body import BODY_PARTS, body_scatterers, BodySampling, joint_positions, Motion, \
-    person_present, segment_endpoint, Subject
+    part_radius, person_present, segment_endpoint, Subject
 from hupr_ros.sim.fmcw import quantize, synthesize_frame
 import numpy as np
 
@@ -56,6 +56,7 @@ class SimConfig:
     gain: float = 2000.0
     noise_std: float = 3.0           # ADC counts, per I and Q
     clutter: bool = True
+    clutter_scale: float = 1.0       # multiplies the static reflectors' amplitudes
     image_size: int = 256
     horizontal_fov_deg: float = 60.0
     brightness: float = 1.0          # < 1: dark room (0.05 ~ lights off)
@@ -135,7 +136,7 @@ class Simulator:
                 r = np.linalg.norm(reflectors - np.asarray(mount.origin), axis=1)
                 points = np.vstack([points, reflectors])
                 velocity = np.vstack([velocity, np.zeros_like(reflectors)])
-                amplitude = np.concatenate([amplitude, strength / r ** 2])
+                amplitude = np.concatenate([amplitude, c.clutter_scale * strength / r ** 2])
         return points, velocity, amplitude
 
     def radar_frame(self, t: float, mount: RadarMount, rng: np.random.Generator) -> np.ndarray:
@@ -161,8 +162,7 @@ class Simulator:
             parts.append(((a[1] + b[1]) / 2, part, a, b))
         for depth, part, a, b in sorted(parts, key=lambda item: -item[0]):
             (ua, va), (ub, vb) = project(np.stack([a, b]), c)
-            width = 2 * part.radius * self.subject.height * self.subject.girth * c.focal_px \
-                / depth
+            width = 2 * part_radius(part, self.subject) * c.focal_px / depth
             shade = int(np.clip(230 - 40 * depth, 60, 230))
             colour = (shade, int(shade * 0.55), int(shade * 0.45)) if part.name != 'head' \
                 else (shade, int(shade * 0.8), int(shade * 0.65))

@@ -27,8 +27,14 @@ hupr-sim: write a HuPR-Sim dataset in the public HuPR on-disk layout (no ROS).
     OUT/bags/single_N/                 with --bags: a rosbag2 (mcap) bag of the sequence with
                                        both raw radar topics, the camera and the ground truth
 
-Six subjects; the last appears only in the test split (as in the paper). Sequences cycle
-through the motions. Deterministic for a seed. Interrupted runs resume: run the same command
+Two plans. ``--plan generative`` (the default): every sequence has a body of its own, drawn
+from anthropometric ranges, and a generated motion (each arm raised, lowered, swung and held at
+random angles and speeds, independently or together; standing, turning, walking in any
+direction across the field of view, leaning), at a random noise and clutter level; sequences
+go to the splits at random (75% train, 10% val, 15% test), so the test split holds bodies and
+motions never seen in training. ``--plan classic``: six subjects, the last only in the test
+split (as in the paper), sequences cycling through four scripted motions. Deterministic for a
+seed. Interrupted runs resume: run the same command
 again and finished sequences are kept (a capture is written as ``adc_data.bin.partial`` and
 renamed when complete). A folder made with other parameters is refused unless ``--overwrite``
 replaces it; ``sim_meta.json`` says ``"complete": false`` until every sequence is written.
@@ -45,16 +51,27 @@ import sys
 from typing import Dict, List, Optional, Sequence
 
 from hupr_ros.radar.dca1000 import encode_samples
-from hupr_ros.sim.body import make_subjects, Motion, MOTIONS, random_motion
+from hupr_ros.sim.body import GENERATED, make_subjects, Motion, MOTIONS, random_motion, Subject
+from hupr_ros.sim.motion_gen import sample_subject
 from hupr_ros.sim.scene import SimConfig, Simulator
 from hupr_ros.tools.common import fail, INTERRUPTED, output_dir_problem, run_jobs
 import numpy as np
 
 NUM_SUBJECTS = 6
+PLANS = ('generative', 'classic')
+#: Shares of the generative plan's sequences in each split.
+GENERATIVE_SPLITS = (('train', 0.75), ('val', 0.10), ('test', 0.15))
+#: Per-sequence ranges of the generative plan's receiver noise (ADC counts) and clutter level.
+NOISE_RANGE = (1.5, 6.0)
+CLUTTER_SCALE_RANGE = (0.3, 3.0)
 
 
-def plan(num_sequences: int, seed: int) -> List[dict]:
+def plan(num_sequences: int, seed: int, kind: str = 'classic') -> List[dict]:
     """Subject, motion and split of every sequence (1-based numbers)."""
+    if kind == 'generative':
+        return plan_generative(num_sequences, seed)
+    if kind != 'classic':
+        raise ValueError(f'plan must be one of {PLANS}, got {kind!r}')
     rng = np.random.default_rng(seed)
     sequences = []
     for n in range(1, num_sequences + 1):
@@ -68,6 +85,37 @@ def plan(num_sequences: int, seed: int) -> List[dict]:
         candidates = [s for s in sequences if s['split'] == 'train']
         if len(candidates) > 1:
             candidates[-1]['split'] = 'val'
+    return sequences
+
+
+def plan_generative(num_sequences: int, seed: int) -> List[dict]:
+    """
+    A body, a generated motion, a noise and clutter level and a split per sequence.
+
+    Bodies, motions, levels and splits come from separate random streams, so none predicts
+    another; each body and motion seed belongs to one sequence only.
+    """
+    bodies = np.random.default_rng([seed, 1])
+    motions = np.random.default_rng([seed, 2])
+    levels = np.random.default_rng([seed, 3])
+    order = np.random.default_rng([seed, 4]).permutation(num_sequences)
+    counts = [int(round(share * num_sequences)) for _, share in GENERATIVE_SPLITS[1:]]
+    if num_sequences >= 3:
+        counts = [max(c, 1) for c in counts]
+    split_of = {}
+    for rank, index in enumerate(order):
+        split_of[int(index) + 1] = ('test' if rank < counts[1] else
+                                    'val' if rank < counts[1] + counts[0] else 'train')
+    sequences = []
+    for n in range(1, num_sequences + 1):
+        body = sample_subject(bodies, f'body_{seed}_{n}')
+        motion = random_motion(motions, GENERATED)
+        noise = float(levels.uniform(*NOISE_RANGE))
+        clutter = float(np.exp(levels.uniform(*np.log(CLUTTER_SCALE_RANGE))))
+        sequences.append({'sequence': n, 'subject': body.name, 'split': split_of[n],
+                          'body': dataclasses.asdict(body), 'motion': dataclasses.asdict(motion),
+                          'sim': {'noise_std': noise, 'clutter_scale': clutter},
+                          'seed': int(levels.integers(1 << 31))})
     return sequences
 
 
@@ -88,7 +136,12 @@ def write_sequence(out: str, entry: dict, frames: int, config: SimConfig,
                 record.get('frames') == frames:
             return record['annotations']
     from PIL import Image
-    subject = make_subjects(subjects_seed)[entry['subject']]
+    if 'body' in entry:
+        subject = Subject(**entry['body'])
+    else:
+        subject = make_subjects(subjects_seed)[entry['subject']]
+    if entry.get('sim'):
+        config = dataclasses.replace(config, **entry['sim'])
     motion = Motion(**{k: tuple(v) if isinstance(v, list) else v
                        for k, v in entry['motion'].items()})
     sim = Simulator(subject, motion, config, seed=entry['seed'])
@@ -140,11 +193,13 @@ class DatasetExists(ValueError):
 
 def _parameters(meta: dict) -> dict:
     return {'seed': meta.get('seed'), 'frames': meta.get('frames'),
+            'plan': meta.get('plan', 'classic'),
             'sequences': len(meta.get('sequences', ())), 'config': meta.get('config')}
 
 
 def _describe(parameters: dict) -> str:
-    return '--sequences {sequences} --frames {frames} --seed {seed}'.format(**parameters)
+    return '--plan {plan} --sequences {sequences} --frames {frames} --seed {seed}'.format(
+        **parameters)
 
 
 def _clear(out: pathlib.Path) -> None:
@@ -188,7 +243,8 @@ def _prepare(out: pathlib.Path, meta: dict, overwrite: bool) -> None:
 def write_dataset(out: pathlib.Path, num_sequences: int = 6, frames: int = 100, seed: int = 0,
                   config: SimConfig = SimConfig(), workers: int = 1,
                   progress: bool = True, bags: bool = False,
-                  overwrite: bool = False) -> Dict[str, List[int]]:
+                  overwrite: bool = False, plan_kind: str = 'generative'
+                  ) -> Dict[str, List[int]]:
     """
     Write the whole dataset; return the split -> sequence numbers mapping.
 
@@ -196,8 +252,8 @@ def write_dataset(out: pathlib.Path, num_sequences: int = 6, frames: int = 100, 
         ``overwrite``).
     """
     out.mkdir(parents=True, exist_ok=True)
-    sequences = plan(num_sequences, seed)
-    meta = {'seed': seed, 'frames': frames, 'sequences': sequences,
+    sequences = plan(num_sequences, seed, plan_kind)
+    meta = {'seed': seed, 'frames': frames, 'plan': plan_kind, 'sequences': sequences,
             'config': {k: v for k, v in dataclasses.asdict(config).items()
                        if k not in ('chirp', 'hori_mount', 'vert_mount')},
             'intrinsics': config.intrinsics}
@@ -227,9 +283,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                      epilog=__doc__.strip().split('\n', 1)[1])
     parser.add_argument('out', type=pathlib.Path,
                         help='output folder (created); the dataset root for hupr-preprocess')
-    parser.add_argument('--sequences', type=int, default=6,
-                        help='number of sequences; every sixth is the held-out test subject '
+    parser.add_argument('--plan', choices=PLANS, default='generative',
+                        help='generative: a new body and a generated motion per sequence; '
+                             'classic: six subjects and four scripted motions '
                              '(default: %(default)s)')
+    parser.add_argument('--sequences', type=int, default=6,
+                        help='number of sequences; classic plan: every sixth is the held-out '
+                             'test subject (default: %(default)s)')
     parser.add_argument('--frames', type=int, default=100,
                         help='frames per sequence, at 10 Hz (default: %(default)s)')
     parser.add_argument('--seed', type=int, default=0,
@@ -255,7 +315,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         splits = write_dataset(args.out, args.sequences, args.frames, args.seed,
                                SimConfig(brightness=args.brightness), args.workers,
-                               bags=args.bags, overwrite=args.overwrite)
+                               bags=args.bags, overwrite=args.overwrite, plan_kind=args.plan)
     except DatasetExists as error:
         return fail('hupr-sim', str(error))
     except KeyboardInterrupt:
