@@ -28,12 +28,13 @@ def test_sim_bag_holds_every_topic_of_every_frame(tmp_path):
     messages = list(read_messages(out / 'bags' / 'single_1'))
     topics = [t for t, _, _ in messages]
     assert {t: topics.count(t) for t in set(topics)} == {
-        'radar/hori/raw': 3, 'radar/vert/raw': 3, 'camera/image_raw': 3, 'sim/ground_truth': 3}
+        '/radar/hori/raw': 3, '/radar/vert/raw': 3, '/camera/image_raw': 3,
+        '/sim/ground_truth': 3}       # fully qualified, as rosbag2 stores them
     stamps = sorted({ts for _, ts, _ in messages})
     assert np.diff(stamps).tolist() == [100_000_000, 100_000_000]
     from hupr_ros.radar.dca1000 import load_adc_file
     raw = load_adc_file(out / 'single_1' / 'vert' / 'adc_data.bin')
-    vert = [m for t, _, m in messages if t == 'radar/vert/raw']
+    vert = [m for t, _, m in messages if t == '/radar/vert/raw']
     for k, msg in enumerate(vert):
         iq = msg.data.reshape(192, 4, 256, 2)
         np.testing.assert_array_equal(iq[..., 0] + 1j * iq[..., 1], raw[k])
@@ -60,10 +61,10 @@ def test_bag_bytes_deserialize_with_rclpy(tmp_path):
                            source='hrnet_labeller')
     with AnyReader([tmp_path / 'bag'], default_typestore=typestore()) as reader:
         raws = {c.topic: raw for c, _, raw in reader.messages()}
-    radar = deserialize_message(raws['radar/hori/raw'], RadarFrame)
+    radar = deserialize_message(raws['/radar/hori/raw'], RadarFrame)
     np.testing.assert_array_equal(msg_to_frame(radar), frame)
     assert radar.zero_filled and radar.frame_number == 4
-    skeleton = deserialize_message(raws['labels/skeleton'], Skeleton2D)
+    skeleton = deserialize_message(raws['/labels/skeleton'], Skeleton2D)
     np.testing.assert_array_equal(msg_to_skeleton(skeleton)[0], keypoints)
 
 

@@ -75,7 +75,8 @@ def test_sim_refuses_to_mix_datasets_and_overwrites_on_request(tmp_path):
     before = (out / 'sim_meta.json').read_text()
     result = run_tool('sim', out, '--sequences', '2', '--frames', '4', '--workers', '1')
     assert result.returncode == 2
-    assert 'holds a HuPR-Sim set made with --sequences 2 --frames 3 --seed 0' in result.stderr
+    assert 'holds a HuPR-Sim set made with --plan generative --sequences 2 --frames 3 --seed 0' \
+        in result.stderr
     assert '--overwrite' in result.stderr
     assert (out / 'sim_meta.json').read_text() == before            # metadata still true
     assert sim.main([str(out), '--sequences', '2', '--frames', '4', '--workers', '1',

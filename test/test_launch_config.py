@@ -107,9 +107,9 @@ def test_yaml_keys_are_declared_parameters(tmp_path):
 
 def _launch_nodes(arguments):
     """
-    The launch_ros Node actions the launch file starts with ``arguments``.
+    Return the launch_ros Node actions the launch file starts with ``arguments``.
 
-    Returned with the context they were expanded in: groups are entered and the launch file's
+    They come with the context they were expanded in: groups are entered and the launch file's
     OpaqueFunctions called, as ``ros2 launch`` does, but no process is started.
     """
     import importlib.util
@@ -152,9 +152,9 @@ def test_launch_arguments_reach_string_parameters_as_strings(tmp_path):
     """
     pytest.importorskip('launch_ros')
     from launch_ros.utilities import evaluate_parameters
-    strings = {name: '0' for name in (
+    strings = dict.fromkeys((
         'bag', 'weights', 'variant', 'camera_source', 'labeller_weights', 'labeller_output_dir',
-        'mount_file')}
+        'mount_file'), '0')
     actions, context = _launch_nodes({**strings, 'camera': 'true', 'labeller': 'true',
                                       'namespace': 'rig_a'})
     for nodes, extra, ros_context in _declared_nodes(tmp_path):

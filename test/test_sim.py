@@ -109,7 +109,8 @@ def test_motions_move_the_right_joints():
 
 def test_dataset_cli_layout_annotations_and_preprocessing(tmp_path):
     out = tmp_path / 'hupr_sim'
-    assert sim_tool.main([str(out), '--sequences', '6', '--frames', '3', '--workers', '1']) == 0
+    assert sim_tool.main([str(out), '--sequences', '6', '--frames', '3', '--workers', '1',
+                          '--plan', 'classic']) == 0
     splits = json.loads((out / 'splits.json').read_text())
     meta = json.loads((out / 'sim_meta.json').read_text())
     subject_of = {s['sequence']: s['subject'] for s in meta['sequences']}
@@ -131,5 +132,63 @@ def test_dataset_cli_layout_annotations_and_preprocessing(tmp_path):
     cache = np.load(tmp_path / 'cache' / 'single_2' / 'vert' / 'vrdae.npy')
     assert cache.shape == (3, 16, 64, 64, 8)
     # re-running skips finished sequences and gives the same annotations
-    assert sim_tool.main([str(out), '--sequences', '6', '--frames', '3', '--workers', '1']) == 0
+    assert sim_tool.main([str(out), '--sequences', '6', '--frames', '3', '--workers', '1',
+                          '--plan', 'classic']) == 0
     assert json.loads((out / 'hrnet_annot_train.json').read_text()) == train
+
+
+def test_generative_plan_draws_bodies_motions_and_splits_independently():
+    """Every sequence has its own body and motion seed; splits share neither."""
+    plan = sim_tool.plan(60, seed=3, kind='generative')
+    assert len({json.dumps(s['body'], sort_keys=True) for s in plan}) == 60
+    assert len({s['motion']['motion_seed'] for s in plan}) == 60
+    assert {s['motion']['kind'] for s in plan} == {'generated'}
+    splits = {k: [s for s in plan if s['split'] == k] for k in ('train', 'val', 'test')}
+    assert [len(splits[k]) for k in ('train', 'val', 'test')] == [45, 6, 9]
+    train_bodies = {s['subject'] for s in splits['train']}
+    assert not train_bodies & {s['subject'] for s in splits['test'] + splits['val']}
+    heights = [s['body']['height'] for s in plan]
+    assert 1.45 <= min(heights) and max(heights) <= 2.0 and np.std(heights) > 0.1
+    noise = [s['sim']['noise_std'] for s in plan]
+    assert max(noise) > 2 * min(noise)
+    # the same seed, the same plan; another seed, other bodies
+    assert sim_tool.plan(60, seed=3, kind='generative') == plan
+    assert sim_tool.plan(60, seed=4, kind='generative')[0]['body'] != plan[0]['body']
+
+
+def test_generated_motions_move_each_arm_on_its_own_and_walk_in_the_field_of_view():
+    from hupr_ros.sim.body import GENERATED, random_motion
+    from hupr_ros.sim.motion_gen import DISTANCE_RANGE, sample_subject
+    rng = np.random.default_rng(0)
+    left_only = right_only = 0
+    for k in range(12):
+        subject = sample_subject(rng, f'b{k}')
+        motion = random_motion(rng, GENERATED)
+        joints = np.array([joint_positions(subject, motion, t / 10) for t in range(300)])
+        assert np.isfinite(joints).all()
+        # no teleporting: at 10 Hz no joint moves more than 0.7 m per frame (7 m/s; a brisk
+        # wave or a foot's swing at a fast walk peaks at 3-5 m/s)
+        assert np.linalg.norm(np.diff(joints, axis=0), axis=-1).max() < 0.7
+        # the body stays on the floor inside the radars' range
+        pelvis = joints[:, [JOINT_INDEX['R_Hip'], JOINT_INDEX['L_Hip']]].mean(axis=1)
+        assert DISTANCE_RANGE[0] - 0.3 < pelvis[:, 1].min()
+        assert pelvis[:, 1].max() < DISTANCE_RANGE[1] + 0.3
+        speed = {side: np.linalg.norm(np.diff(joints[:, JOINT_INDEX[f'{side}_Wrist']]
+                                              - joints[:, JOINT_INDEX['Neck']], axis=0),
+                                      axis=-1) for side in 'RL'}
+        left_only += int(np.sum((speed['L'] > 0.05) & (speed['R'] < 0.005)))
+        right_only += int(np.sum((speed['R'] > 0.05) & (speed['L'] < 0.005)))
+    # frames where one arm moves and the other is still happen on both sides
+    assert left_only > 20 and right_only > 20
+
+
+def test_generated_sequence_renders_and_simulates(tmp_path):
+    out = tmp_path / 'gen'
+    assert sim_tool.main([str(out), '--sequences', '3', '--frames', '2', '--workers', '1',
+                          '--seed', '2']) == 0
+    meta = json.loads((out / 'sim_meta.json').read_text())
+    assert meta['plan'] == 'generative' and meta['complete']
+    splits = json.loads((out / 'splits.json').read_text())
+    assert sorted(sum(splits.values(), [])) == [1, 2, 3] and all(splits.values())
+    radar = load_adc_file(out / 'single_1' / 'hori' / 'adc_data.bin')
+    assert radar.shape[0] == 2 and np.abs(radar).max() > 0

@@ -69,13 +69,13 @@ class PoseState:
 
 
 def lateral_limit(distance: float) -> float:
-    """Largest |x| (m) a generated person stands at ``distance`` (m): inside both fields of view."""
+    """Return the largest |x| (m) at ``distance`` (m) that is inside both fields of view."""
     return min(LATERAL_MAX_M, distance * math.tan(math.radians(LATERAL_HALF_ANGLE_DEG)))
 
 
 def sample_subject(rng: np.random.Generator, name: str):
     """
-    A body from anthropometric ranges.
+    Draw a body from anthropometric ranges.
 
     Height 1.45-2.00 m; segment lengths as fractions of height over about +-2 standard
     deviations of adult tables (Drillis & Contini); girth, arm and leg thickness; and how
@@ -252,5 +252,5 @@ class GeneratedMotion:
 
 @functools.lru_cache(maxsize=8)
 def generated_motion(seed: int, start: Tuple[float, float]) -> GeneratedMotion:
-    """The (cached) generated motion of ``seed`` starting at ``start``."""
+    """Return the (cached) generated motion of ``seed`` starting at ``start``."""
     return GeneratedMotion(seed, start)

@@ -90,7 +90,7 @@ def plan(num_sequences: int, seed: int, kind: str = 'classic') -> List[dict]:
 
 def plan_generative(num_sequences: int, seed: int) -> List[dict]:
     """
-    A body, a generated motion, a noise and clutter level and a split per sequence.
+    Draw a body, a generated motion, a noise and clutter level and a split per sequence.
 
     Bodies, motions, levels and splits come from separate random streams, so none predicts
     another; each body and motion seed belongs to one sequence only.
