@@ -15,6 +15,7 @@
 """ament_python package hupr_ros; also installable with plain pip (no ROS) for ML users."""
 
 from glob import glob
+import sys
 
 from setuptools import find_packages, setup
 
@@ -47,6 +48,12 @@ TOOLS = {
     'hupr-label': 'hupr_ros.tools.label:main',
 }
 
+# The same tools on PATH in a colcon workspace: ament_python installs console scripts under
+# lib/hupr_ros (for `ros2 run`), which is not on PATH; colcon puts a package's bin/ there. Not
+# for pip's wheels, whose console scripts above already land on PATH under the same names.
+building_wheel = bool({'bdist_wheel', 'editable_wheel'} & set(sys.argv))
+tool_wrappers = [] if building_wheel else [('bin', sorted(glob('bin/hupr-*')))]
+
 setup(
     name=package_name,
     version='0.1.0',
@@ -59,6 +66,7 @@ setup(
         ('share/' + package_name + '/config',
          glob('config/*.yaml') + glob('config/*.xml') + glob('config/*.cfg')),
         ('share/' + package_name + '/rviz', glob('rviz/*.rviz')),
+        *tool_wrappers,
     ],
     python_requires='>=3.10',
     install_requires=['numpy', 'pyyaml'],

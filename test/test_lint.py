@@ -84,10 +84,10 @@ def test_copyright_header():
 
 #: rosdep key of each third-party module the package imports (a ROS package: its own name).
 ROSDEP_KEYS = {'numpy': 'python3-numpy', 'yaml': 'python3-yaml', 'serial': 'python3-serial',
-               'PIL': 'python3-pil', 'tqdm': 'python3-tqdm', 'cv2': 'python3-opencv',
-               'torch': 'python3-torch'}
-#: Imported, but without a rosdep key on every distribution: package.xml says to pip-install.
-PIP_ONLY = ('rosbags', 'pycocotools')
+               'PIL': 'python3-pil', 'tqdm': 'python3-tqdm', 'cv2': 'python3-opencv'}
+#: Imported, but installed with pip into the workspace venv (README), not by rosdep:
+#: package.xml says so.
+PIP_ONLY = ('torch', 'rosbags', 'pycocotools')
 #: Imported only by the BlazePose worker, which runs in a venv of its own (mediapipe needs
 #: numpy < 2; tools/setup.sh --blazepose).
 OWN_VENV = ('mediapipe',)

@@ -116,11 +116,56 @@ elif [ -f "$VENV/ros2_tools/.hupr_ros2_tools" ]; then
   tools_stamp=$(cat "$VENV/ros2_tools/.hupr_ros2_tools")   # built before: keep them
 fi
 
+# 3b. Prebuilt real ROS 2 tools, when given as .tar.gz prefixes (HUPR_ROSBAG2_PREFIX: rosbag2's
+#     `ros2 bag`; HUPR_RVIZ_PREFIX: rviz2): unpacked under .venv/ros2_prefixes with the Debian
+#     packages they need at run time. install/setup.bash then brings `ros2 bag` along; rviz2 is
+#     started through its prefix's rviz_env.sh. Not needed where a ROS install has them.
+prefix_stamp=""
+unpack_prefix() {  # unpack_prefix TARBALL NAME DEBIAN_PACKAGES...
+  local tarball=$1 name=$2; shift 2
+  local dest="$VENV/ros2_prefixes" stamp
+  stamp=$(sha256sum "$tarball" | cut -c1-16)
+  if [ "$(cat "$dest/$name/.hupr_prefix" 2>/dev/null)" != "$stamp" ]; then
+    log "unpacking $(basename "$tarball") into $dest"
+    rm -rf "${dest:?}/$name"
+    mkdir -p "$dest"
+    tar xzf "$tarball" -C "$dest"
+    echo "$stamp" > "$dest/$name/.hupr_prefix"
+  fi
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo -n"
+    log "installing run-time packages of $name: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
+  fi
+  prefix_stamp="$prefix_stamp$name:$stamp;"
+}
+if [ -n "${HUPR_ROSBAG2_PREFIX:-}" ]; then
+  unpack_prefix "$HUPR_ROSBAG2_PREFIX" rosbag2_prefix libsqlite3-0 libzstd1 liblz4-1 \
+    libtinyxml2-9 libconsole-bridge1.0
+fi
+if [ -n "${HUPR_RVIZ_PREFIX:-}" ]; then
+  rviz_packages=()
+  [ -n "${HUPR_RVIZ_APT:-}" ] && mapfile -t rviz_packages < <(grep -v '^\s*$' "$HUPR_RVIZ_APT")
+  unpack_prefix "$HUPR_RVIZ_PREFIX" rviz_prefix "${rviz_packages[@]}"
+fi
+tools_stamp="$tools_stamp$prefix_stamp"
+
 # 4. colcon build of both packages. The repository root is itself the hupr_ros package, which
 #    hides hupr_msgs/ from colcon's crawl, so both base paths are named explicitly.
 export AMENT_PREFIX_PATH="$VENV" CMAKE_PREFIX_PATH="$VENV"
 if [ -n "$tools_stamp" ]; then
-  export COLCON_PREFIX_PATH="$VENV/ros2_tools"   # install/setup.bash sources it first
+  # install/setup.bash sources these first (rosbag2's `ros2 bag` is a verb of the ros2 CLI)
+  COLCON_PREFIX_PATH="$VENV/ros2_tools"
+  [ -d "$VENV/ros2_prefixes/rosbag2_prefix" ] && \
+    COLCON_PREFIX_PATH="$VENV/ros2_prefixes/rosbag2_prefix:$COLCON_PREFIX_PATH"
+  export COLCON_PREFIX_PATH
 else
   unset COLCON_PREFIX_PATH
 fi
@@ -131,7 +176,7 @@ extra_paths=()
 if ! python -c 'import tf2_msgs' 2>/dev/null || [ -d install/tf2_msgs ]; then
   extra_paths=(tools/tf2_msgs)
 fi
-for p in hupr_msgs "${extra_paths[@]}" package.xml setup.py setup.cfg resource launch config rviz; do
+for p in hupr_msgs "${extra_paths[@]}" package.xml setup.py setup.cfg resource launch config rviz bin; do
   [ -e "$p" ] && build_inputs+=("$p")
 done
 src_files=$({ find hupr_ros -name __init__.py; find "${build_inputs[@]}" -type f; } | LC_ALL=C sort)
@@ -149,12 +194,28 @@ else
   grep -E '^(Starting|Finished|Summary)' log/colcon_build.txt || true
   echo "$src_hash" > install/.hupr_build
 fi
-# 5. The offline tools (hupr-sim, hupr-preprocess, hupr-train, ...) on PATH once the venv is
-#    active: colcon installs console scripts under install/hupr_ros/lib/hupr_ros, where
-#    `ros2 run` finds them but a shell does not.
-for tool in install/hupr_ros/lib/hupr_ros/hupr-*; do
-  [ -e "$tool" ] && ln -sf "$ROOT/$tool" "$VENV/bin/$(basename "$tool")"
-done
+# 5. What every shell that activates the venv needs, added to .venv/bin/activate once:
+#    - AMENT_PREFIX_PATH with the venv: the PyPI ROS 2 wheels keep their ament index there, and
+#      C++ tools (ros2 bag, rviz2) find message type support only through it (without it,
+#      `ros2 bag record` skips std_msgs / sensor_msgs topics as "unknown type");
+#    - ROS_DISTRO: the wheels are Kilted builds, and no setup file of theirs sets it;
+#    - the large-data Fast DDS profile for every process started from the shell (ros2 bag,
+#      ros2 topic echo), unless the user set one. Each keeps a value the user already has.
+if ! grep -q '>>> hupr_ros' "$VENV/bin/activate"; then
+  cat >> "$VENV/bin/activate" <<EOF
+# >>> hupr_ros (tools/setup.sh) >>>
+case ":\${AMENT_PREFIX_PATH:-}:" in
+  *":\$VIRTUAL_ENV:"*) ;;
+  *) export AMENT_PREFIX_PATH="\${AMENT_PREFIX_PATH:+\$AMENT_PREFIX_PATH:}\$VIRTUAL_ENV" ;;
+esac
+export ROS_DISTRO="\${ROS_DISTRO:-kilted}"
+if [ -z "\${FASTDDS_DEFAULT_PROFILES_FILE:-}" ] && [ -z "\${FASTDDS_BUILTIN_TRANSPORTS:-}" ]; then
+  export FASTDDS_DEFAULT_PROFILES_FILE="$ROOT/config/fastdds_large_data.xml"
+fi
+# <<< hupr_ros <<<
+EOF
+  log "activate script: AMENT_PREFIX_PATH, ROS_DISTRO and the Fast DDS profile added"
+fi
 # 6. Optional: BlazePose (mediapipe 0.10.21, numpy < 2) in its own venv.
 if [ "$BLAZEPOSE" = 1 ]; then
   BP_VENV="$ROOT/.venv-blazepose"

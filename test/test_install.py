@@ -1,0 +1,171 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+The README's install on a ROS 2 workspace, checked with the code the real tools run.
+
+rosdep finds packages with catkin_pkg's ``find_packages`` and colcon with its own crawl; both
+stop descending at a folder that holds a package.xml, so ``hupr_msgs/`` inside this repository
+(itself the hupr_ros package) is found only when its path is named. The commands are read from
+the README, so the test and the documentation cannot drift apart.
+"""
+
+import ast
+import os
+import re
+import shlex
+import subprocess
+import sys
+from xml.etree import ElementTree
+
+from conftest import REPO
+import pytest
+
+#: Keys the rosdep index resolves (ros/rosdistro at 8468e88, 2026-08-22: rosdep/python.yaml for
+#: the python3-* keys, jazzy/ and kilted/distribution.yaml for the ROS packages). A dependency
+#: that is neither one of the workspace's packages nor here would stop `rosdep install` with
+#: "Cannot locate rosdep definition".
+ROSDEP_KEYS = {
+    'python3-numpy', 'python3-yaml', 'python3-serial', 'python3-pil', 'python3-tqdm',
+    'python3-opencv', 'python3-pytest', 'python3-torch', 'python3-rosbags-pip',
+    'rclpy', 'std_msgs', 'sensor_msgs', 'geometry_msgs', 'visualization_msgs',
+    'diagnostic_msgs', 'rcl_interfaces', 'builtin_interfaces', 'tf2_msgs', 'ament_index_python',
+    'launch', 'launch_ros', 'ament_copyright', 'ament_flake8', 'ament_pep257', 'launch_testing',
+    'launch_testing_ros', 'ament_cmake', 'rosidl_default_generators', 'rosidl_default_runtime',
+}
+
+
+def readme_ros_section() -> str:
+    text = (REPO / 'README.md').read_text()
+    start = text.index('## On a normal ROS 2 install')
+    return text[start:text.index('\n## ', start + 1)]
+
+
+def readme_command(tool: str, verb: str) -> list:
+    """Return the words of the README's ``tool verb ...`` line in the ROS-install section."""
+    for line in readme_ros_section().splitlines():
+        words = shlex.split(line.split('#')[0]) if line.strip() else []
+        if words[:2] == [tool, verb]:
+            return words
+    raise AssertionError(f'no `{tool} {verb}` line in the README\'s ROS-install section')
+
+
+def paths_after(words: list, option: str) -> list:
+    i = words.index(option) + 1
+    out = []
+    while i < len(words) and not words[i].startswith('-'):
+        out.append(words[i])
+        i += 1
+    return out
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """A colcon workspace with this repository cloned as src/hupr_ros (a symlink)."""
+    (tmp_path / 'src').mkdir()
+    (tmp_path / 'src' / 'hupr_ros').symlink_to(REPO, target_is_directory=True)
+    return tmp_path
+
+
+def test_rosdep_crawl_of_the_readme_paths_finds_both_packages(workspace):
+    packages_mod = pytest.importorskip('catkin_pkg.packages')
+    words = readme_command('rosdep', 'install')
+    assert '--ignore-src' in words
+    found = {}
+    for path in paths_after(words, '--from-paths'):
+        found.update({p.name: p for p in packages_mod.find_packages(
+            str(workspace / path)).values()})
+    assert set(found) == {'hupr_ros', 'hupr_msgs'}, found
+    # what `--from-paths src` alone finds: the crawl stops at the repository root
+    assert {p.name for p in packages_mod.find_packages(str(workspace / 'src')).values()} \
+        == {'hupr_ros'}
+    unresolved = set()
+    for package in found.values():
+        for dep in (package.build_depends + package.buildtool_depends + package.exec_depends
+                    + package.test_depends + package.build_export_depends):
+            if dep.name not in found and dep.name not in ROSDEP_KEYS:
+                unresolved.add(f'{package.name}: {dep.name}')
+    assert not unresolved, f'rosdep cannot resolve {sorted(unresolved)}'
+
+
+def test_colcon_finds_both_packages_with_the_readme_base_paths(workspace):
+    line = next(li for li in readme_ros_section().splitlines() if 'colcon build' in li)
+    words = shlex.split(line.split('#')[0])
+    base_paths = paths_after(words, '--base-paths')
+    result = subprocess.run([sys.executable, '-m', 'colcon', 'list', '--names-only',
+                             '--base-paths', *base_paths], cwd=workspace,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert sorted(result.stdout.split()) == ['hupr_msgs', 'hupr_ros'], result.stdout
+
+
+def test_package_xml_leaves_pip_packages_to_the_workspace_venv():
+    """
+    torch, rosbags and pycocotools come from the README's venv, not from rosdep.
+
+    rosdep would install Ubuntu's python3-torch beside the venv's (two torches) and
+    pip-install rosbags into the system Python, which Ubuntu 24.04 refuses (PEP 668).
+    """
+    declared = {e.text.strip() for e in ElementTree.parse(REPO / 'package.xml').getroot()
+                if e.tag.endswith('depend')}
+    assert not declared & {'python3-torch', 'python3-rosbags-pip'}, declared
+    section = readme_ros_section()
+    assert '--system-site-packages' in section and 'pip install' in section
+    for name in ('torch', 'rosbags', 'pycocotools'):
+        assert re.search(rf'pip install [^\n]*\b{name}\b', section), name
+
+
+def _setup_tables() -> dict:
+    tree = ast.parse((REPO / 'setup.py').read_text())
+    tables = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', '') in ('NODES',
+                                                                                  'TOOLS'):
+            tables.update(ast.literal_eval(node.value))
+    return tables
+
+
+def test_every_hupr_command_has_a_wrapper_on_path_in_a_colcon_install():
+    """bin/hupr-* (installed to install/hupr_ros/bin, which colcon puts on PATH)."""
+    tables = _setup_tables()
+    commands = {name: target for name, target in tables.items() if name.startswith('hupr-')}
+    wrappers = {p.name: p for p in (REPO / 'bin').glob('hupr-*')}
+    assert set(wrappers) == set(commands)
+    for name, path in wrappers.items():
+        module, function = commands[name].split(':')
+        text = path.read_text()
+        assert text.startswith('#!/usr/bin/env python3\n')
+        assert f'from {module} import {function}\n' in text and f'sys.exit({function}())' in text
+        assert os.access(path, os.X_OK), f'{path} is not executable'
+
+
+def test_readme_commands_name_real_executables():
+    tables = _setup_tables()
+    text = (REPO / 'README.md').read_text()
+    for name in set(re.findall(r'\b(hupr-[a-z-]+[a-z])\b', text)):
+        assert name in tables, f'README names {name}, which setup.py does not install'
+    for name in re.findall(r'ros2 run hupr_ros ([\w-]+)', text):
+        assert name in tables, f'README runs `ros2 run hupr_ros {name}`, which does not exist'
+
+
+def test_installed_tools_run_from_the_colcon_install():
+    """After `source install/setup.bash`, the README's commands are on PATH."""
+    bin_dir = REPO / 'install' / 'hupr_ros' / 'bin'
+    if not bin_dir.is_dir():
+        pytest.skip('no colcon install here (tools/setup.sh)')
+    assert str(bin_dir) in os.environ.get('PATH', '').split(os.pathsep), \
+        'install/hupr_ros/bin is not on PATH: source install/setup.bash'
+    result = subprocess.run(['hupr-import', '--help'], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0 and 'usage: hupr-import' in result.stdout, result.stderr

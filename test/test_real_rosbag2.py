@@ -1,0 +1,255 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+Our bags in the real ``ros2 bag`` (rosbag2), and bags the real ``ros2 bag record`` wrote in ours.
+
+These run where ``ros2 bag`` exists: on a ROS install, or here with the rosbag2 prefix that
+``.ci/run`` unpacks (tools/setup.sh, HUPR_ROSBAG2_PREFIX). Where CI provides the prefix a
+missing ``ros2 bag`` is a failure, not a skip.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+from conftest import REPO, requires_ros, spawn_module
+import numpy as np
+import pytest
+
+pytestmark = requires_ros
+
+
+def _ros2_bag_available() -> bool:
+    if not shutil.which('ros2'):
+        return False
+    result = subprocess.run(['ros2', 'bag', '--help'], capture_output=True, text=True,
+                            timeout=120)
+    return result.returncode == 0
+
+
+@pytest.fixture(scope='module')
+def ros2_bag():
+    """Run ``ros2 bag ARGS``; return the completed process (text)."""
+    if not _ros2_bag_available():
+        if os.environ.get('HUPR_ROSBAG2_PREFIX'):
+            pytest.fail('HUPR_ROSBAG2_PREFIX is set but `ros2 bag` does not run: '
+                        'source install/setup.bash after tools/setup.sh')
+        pytest.skip('the real `ros2 bag` is not installed here')
+
+    def run(*args, timeout=120):
+        return subprocess.run(['ros2', 'bag', *map(str, args)], capture_output=True,
+                              text=True, timeout=timeout)
+    return run
+
+
+def info_counts(ros2_bag, path) -> dict:
+    """Topic -> message count, as the real `ros2 bag info` reports them."""
+    result = ros2_bag('info', path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    import re
+    return {m.group(1): int(m.group(2)) for m in re.finditer(
+        r'Topic: (\S+) \| Type: \S+ \| Count: (\d+)', result.stdout)}
+
+
+READ_ALL = textwrap.dedent('''
+    import json, sys
+    import rclpy  # rosbag2_py's bindings need rclpy's libraries loaded first
+    import rosbag2_py
+    reader = rosbag2_py.SequentialReader()
+    reader.open(rosbag2_py.StorageOptions(uri=sys.argv[1], storage_id=sys.argv[2]),
+                rosbag2_py.ConverterOptions('cdr', 'cdr'))
+    counts = {}
+    while reader.has_next():
+        topic, data, stamp = reader.read_next()
+        counts[topic] = counts.get(topic, 0) + 1
+    print(json.dumps(counts))
+''')
+
+
+def read_counts(path, storage) -> dict:
+    """Topic -> messages read back through rosbag2_py (the real reader, read-only)."""
+    result = subprocess.run([sys.executable, '-c', READ_ALL, str(path), storage],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+KILLED_WRITER = textwrap.dedent('''
+    import os, signal, sys
+    from hupr_ros.recording import RecordingWriter
+    from rclpy.serialization import serialize_message
+    from std_msgs.msg import String
+    writer = RecordingWriter(sys.argv[1], flush_s=1e9).open()
+    writer.add_topic('/chatter', 'std_msgs/msg/String')
+    for i in range(25):
+        writer.write('/chatter', 10**9 + i * 10**7, serialize_message(String(data='x' * 50000)))
+    writer.flush()
+    for i in range(60):     # never committed: the kill comes first
+        writer.write('/chatter', 2 * 10**9 + i, serialize_message(String(data='y' * 50000)))
+    os.kill(os.getpid(), signal.SIGKILL)
+''')
+
+
+def test_ros2_bag_opens_recordings_closed_and_killed(tmp_path, ros2_bag):
+    """
+    RecordingWriter bags: ``ros2 bag info`` on the folder and the file, and rosbag2's reader.
+
+    rosbag2 keeps in the sqlite3 ``metadata`` table the bag information itself, and opens
+    files read-only: a killed recording must need no roll-back to be read.
+    """
+    from hupr_ros.recording import RecordingWriter
+    from rclpy.serialization import serialize_message
+    from std_msgs.msg import String
+    closed = tmp_path / 'closed'
+    writer = RecordingWriter(closed, split_bytes=300_000).open()
+    writer.add_topic('/chatter', 'std_msgs/msg/String')
+    for i in range(12):
+        writer.write('/chatter', 10**9 + i * 10**7, serialize_message(String(data='z' * 60000)))
+    writer.close()
+    files = sorted(closed.glob('*.db3'))
+    assert len(files) >= 2                         # split into several files
+    assert info_counts(ros2_bag, closed) == {'/chatter': 12}
+    total = 0
+    for f in files:                                # each file's metadata table, as rosbag2 reads
+        result = ros2_bag('info', f)
+        assert result.returncode == 0 and 'invalid node' not in result.stderr, result.stderr
+        total += info_counts(ros2_bag, f)['/chatter']
+    assert total == 12
+    assert read_counts(closed, 'sqlite3') == {'/chatter': 12}
+    assert 'ros_distro' in (closed / 'metadata.yaml').read_text()
+
+    killed = tmp_path / 'killed'
+    result = subprocess.run([sys.executable, '-c', KILLED_WRITER, str(killed)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    assert info_counts(ros2_bag, killed) == {'/chatter': 25}
+    assert read_counts(killed, 'sqlite3') == {'/chatter': 25}
+    # and ros2 bag convert makes an mcap bag of it
+    options = tmp_path / 'convert.yaml'
+    options.write_text(f'output_bags:\n- uri: {tmp_path / "converted"}\n  storage_id: mcap\n'
+                       '  all_topics: true\n')
+    result = ros2_bag('convert', '-i', killed, '-o', options)
+    assert result.returncode == 0, result.stderr
+    assert info_counts(ros2_bag, tmp_path / 'converted') == {'/chatter': 25}
+    # our own reader still reads it (the log folded into the database)
+    from hupr_ros.recording import bag_summary
+    assert bag_summary(killed) == {'/chatter': 25}
+
+
+@pytest.mark.parametrize('storage', ['mcap', 'sqlite3'])
+def test_ros2_bag_reads_bag_writer_bags_with_fully_qualified_topics(tmp_path, ros2_bag,
+                                                                     storage):
+    from hupr_ros.bags import BagWriter
+    from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    frame = np.zeros((192, 4, 256), np.complex64)
+    with BagWriter(tmp_path / 'bag', storage=storage) as bag:
+        for k in range(3):
+            bag.write_radar_frame('horizontal', frame, HUPR_CHIRP_CONFIG, stamp_ns=10**9 + k,
+                                  frame_number=k)
+            bag.write_skeleton('labels/skeleton', np.zeros((14, 2), np.float32), None,
+                               stamp_ns=10**9 + k, source='hrnet_labeller')
+    assert info_counts(ros2_bag, tmp_path / 'bag') == {'/radar/hori/raw': 3,
+                                                       '/labels/skeleton': 3}
+    assert read_counts(tmp_path / 'bag', storage) == {'/radar/hori/raw': 3,
+                                                      '/labels/skeleton': 3}
+
+
+COUNTER = textwrap.dedent('''
+    import sys, time
+    import rclpy
+    from rclpy.qos import qos_profile_sensor_data
+    from hupr_msgs.msg import RadarFrame
+    rclpy.init()
+    node = rclpy.create_node('count_frames')
+    got = []
+    node.create_subscription(RadarFrame, sys.argv[1], lambda m: got.append(m.frame_number),
+                             qos_profile_sensor_data)
+    print('ready', flush=True)
+    end = time.monotonic() + float(sys.argv[2])
+    try:
+        while time.monotonic() < end and rclpy.ok():
+            rclpy.spin_once(node, timeout_sec=0.1)
+    except (KeyboardInterrupt, Exception):  # noqa: B902 - the SIGINT that stops it
+        pass
+    print(len(got), flush=True)
+''')
+
+
+@pytest.mark.slow
+def test_ros2_bag_record_of_the_live_graph_trains_and_evaluates(tmp_path, ros2_bag):
+    """
+    The real recorder's bags through our offline path, and the real player of our bags.
+
+    sim node -> ``ros2 bag record`` (mcap and sqlite3) -> ``ros2 bag info`` ->
+    ``hupr-label bag`` (the simulator's ground truth as labels) -> a few training steps from
+    the labelled bags -> ``hupr-eval`` on one; then ``ros2 bag play`` of a labelled bag (ours)
+    into a subscriber.
+    """
+    from hupr_ros.tools import evaluate, label
+    from hupr_ros.training.config import TrainConfig
+    from hupr_ros.training.trainer import Trainer
+    sim = spawn_module('hupr_ros.nodes.sim_node', '--ros-args', '-p', 'motion:=wave_one',
+                       '-p', 'seed:=4')
+    recorded = {}
+    try:
+        for name, storage in (('rec_a', 'mcap'), ('rec_b', 'sqlite3')):
+            bag = tmp_path / name
+            recorder = subprocess.Popen(
+                ['ros2', 'bag', 'record', '-o', str(bag), '-s', storage, '/radar/hori/raw',
+                 '/radar/vert/raw', '/sim/ground_truth', '/camera/image_raw'],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not list(bag.glob('*.*')):
+                time.sleep(0.2)
+            time.sleep(5.0)                  # about 50 frames once the topics are matched
+            recorder.send_signal(signal.SIGINT)
+            output = recorder.communicate(timeout=60)[0]
+            assert recorder.returncode == 0, output
+            recorded[name] = info_counts(ros2_bag, bag)
+            assert recorded[name].get('/radar/hori/raw', 0) >= 15, (recorded, output)
+    finally:
+        sim.send_signal(signal.SIGINT)
+        sim.communicate(timeout=30)
+    for name in recorded:
+        assert label.main(['bag', str(tmp_path / name), str(tmp_path / f'{name}_labelled'),
+                           '--backend', 'ground_truth']) == 0
+    labelled = info_counts(ros2_bag, tmp_path / 'rec_b_labelled')
+    assert labelled['/labels/skeleton'] >= 10, labelled
+    config = TrainConfig(bags={'train': [str(tmp_path / 'rec_a_labelled')],
+                               'val': [str(tmp_path / 'rec_b_labelled')]},
+                         out_dir=str(tmp_path / 'run'), variant='realtime', num_filters=2,
+                         batch_size=2, threads=1, max_steps=3, save_every=3, eval_every=3,
+                         log_every=1, val_max_frames=4)
+    Trainer(config, show_progress=False).run()
+    out = tmp_path / 'eval'
+    assert evaluate.main([str(tmp_path / 'run' / 'last.pth'), str(tmp_path / 'rec_b_labelled'),
+                          '--split', 'test', '--out', str(out)]) == 0
+    assert json.loads((out / 'metrics.json').read_text())['frames'] >= 5
+
+    counter = subprocess.Popen([sys.executable, '-c', COUNTER, '/radar/hori/raw', '25'],
+                               stdout=subprocess.PIPE, text=True, cwd=REPO)
+    assert counter.stdout.readline().strip() == 'ready'
+    played = ros2_bag('play', tmp_path / 'rec_b_labelled', '--topics', '/radar/hori/raw',
+                      '--delay', '3', timeout=60)
+    assert played.returncode == 0, played.stderr
+    counter.send_signal(signal.SIGINT)
+    got = counter.communicate(timeout=30)[0].split()
+    sent = labelled['/radar/hori/raw']
+    assert got and int(got[-1]) >= sent - 2, (got, sent)
