@@ -20,13 +20,18 @@ definitions stored, so ``ros2 bag info/play`` on a ROS 2 install and :class:`ros
 both open them; the CDR bytes are what rclpy publishes.
 """
 
+import contextlib
+import logging
 import os
 import pathlib
+import threading
 from typing import Dict, Iterator, Optional, Tuple, Union
 
 from hupr_ros import messages, topics
 from hupr_ros.radar.config import ChirpConfig
 import numpy as np
+
+_LOG = logging.getLogger(__name__)
 
 MSG_NAMES = ('ChirpConfig', 'RadarFrame', 'CubeAxis', 'RadarCube', 'RadarCubePair',
              'Skeleton2D')
@@ -199,25 +204,106 @@ def recover_sqlite(path: Union[str, os.PathLike]) -> None:
                            f'{leftover.name} ({error})') from error
 
 
+_KNOWN_ENCODINGS_SQL = "WHERE encoding IN ('ros2msg', 'ros2idl') ORDER BY id"
+_OPEN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _sqlite_definitions_without_unknown_encodings():
+    """
+    Let rosbags open sqlite3 bags that hold definitions it cannot decode.
+
+    rosbag2 stores service-event topics (``ros2 bag record --all-services``) with an empty
+    definition encoding, and rosbags' sqlite3 reader then fails on the whole bag. While this is
+    active, its query of the ``message_definitions`` table leaves those rows out: their topics
+    come without a definition and :func:`open_reader` skips them (the mcap reader already
+    reads an empty encoding as "no definition").
+    """
+    from rosbags.rosbag2 import storage_sqlite3
+    apsw = storage_sqlite3.apsw
+
+    class Cursor:
+        def __init__(self, cursor) -> None:
+            self._cursor = cursor
+
+        def execute(self, sql, *args):
+            if 'FROM message_definitions ORDER BY id' in sql:
+                sql = sql.replace('ORDER BY id', _KNOWN_ENCODINGS_SQL)
+            return self._cursor.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._cursor, name)
+
+    class Connection:
+        def __init__(self, *args, **kwargs) -> None:
+            self._connection = apsw.Connection(*args, **kwargs)
+
+        def cursor(self):
+            return Cursor(self._connection.cursor())
+
+        def __getattr__(self, name):
+            return getattr(self._connection, name)
+
+    class Apsw:
+        def __getattr__(self, name):
+            return Connection if name == 'Connection' else getattr(apsw, name)
+
+    with _OPEN_LOCK:
+        storage_sqlite3.apsw = Apsw()
+        try:
+            yield
+        finally:
+            storage_sqlite3.apsw = apsw
+
+
+def _decodable_reader_class():
+    from rosbags.highlevel import AnyReader
+
+    class Reader(AnyReader):
+        """AnyReader whose default connections are the decodable ones (see open_reader)."""
+
+        skipped: list = []
+
+        def messages(self, connections=(), start=None, stop=None):
+            return super().messages(connections or self.connections, start=start, stop=stop)
+
+    return Reader
+
+
 def open_reader(path: Union[str, os.PathLike]):
     """
     Open a bag for reading, with the hupr_msgs types.
 
     Return an opened rosbags ``AnyReader`` on the bag at ``path``, with the hupr_msgs types and
-    any journal a killed writer left rolled back (:func:`recover_sqlite`). Close it after use.
+    whatever a killed writer left recovered (:func:`recover_sqlite`). Close it after use.
 
-    :raises BagError: the bag is missing or cannot be opened.
+    Topics whose type the bag does not define and neither rosbags nor hupr_msgs know (the
+    service-event topics of ``ros2 bag record --all-services``, a message package that is not
+    installed) are skipped with one warning line; the reader's ``connections`` and
+    ``messages()`` are the rest, and ``reader.skipped`` lists the skipped connections.
+
+    :raises BagError: the bag is missing, cannot be opened, or holds no decodable topic.
     """
-    from rosbags.highlevel import AnyReader
     path = pathlib.Path(path)
     if not path.exists():
         raise BagError(f'bag not found: {path}')
     recover_sqlite(path)
     try:
-        reader = AnyReader([path], default_typestore=typestore())
-        reader.open()
+        with _sqlite_definitions_without_unknown_encodings():
+            reader = _decodable_reader_class()([path], default_typestore=typestore())
+            reader.open()
     except Exception as error:  # noqa: B902 - rosbags raises several types for damaged bags
         raise BagError(f'cannot read bag {path}: {error}') from error
+    known = reader.typestore.types
+    reader.skipped = [c for c in reader.connections if c.msgtype not in known]
+    if reader.skipped:
+        reader.connections = [c for c in reader.connections if c.msgtype in known]
+        listed = ', '.join(sorted(f'{c.topic} ({c.msgtype})' for c in reader.skipped))
+        _LOG.warning('%s: skipping %d topic(s) whose message types cannot be decoded here: %s',
+                     path, len(reader.skipped), listed)
+        if not reader.connections:
+            reader.close()
+            raise BagError(f'{path}: no topic of this bag can be decoded here ({listed})')
     return reader
 
 

@@ -145,3 +145,57 @@ def test_bags_and_nodes_build_messages_in_one_place():
         with pytest.raises(messages.ConversionError, match='NaN'):
             messages.skeleton(backend, np.full((14, 2), np.nan), None, stamp_ns=1,
                               frame_id='', source='')
+
+
+def test_topics_without_a_decodable_definition_are_skipped_with_one_line(tmp_path, caplog):
+    """
+    A bag with a service-event topic (``ros2 bag record --all-services``) reads the rest.
+
+    rosbag2 0.32 stores such a topic's type (``rcl_interfaces/srv/GetParameters_Event``) with
+    an empty definition encoding; that made rosbags refuse the whole sqlite3 bag. The row
+    below is what rosbag2 wrote, as seen in a bag it recorded.
+    """
+    import logging
+    import sqlite3
+
+    from hupr_ros.bags import BagError, open_reader
+    from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    frame = np.zeros((192, 4, 256), np.complex64)
+    with BagWriter(tmp_path / 'bag', storage='sqlite3') as bag:
+        for k in range(3):
+            bag.write_radar_frame('horizontal', frame, HUPR_CHIRP_CONFIG, stamp_ns=k,
+                                  frame_number=k)
+    database = next((tmp_path / 'bag').glob('*.db3'))
+    with sqlite3.connect(database) as db:
+        db.execute("INSERT INTO message_definitions (topic_type, encoding, "
+                   "encoded_message_definition, type_description_hash) VALUES "
+                   "('rcl_interfaces/srv/GetParameters_Event', '', '', '')")
+        db.execute("INSERT INTO topics VALUES (9, '/hupr_pose/get_parameters/_service_event', "
+                   "'rcl_interfaces/srv/GetParameters_Event', 'cdr', '', '')")
+        db.execute("INSERT INTO messages (topic_id, timestamp, data) VALUES (9, 5, x'0001')")
+    import yaml
+    meta_path = tmp_path / 'bag' / 'metadata.yaml'
+    meta = yaml.safe_load(meta_path.read_text())
+    info = meta['rosbag2_bagfile_information']
+    info['topics_with_message_count'].append({'message_count': 1, 'topic_metadata': {
+        'name': '/hupr_pose/get_parameters/_service_event',
+        'type': 'rcl_interfaces/srv/GetParameters_Event', 'serialization_format': 'cdr',
+        'offered_qos_profiles': [], 'type_description_hash': ''}})
+    info['message_count'] += 1
+    meta_path.write_text(yaml.safe_dump(meta))
+    with caplog.at_level(logging.WARNING, logger='hupr_ros.bags'):
+        messages = list(read_messages(tmp_path / 'bag'))
+    assert [t for t, _, _ in messages] == ['/radar/hori/raw'] * 3
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1 and '/hupr_pose/get_parameters/_service_event' in warnings[0]
+    reader = open_reader(tmp_path / 'bag')
+    try:
+        assert len(list(reader.messages())) == 3        # the default: decodable topics only
+        assert [c.topic for c in reader.skipped] == ['/hupr_pose/get_parameters/_service_event']
+    finally:
+        reader.close()
+    # a bag of nothing but undecodable topics says so
+    info['topics_with_message_count'] = info['topics_with_message_count'][-1:]
+    meta_path.write_text(yaml.safe_dump(meta))
+    with pytest.raises(BagError, match='no topic of this bag can be decoded'):
+        open_reader(tmp_path / 'bag')
