@@ -42,7 +42,7 @@ ENVS = {
 CASES = [('default', 'default'), ('profile', 'profile'), ('LARGE_DATA', 'LARGE_DATA'),
          ('profile', 'default'), ('profile', 'LARGE_DATA'), ('LARGE_DATA', 'profile')]
 
-CHILD = r'''
+CHILD = r"""
 import array, sys, time
 import rclpy
 from rclpy.qos import QoSProfile, ReliabilityPolicy
@@ -76,7 +76,7 @@ else:
     except Exception:
         pass
     print(got[0], flush=True)
-'''
+"""
 
 
 def run_case(pub_env: str, sub_env: str, mib: float, seconds: float, domain: int) -> tuple:

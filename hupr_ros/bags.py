@@ -223,6 +223,7 @@ def _sqlite_definitions_without_unknown_encodings():
     apsw = storage_sqlite3.apsw
 
     class Cursor:
+
         def __init__(self, cursor) -> None:
             self._cursor = cursor
 
@@ -235,6 +236,7 @@ def _sqlite_definitions_without_unknown_encodings():
             return getattr(self._cursor, name)
 
     class Connection:
+
         def __init__(self, *args, **kwargs) -> None:
             self._connection = apsw.Connection(*args, **kwargs)
 
@@ -245,6 +247,7 @@ def _sqlite_definitions_without_unknown_encodings():
             return getattr(self._connection, name)
 
     class Apsw:
+
         def __getattr__(self, name):
             return Connection if name == 'Connection' else getattr(apsw, name)
 

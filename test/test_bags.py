@@ -167,12 +167,14 @@ def test_topics_without_a_decodable_definition_are_skipped_with_one_line(tmp_pat
                                   frame_number=k)
     database = next((tmp_path / 'bag').glob('*.db3'))
     with sqlite3.connect(database) as db:
-        db.execute("INSERT INTO message_definitions (topic_type, encoding, "
-                   "encoded_message_definition, type_description_hash) VALUES "
-                   "('rcl_interfaces/srv/GetParameters_Event', '', '', '')")
-        db.execute("INSERT INTO topics VALUES (9, '/hupr_pose/get_parameters/_service_event', "
-                   "'rcl_interfaces/srv/GetParameters_Event', 'cdr', '', '')")
-        db.execute("INSERT INTO messages (topic_id, timestamp, data) VALUES (9, 5, x'0001')")
+        db.execute('INSERT INTO message_definitions (topic_type, encoding, '
+                   'encoded_message_definition, type_description_hash) VALUES (?, ?, ?, ?)',
+                   ('rcl_interfaces/srv/GetParameters_Event', '', '', ''))
+        db.execute('INSERT INTO topics VALUES (?, ?, ?, ?, ?, ?)',
+                   (9, '/hupr_pose/get_parameters/_service_event',
+                    'rcl_interfaces/srv/GetParameters_Event', 'cdr', '', ''))
+        db.execute('INSERT INTO messages (topic_id, timestamp, data) VALUES (?, ?, ?)',
+                   (9, 5, b'\x00\x01'))
     import yaml
     meta_path = tmp_path / 'bag' / 'metadata.yaml'
     meta = yaml.safe_load(meta_path.read_text())

@@ -58,7 +58,7 @@ def readme_command(tool: str, verb: str) -> list:
         words = shlex.split(line.split('#')[0]) if line.strip() else []
         if words[:2] == [tool, verb]:
             return words
-    raise AssertionError(f'no `{tool} {verb}` line in the README\'s ROS-install section')
+    raise AssertionError(f"no `{tool} {verb}` line in the README's ROS-install section")
 
 
 def paths_after(words: list, option: str) -> list:
@@ -72,7 +72,7 @@ def paths_after(words: list, option: str) -> list:
 
 @pytest.fixture
 def workspace(tmp_path):
-    """A colcon workspace with this repository cloned as src/hupr_ros (a symlink)."""
+    """Make a colcon workspace with this repository cloned as src/hupr_ros (a symlink)."""
     (tmp_path / 'src').mkdir()
     (tmp_path / 'src' / 'hupr_ros').symlink_to(REPO, target_is_directory=True)
     return tmp_path
@@ -130,8 +130,8 @@ def _setup_tables() -> dict:
     tree = ast.parse((REPO / 'setup.py').read_text())
     tables = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', '') in ('NODES',
-                                                                                  'TOOLS'):
+        name = getattr(node.targets[0], 'id', '') if isinstance(node, ast.Assign) else ''
+        if name in ('NODES', 'TOOLS'):
             tables.update(ast.literal_eval(node.value))
     return tables
 

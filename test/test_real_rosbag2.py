@@ -68,7 +68,7 @@ def info_counts(ros2_bag, path) -> dict:
         r'Topic: (\S+) \| Type: \S+ \| Count: (\d+)', result.stdout)}
 
 
-READ_ALL = textwrap.dedent('''
+READ_ALL = textwrap.dedent("""
     import json, sys
     import rclpy  # rosbag2_py's bindings need rclpy's libraries loaded first
     import rosbag2_py
@@ -80,7 +80,7 @@ READ_ALL = textwrap.dedent('''
         topic, data, stamp = reader.read_next()
         counts[topic] = counts.get(topic, 0) + 1
     print(json.dumps(counts))
-''')
+""")
 
 
 def read_counts(path, storage) -> dict:
@@ -91,7 +91,7 @@ def read_counts(path, storage) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-KILLED_WRITER = textwrap.dedent('''
+KILLED_WRITER = textwrap.dedent("""
     import os, signal, sys
     from hupr_ros.recording import RecordingWriter
     from rclpy.serialization import serialize_message
@@ -104,12 +104,12 @@ KILLED_WRITER = textwrap.dedent('''
     for i in range(60):     # never committed: the kill comes first
         writer.write('/chatter', 2 * 10**9 + i, serialize_message(String(data='y' * 50000)))
     os.kill(os.getpid(), signal.SIGKILL)
-''')
+""")
 
 
 def test_ros2_bag_opens_recordings_closed_and_killed(tmp_path, ros2_bag):
     """
-    RecordingWriter bags: ``ros2 bag info`` on the folder and the file, and rosbag2's reader.
+    Read RecordingWriter bags with ``ros2 bag info`` (folder and file) and rosbag2's reader.
 
     rosbag2 keeps in the sqlite3 ``metadata`` table the bag information itself, and opens
     files read-only: a killed recording must need no roll-back to be read.
@@ -154,8 +154,8 @@ def test_ros2_bag_opens_recordings_closed_and_killed(tmp_path, ros2_bag):
 
 
 @pytest.mark.parametrize('storage', ['mcap', 'sqlite3'])
-def test_ros2_bag_reads_bag_writer_bags_with_fully_qualified_topics(tmp_path, ros2_bag,
-                                                                     storage):
+def test_ros2_bag_reads_bag_writer_bags_with_fully_qualified_topics(
+        tmp_path, ros2_bag, storage):
     from hupr_ros.bags import BagWriter
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
     frame = np.zeros((192, 4, 256), np.complex64)
@@ -171,7 +171,7 @@ def test_ros2_bag_reads_bag_writer_bags_with_fully_qualified_topics(tmp_path, ro
                                                       '/labels/skeleton': 3}
 
 
-COUNTER = textwrap.dedent('''
+COUNTER = textwrap.dedent("""
     import sys, time
     import rclpy
     from rclpy.qos import qos_profile_sensor_data
@@ -189,7 +189,7 @@ COUNTER = textwrap.dedent('''
     except (KeyboardInterrupt, Exception):  # noqa: B902 - the SIGINT that stops it
         pass
     print(len(got), flush=True)
-''')
+""")
 
 
 @pytest.mark.slow

@@ -27,6 +27,7 @@ import time
 
 from conftest import REPO, requires_ros
 from conftest import spawn_module as _spawn
+import numpy as np
 import pytest
 
 pytestmark = requires_ros
@@ -190,9 +191,9 @@ def test_a_writer_killed_mid_transaction_leaves_its_committed_messages(tmp_path)
     """
     Storage level, deterministic.
 
-    5 messages committed, then 40 x 1 MiB written (SQLite spills them into the database file) and
-    the process dies without committing. The bag reads back with exactly the 5 committed messages
-    (the hot journal is rolled back).
+    5 messages committed, then 40 x 1 MiB written and the process dies without committing. The
+    bag reads back with exactly the 5 committed messages (the uncommitted end of the
+    write-ahead log is ignored).
     """
     script = f"""
 import os
@@ -217,3 +218,55 @@ os._exit(9)
     assert result.returncode == 9, result.stderr
     from hupr_ros.recording import bag_summary
     assert bag_summary(tmp_path / 'bag') == {'/img': 5}
+
+
+def test_a_recording_that_gets_no_message_fails_and_says_so(tmp_path):
+    """No publisher at all: exit 1 after --start-timeout, one line naming the topics."""
+    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes.bag_tools', 'record',
+                             str(tmp_path / 'empty'), '--duration', '1', '--start-timeout', '1.5',
+                             '--topics', '/nobody/publishes/this'],
+                            capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert result.returncode == 1, result.stderr
+    line = [li for li in result.stderr.splitlines() if 'error' in li]
+    assert len(line) == 1 and 'recorded no message' in line[0], result.stderr
+    assert '/nobody/publishes/this' in line[0] and '--start-timeout' in line[0]
+
+
+def test_bags_with_relative_topic_names_replay_into_a_namespace(tmp_path):
+    """
+    Bags written before topics were stored fully qualified still play where they should.
+
+    They stored 'radar/hori/raw'; --namespace rig_a must publish /rig_a/radar/hori/raw (not
+    /rig_aradar/hori/raw), and --topics takes the fully qualified name.
+    """
+    from hupr_msgs.msg import RadarFrame
+    from hupr_ros.bags import rosbags_backend, typestore
+    from hupr_ros.messages import radar_frame
+    from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    from rclpy.node import Node
+    from rclpy.qos import qos_profile_sensor_data
+    from ros_harness import harness
+    from rosbags.rosbag2 import StoragePlugin, Writer
+    store = typestore()
+    msgtype = 'hupr_msgs/msg/RadarFrame'
+    with Writer(tmp_path / 'old', version=9, storage_plugin=StoragePlugin.MCAP) as writer:
+        connection = writer.add_connection('radar/hori/raw', msgtype, typestore=store)
+        for k in range(20):
+            msg = radar_frame(rosbags_backend(store), np.zeros((192, 4, 256), np.complex64),
+                              HUPR_CHIRP_CONFIG, stamp_ns=10**9 + k * 10**8,
+                              frame_id='radar_hori', frame_number=k, orientation='horizontal')
+            writer.write(connection, 10**9 + k * 10**8, store.serialize_cdr(msg, msgtype))
+    player = None
+    with harness() as h:
+        probe = h.add(Node, node_name='ns_probe')
+        got = []
+        probe.create_subscription(RadarFrame, '/rig_a/radar/hori/raw',
+                                  lambda m: got.append(m.frame_number), qos_profile_sensor_data)
+        player = _spawn('hupr_ros.nodes.bag_tools', 'play', str(tmp_path / 'old'),
+                        '--namespace', 'rig_a', '--topics', '/radar/hori/raw',
+                        '--wait-subscribers', '30')
+        try:
+            assert h.spin_until(lambda: len(got) >= 15, 60), (got, player.poll())
+        finally:
+            output = _stop(player)
+    assert 'rig_aradar' not in output
