@@ -123,8 +123,12 @@ class PoseEstimator:
         copy of the model: oneDNN's AVX-512 BF16 kernels on CPUs that have them) or 'fp16' (CUDA
         only); see :func:`with_precision`. Heat maps then differ from fp32 in the 3rd digit
         (docs/benchmarks.md gives the measured change).
-    :param max_gap_s: a longer step between consecutive pushed frames (a lost frame, an outage)
-        restarts the window instead of letting it span the gap (None: never).
+    :param max_gap_s: a longer step between consecutive pushed frames (an outage: an upstream
+        restart, a sensor that stopped) restarts the window instead of letting it span the gap
+        (None: never). Shorter gaps (frames lost in transport or dropped by a busy CPU) keep
+        the window: each missing frame is filled with the frame before it, so the window keeps
+        its frame spacing and the presence decision its history (docs/benchmarks.md gives the
+        accuracy of this policy against restarting and against skipping the missing frames).
     :param elevation_mean: keep each frame's input already averaged over elevation, the network's
         first operation (as the training cache does): windows 8x smaller to assemble and move, the
         same numbers to float32 rounding. False keeps the full (K, 2, R, A, E) input (the published
@@ -161,7 +165,9 @@ class PoseEstimator:
         self.max_gap_ns = None if max_gap_s is None else int(max_gap_s * 1e9)
         self.elevation_mean = elevation_mean
         self.restarts = 0          # windows restarted after a gap
+        self.filled = 0            # missing frames filled from the frame before them
         self.last_gap_s = 0.0
+        self.period_ns = int(round(self.config.chirp.frame_period * 1e9))
 
     def reset(self) -> None:
         """
@@ -200,11 +206,14 @@ class PoseEstimator:
             vert = model_input(vert_cube, self.config)
         moving = motion_map(hori_cube)
         score = 0.5 * (motion_energy_db(moving) + motion_energy_db(vert_cube))
-        if self.max_gap_ns is not None and self._frames and \
-                int(stamp_ns) - self._frames[-1][0] > self.max_gap_ns:
-            self.last_gap_s = (int(stamp_ns) - self._frames[-1][0]) * 1e-9
-            self.reset()
-            self.restarts += 1
+        if self._frames:
+            step = int(stamp_ns) - self._frames[-1][0]
+            if self.max_gap_ns is not None and step > self.max_gap_ns:
+                self.last_gap_s = step * 1e-9
+                self.reset()
+                self.restarts += 1
+            else:
+                self._fill(step)
         self._frames.append((int(stamp_ns), hori, vert,
                              estimate_person_range(moving, self.config), score))
         self._count += 1
@@ -222,6 +231,18 @@ class PoseEstimator:
         return Window(target_frame[0], self._frames[-1][0],
                       np.stack([f[1] for f in frames]), np.stack([f[2] for f in frames]),
                       target_frame[3], target_frame[4], present)
+
+    def _fill(self, step_ns: int) -> None:
+        """Repeat the newest frame for each frame period missing before a frame ``step_ns`` on."""
+        missing = int(round(step_ns / self.period_ns)) - 1 if self.period_ns > 0 else 0
+        if missing <= 0:
+            return
+        self.last_gap_s = step_ns * 1e-9
+        last = self._frames[-1]
+        for k in range(1, min(missing, self.model.config.num_frames) + 1):
+            self._frames.append((last[0] + k * self.period_ns, *last[1:]))
+        self._count += missing          # stream positions, also those beyond the window
+        self.filled += missing
 
     def _to_device(self, x: torch.Tensor) -> torch.Tensor:
         """

@@ -82,3 +82,24 @@ def pytest_collection_modifyitems(config, items):
     worker), not module-scoped (made again on every return to the module).
     """
     items.sort(key=lambda item: item.get_closest_marker('slow') is None)
+
+
+@pytest.fixture
+def realtime_slot():
+    """
+    Hold the machine's one slot for a test that measures the live graph's rate.
+
+    The tests that need the graph to keep real time (rates under launch, rviz2 drawing a
+    skeleton, a real ``ros2 bag record`` of N frames) take it in turn across pytest-xdist
+    workers (an flock on a file in the temp folder), so two of them never share two cores,
+    each with a software renderer or a 10 Hz simulation. The other tests run beside them.
+    """
+    import fcntl
+    import tempfile
+    path = pathlib.Path(tempfile.gettempdir()) / f'hupr_ros_realtime_{os.getuid()}.lock'
+    with open(path, 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

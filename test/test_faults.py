@@ -65,19 +65,33 @@ def test_huge_finite_cube_values_are_an_error_not_nan():
         model_input(cube)
 
 
-def test_window_restarts_after_a_gap_instead_of_spanning_it():
+def test_window_fills_missing_frames_and_restarts_after_an_outage():
+    """
+    A short gap keeps the window, each missing frame filled with the one before it.
+
+    A gap longer than max_gap_s (an outage) restarts it: no window mixes frames from before and
+    after an outage.
+    """
     from hupr_ros.inference import PoseEstimator
     from hupr_ros.model import build_model
-    estimator = PoseEstimator(build_model('realtime', 2).eval(), 'causal', max_gap_s=0.15)
+    estimator = PoseEstimator(build_model('realtime', 2).eval(), 'causal', max_gap_s=0.55)
     rng = np.random.default_rng(0)
     cubes = [(rng.standard_normal((16, 64, 64, 8)) + 1j).astype(np.complex64)
-             for _ in range(4)]
+             for _ in range(6)]
     for i in range(3):
         window = estimator.push(T0 + i * SECOND // 10, cubes[i], cubes[i])
     assert estimator.restarts == 0 and not np.array_equal(window.hori[0], window.hori[-1])
-    window = estimator.push(T0 + 4 * SECOND // 10, cubes[3], cubes[3])    # frame 3 lost
-    assert estimator.restarts == 1 and estimator.last_gap_s == pytest.approx(0.2)
-    assert window.target_stamp_ns == T0 + 4 * SECOND // 10
+    window = estimator.push(T0 + 5 * SECOND // 10, cubes[3], cubes[3])    # frames 3, 4 lost
+    assert estimator.restarts == 0 and estimator.filled == 2
+    assert estimator.last_gap_s == pytest.approx(0.3)
+    assert window.target_stamp_ns == T0 + 5 * SECOND // 10
+    # window: frame 0 (clamped) x3, 0, 1, 2, 2 (for 3), 2 (for 4), 3 (the new one)
+    firsts = [frame[0, 0, 0, 0, 0] for frame in window.hori]
+    assert firsts[-4] == firsts[-3] == firsts[-2] != firsts[-1]
+    assert firsts[-5] != firsts[-4]
+    window = estimator.push(T0 + 12 * SECOND // 10, cubes[4], cubes[4])   # 0.7 s: an outage
+    assert estimator.restarts == 1 and estimator.last_gap_s == pytest.approx(0.7)
+    assert window.target_stamp_ns == T0 + 12 * SECOND // 10
     assert all(np.array_equal(frame, window.hori[-1]) for frame in window.hori)
 
 
@@ -163,10 +177,10 @@ def test_pose_node_survives_hostile_pairs_and_never_goes_back_in_time(pose_rig):
     assert node.counts['malformed'] == 1 and node.counts['bad_stamp'] == 3
     assert node.counts['wrong_geometry'] == 1
     assert set(node.errors.counts) == {'malformed_pair', 'negative_stamp', 'duplicate_stamp',
-                                       'out_of_order', 'wrong_geometry', 'stream_gap'}
-    # Pairs 1 and 5 never entered the window: from T0 to T0 + 3 periods is a gap, and the
-    # window restarted rather than span it.
-    assert node.counts['restarts'] == 1
+                                       'out_of_order', 'wrong_geometry', 'pairs_missing'}
+    # Pairs 1 and 5 never entered the window: from T0 to T0 + 3 periods two pairs are missing,
+    # filled from pair 0 (a gap that short is no outage: the window goes on).
+    assert node.counts['restarts'] == 0 and node.counts['filled'] == 2
     send(pair_msg(T0 + 4 * period, 7), published(3))
     stamps = [ns_from_stamp(s.header.stamp) for s in skeletons]
     assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
@@ -177,16 +191,17 @@ def test_pose_node_survives_hostile_pairs_and_never_goes_back_in_time(pose_rig):
 
 
 @requires_ros
-def test_pose_node_restarts_its_window_after_a_lost_pair_and_an_upstream_restart(pose_rig):
+def test_pose_node_fills_a_lost_pair_and_restarts_its_window_after_an_outage(pose_rig):
     h, node, send, skeletons = pose_rig
     period = SECOND // 10
     for i in range(3):
         send(pair_msg(T0 + i * period, i), lambda: len(skeletons) >= 1)
     assert node.counts['restarts'] == 0
     send(pair_msg(T0 + 4 * period, 4))                    # pair 3 lost in transport
-    assert node.counts['restarts'] == 1 and node.estimator._count == 1
+    assert node.counts['restarts'] == 0 and node.counts['filled'] == 1
+    assert node.estimator._count == 5                     # 0, 1, 2, 3 (filled from 2), 4
     send(pair_msg(T0 + 25 * SECOND, 5))                  # upstream down for 20 s
-    assert node.counts['restarts'] == 2 and node.estimator._count == 1
+    assert node.counts['restarts'] == 1 and node.estimator._count == 1
 
 
 @requires_ros

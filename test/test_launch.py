@@ -32,7 +32,7 @@ import pytest
 
 
 @pytest.mark.slow
-def test_bringup_sim_under_launch_testing(tmp_path):
+def test_bringup_sim_under_launch_testing(tmp_path, realtime_slot):
     launch_test = shutil.which('launch_test')
     if launch_test is None:
         if os.environ.get('HUPR_ROS2_TOOLS'):
@@ -45,7 +45,7 @@ def test_bringup_sim_under_launch_testing(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
     rates = json.loads(re.search(r'LAUNCH_TEST_RATES (\{.*\})', output).group(1))
-    assert rates['skeletons'] >= 4.0, rates
+    assert rates['skeletons'] >= 2.0, rates      # bounds: see bringup_sim.py
     # Both test classes ran and passed (the live one and the post-shutdown exit codes).
     assert len(re.findall(r'^Ran 1 test', output, re.M)) == 2, output[-3000:]
     assert 'process has finished cleanly' in output

