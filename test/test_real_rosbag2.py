@@ -193,8 +193,8 @@ COUNTER = textwrap.dedent("""
 
 
 @pytest.mark.slow
-def test_ros2_bag_record_of_the_live_graph_trains_and_evaluates(tmp_path, ros2_bag,
-                                                              realtime_slot):
+def test_ros2_bag_record_of_the_live_graph_trains_and_evaluates(
+        tmp_path, ros2_bag, realtime_slot):
     """
     The real recorder's bags through our offline path, and the real player of our bags.
 

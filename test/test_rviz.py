@@ -145,8 +145,8 @@ def run_rviz(tmp_path, name: str, *launch_args: str, seconds: float = 75.0) -> d
 
 
 @pytest.mark.parametrize('name, args', [('default', ()), ('namespaced', ('namespace:=rig_a',))])
-def test_rviz_shows_the_skeleton_and_both_images_with_no_error(tmp_path, name, args,
-                                                              realtime_slot):
+def test_rviz_shows_the_skeleton_and_both_images_with_no_error(
+        tmp_path, name, args, realtime_slot):
     readings = run_rviz(tmp_path, name, *args)
     log = (tmp_path / f'{name}_launch.log').read_text()[-3000:]
     assert readings['errors'] == 0, f'a display reports an error (see {ARTIFACTS})\n{log}'

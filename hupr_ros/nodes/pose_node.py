@@ -143,8 +143,8 @@ class PoseNode(LifecycleNode):
         self.errors = ErrorLog()
         self.stamps = StampGuard('cube pair', float(self._param('max_future_s')))
         self.counts = {'pairs': 0, 'malformed': 0, 'bad_stamp': 0, 'wrong_geometry': 0,
-                       'restarts': 0, 'filled': 0, 'windows_dropped': 0, 'inferences': 0, 'errors': 0,
-                       'nobody': 0}
+                       'restarts': 0, 'filled': 0, 'windows_dropped': 0, 'inferences': 0,
+                       'errors': 0, 'nobody': 0}
         # horizontal cubes of the frames in the window, by stamp, for the overlay of the
         # target frame (with a centered window it is 3 frames older than the newest)
         self._cubes: 'OrderedDict[int, object]' = OrderedDict()
