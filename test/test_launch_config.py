@@ -15,6 +15,7 @@
 """Launch file and parameter files agree with the code: executables exist, keys are declared."""
 
 import ast
+import os
 import re
 
 from conftest import REPO, requires_ros
@@ -220,3 +221,29 @@ def test_launch_file_keeps_a_users_fastdds_profile(monkeypatch):
     assert len(profile_actions()) == 1
     monkeypatch.setenv('FASTDDS_DEFAULT_PROFILES_FILE', '/home/me/my_profile.xml')
     assert profile_actions() == []
+
+
+@requires_ros
+def test_source_bag_starts_hupr_play_by_package_not_path(tmp_path, monkeypatch):
+    """``source:=bag`` finds hupr-play as ``ros2 run`` does (lib/hupr_ros), even off PATH."""
+    pytest.importorskip('launch_ros')
+    import importlib.util
+
+    from launch import LaunchContext
+    from launch.actions import ExecuteProcess
+    from launch.utilities import perform_substitutions
+    bag = tmp_path / 'walk'
+    bag.mkdir()
+    monkeypatch.setenv('PATH', '/usr/bin:/bin')          # no hupr-* on PATH
+    spec = importlib.util.spec_from_file_location('bringup', REPO / 'launch' /
+                                                  'bringup.launch.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    context = LaunchContext()
+    context.launch_configurations.update(source='bag', bag=str(bag), namespace='rig_a')
+    actions = module._bag_player(context)
+    assert len(actions) == 1 and isinstance(actions[0], ExecuteProcess)
+    cmd = [perform_substitutions(context, part) for part in actions[0].cmd]
+    assert cmd[0].endswith('lib/hupr_ros/hupr-play') and os.access(cmd[0], os.X_OK), cmd
+    assert cmd[1:] == [str(bag), '--topics', '*/raw', '--wait-subscribers', '10',
+                       '--namespace', 'rig_a']
