@@ -23,6 +23,16 @@ import pytest
 import yaml
 
 
+def launch_module():
+    """Import launch/bringup.launch.py as ros2 launch does (a fresh module each time)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('bringup', REPO / 'launch' /
+                                                  'bringup.launch.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def entry_points():
     tree = ast.parse((REPO / 'setup.py').read_text())
     for node in ast.walk(tree):
@@ -45,11 +55,7 @@ def test_launch_file_starts_only_real_hupr_executables():
 
 def test_launch_file_runs_where_launch_ros_exists():
     pytest.importorskip('launch_ros')
-    import importlib.util
-    spec = importlib.util.spec_from_file_location('bringup', REPO / 'launch' /
-                                                  'bringup.launch.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = launch_module()
     assert module.generate_launch_description().entities
 
 
@@ -113,15 +119,10 @@ def _launch_nodes(arguments):
     They come with the context they were expanded in: groups are entered and the launch file's
     OpaqueFunctions called, as ``ros2 launch`` does, but no process is started.
     """
-    import importlib.util
-
     from launch import LaunchContext
     from launch.actions import DeclareLaunchArgument, GroupAction, OpaqueFunction
     from launch_ros.actions import Node
-    spec = importlib.util.spec_from_file_location('bringup', REPO / 'launch' /
-                                                  'bringup.launch.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = launch_module()
     description = module.generate_launch_description()
     context = LaunchContext()
     for entity in description.entities:
@@ -188,13 +189,8 @@ def test_launch_arguments_reach_string_parameters_as_strings(tmp_path):
 def test_every_launch_argument_is_described():
     """``ros2 launch hupr_ros bringup.launch.py --show-args`` says what each one does."""
     pytest.importorskip('launch_ros')
-    import importlib.util
-
     from launch.actions import DeclareLaunchArgument
-    spec = importlib.util.spec_from_file_location('bringup', REPO / 'launch' /
-                                                  'bringup.launch.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = launch_module()
     arguments = [e for e in module.generate_launch_description().entities
                  if isinstance(e, DeclareLaunchArgument)]
     assert len(arguments) > 10
@@ -206,15 +202,10 @@ def test_every_launch_argument_is_described():
 def test_launch_file_keeps_a_users_fastdds_profile(monkeypatch):
     """An explicit FASTDDS_DEFAULT_PROFILES_FILE wins over the shipped large-data profile."""
     pytest.importorskip('launch_ros')
-    import importlib.util
-
     from launch.actions import SetEnvironmentVariable
 
     def profile_actions():
-        spec = importlib.util.spec_from_file_location('bringup', REPO / 'launch' /
-                                                      'bringup.launch.py')
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        module = launch_module()
         return [e for e in module.generate_launch_description().entities
                 if isinstance(e, SetEnvironmentVariable)]
     monkeypatch.delenv('FASTDDS_DEFAULT_PROFILES_FILE', raising=False)
@@ -227,18 +218,13 @@ def test_launch_file_keeps_a_users_fastdds_profile(monkeypatch):
 def test_source_bag_starts_hupr_play_by_package_not_path(tmp_path, monkeypatch):
     """``source:=bag`` finds hupr-play as ``ros2 run`` does (lib/hupr_ros), even off PATH."""
     pytest.importorskip('launch_ros')
-    import importlib.util
-
     from launch import LaunchContext
     from launch.actions import ExecuteProcess
     from launch.utilities import perform_substitutions
     bag = tmp_path / 'walk'
     bag.mkdir()
     monkeypatch.setenv('PATH', '/usr/bin:/bin')          # no hupr-* on PATH
-    spec = importlib.util.spec_from_file_location('bringup', REPO / 'launch' /
-                                                  'bringup.launch.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = launch_module()
     context = LaunchContext()
     context.launch_configurations.update(source='bag', bag=str(bag), namespace='rig_a')
     actions = module._bag_player(context)

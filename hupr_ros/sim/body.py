@@ -63,17 +63,24 @@ class Subject:
         return fraction * self.height
 
 
+#: Ranges of the six subjects of the classic data set (fractions of height but ``height``).
+CLASSIC_RANGES = {'height': (1.55, 1.90), 'shoulder_width': (0.21, 0.25),
+                  'hip_width': (0.10, 0.12), 'upper_arm': (0.175, 0.195),
+                  'forearm': (0.15, 0.17), 'thigh': (0.235, 0.255), 'shank': (0.235, 0.255),
+                  'girth': (0.85, 1.2)}
+
+
+def subject_from_ranges(rng: np.random.Generator, name: str, ranges: dict,
+                        **fixed) -> Subject:
+    """Draw each field of ``ranges`` uniformly, in the order given (reproducible per seed)."""
+    return Subject(name=name, **{k: float(rng.uniform(lo, hi)) for k, (lo, hi) in ranges.items()},
+                   **fixed)
+
+
 def make_subjects(seed: int = 0, count: int = 6) -> List[Subject]:
     """``count`` reproducible subjects with varied height, proportions and girth."""
     rng = np.random.default_rng(seed)
-    return [Subject(name=f'subject_{i}', height=float(rng.uniform(1.55, 1.90)),
-                    shoulder_width=float(rng.uniform(0.21, 0.25)),
-                    hip_width=float(rng.uniform(0.10, 0.12)),
-                    upper_arm=float(rng.uniform(0.175, 0.195)),
-                    forearm=float(rng.uniform(0.15, 0.17)),
-                    thigh=float(rng.uniform(0.235, 0.255)),
-                    shank=float(rng.uniform(0.235, 0.255)),
-                    girth=float(rng.uniform(0.85, 1.2))) for i in range(count)]
+    return [subject_from_ranges(rng, f'subject_{i}', CLASSIC_RANGES) for i in range(count)]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ frame can be computed on its own.
 """
 
 from bisect import bisect_right
+import dataclasses
 from dataclasses import dataclass
 import functools
 import math
@@ -52,6 +53,13 @@ MAX_ARM_SPEED_DEG_S = 300.0
 TRACK_DT = 0.05
 
 ArmPose = Tuple[float, float, float]      # abduction, flexion, elbow bend (deg)
+
+#: Anthropometric ranges of generated bodies (fractions of height but ``height``; thickness
+#: factors on top of girth), drawn in this order.
+BODY_RANGES = {'height': (1.45, 2.00), 'shoulder_width': (0.20, 0.26),
+               'hip_width': (0.095, 0.13), 'upper_arm': (0.17, 0.20), 'forearm': (0.145, 0.175),
+               'thigh': (0.23, 0.26), 'shank': (0.23, 0.26), 'girth': (0.8, 1.3),
+               'arm_thickness': (0.75, 1.35), 'leg_thickness': (0.8, 1.3)}
 
 
 @dataclass(frozen=True)
@@ -82,18 +90,10 @@ def sample_subject(rng: np.random.Generator, name: str):
     strongly the body reflects (clothing, body fat and water content change the radar cross
     section: a log-uniform factor of 0.5-2).
     """
-    from hupr_ros.sim.body import Subject
-    return Subject(name=name, height=float(rng.uniform(1.45, 2.00)),
-                   shoulder_width=float(rng.uniform(0.20, 0.26)),
-                   hip_width=float(rng.uniform(0.095, 0.13)),
-                   upper_arm=float(rng.uniform(0.17, 0.20)),
-                   forearm=float(rng.uniform(0.145, 0.175)),
-                   thigh=float(rng.uniform(0.23, 0.26)),
-                   shank=float(rng.uniform(0.23, 0.26)),
-                   girth=float(rng.uniform(0.8, 1.3)),
-                   arm_thickness=float(rng.uniform(0.75, 1.35)),
-                   leg_thickness=float(rng.uniform(0.8, 1.3)),
-                   reflectivity=float(np.exp(rng.uniform(np.log(0.5), np.log(2.0)))))
+    from hupr_ros.sim.body import subject_from_ranges
+    subject = subject_from_ranges(rng, name, BODY_RANGES)
+    return dataclasses.replace(subject, reflectivity=float(
+        np.exp(rng.uniform(np.log(0.5), np.log(2.0)))))
 
 
 def _random_arm_pose(rng: np.random.Generator) -> ArmPose:
