@@ -34,12 +34,11 @@ import argparse
 import pathlib
 import sys
 
-import numpy as np
-
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from hupr_ros.data.dataset import HuPRDataset  # noqa: E402
 from hupr_ros.metrics import evaluate_poses  # noqa: E402
 from hupr_ros.model import decode, load_pretrained  # noqa: E402
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 
