@@ -82,6 +82,17 @@ def pytest_collection_modifyitems(config, items):
     worker), not module-scoped (made again on every return to the module).
     """
     items.sort(key=lambda item: item.get_closest_marker('slow') is None)
+    # The slow tests that take turns on the machine's real-time slot (realtime_slot) go out
+    # spread among the other slow ones, so a worker seldom waits for the slot while the other
+    # holds it: slot, other, other, slot, ...
+    slow = [item for item in items if item.get_closest_marker('slow') is not None]
+    slot = [item for item in slow if 'realtime_slot' in getattr(item, 'fixturenames', ())]
+    other = [item for item in slow if item not in slot]
+    spread = []
+    while slot or other:
+        spread += slot[:1] + other[:2]
+        slot, other = slot[1:], other[2:]
+    items[:len(slow)] = spread
 
 
 @pytest.fixture

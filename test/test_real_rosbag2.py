@@ -22,6 +22,7 @@ missing ``ros2 bag`` is a failure, not a skip.
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -172,70 +173,90 @@ def test_ros2_bag_reads_bag_writer_bags_with_fully_qualified_topics(
 
 
 @pytest.mark.slow
-def test_ros2_bag_record_of_the_live_graph_trains_and_evaluates(
-        tmp_path, ros2_bag, realtime_slot):
+def test_recordings_of_the_live_graph_train_and_evaluate_and_play(
+        tmp_path, ros2_bag, realtime_slot, capsys):
     """
-    The real recorder's bags through our offline path, and the real player of our bags.
+    The real recorder's and ours, side by side, through the offline path and the real player.
 
-    sim node -> ``ros2 bag record`` (mcap and sqlite3) -> ``ros2 bag info`` ->
-    ``hupr-label bag`` (the simulator's ground truth as labels) -> a few training steps from
-    the labelled bags -> ``hupr-eval`` on one; then ``ros2 bag play`` of a labelled bag (ours)
-    into the pose node, which publishes skeletons.
+    One simulator session recorded at once by ``ros2 bag record`` (mcap) and ``hupr-record``
+    (sqlite3, ``--duration 2.5``: recorded time, counted from the first message) ->
+    ``ros2 bag info`` of both -> ``hupr-label bag`` of the real recorder's bag (the
+    simulator's ground truth as labels) -> ``hupr-import from-recordings`` of both (one
+    sequence per bag, split by bag) -> preprocess -> a few training steps -> ``hupr-eval`` on
+    the hupr-record bag; then ``ros2 bag play`` of the hupr-record bag into the pose node.
     """
-    from hupr_ros.tools import evaluate, label
+    from hupr_msgs.msg import RadarFrame, Skeleton2D
+    from hupr_ros.tools import evaluate, hupr_import, label, preprocess
     from hupr_ros.training.config import TrainConfig
     from hupr_ros.training.trainer import Trainer
-    sim = spawn_module('hupr_ros.nodes.sim_node', '--ros-args', '-p', 'motion:=wave_one',
-                       '-p', 'seed:=4')
-    from hupr_msgs.msg import RadarFrame, Skeleton2D
     from rclpy.node import Node
     from rclpy.qos import qos_profile_sensor_data
     from ros_harness import harness
-    recorded = {}
+    topics = ['/radar/hori/raw', '/radar/vert/raw', '/sim/ground_truth', '/camera/image_raw']
+    real, ours = tmp_path / 'real', tmp_path / 'ours'
+    sim = spawn_module('hupr_ros.nodes.sim_node', '--ros-args', '-p', 'motion:=wave_one',
+                       '-p', 'seed:=4')
     try:
         with harness() as h:
             frames = []
-            h.add(Node, node_name='ros2_bag_record_probe').create_subscription(
+            h.add(Node, node_name='recordings_probe').create_subscription(
                 RadarFrame, '/radar/hori/raw', frames.append, qos_profile_sensor_data)
-            for name, storage in (('rec_a', 'mcap'), ('rec_b', 'sqlite3')):
-                bag = tmp_path / name
-                recorder = subprocess.Popen(
-                    ['ros2', 'bag', 'record', '-o', str(bag), '-s', storage, '/radar/hori/raw',
-                     '/radar/vert/raw', '/sim/ground_truth', '/camera/image_raw'],
-                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-                assert h.spin_until(lambda: list(bag.glob('*.*')), 60), name
-                # about 25 frames after the recorder opened its file, however fast the machine
-                # simulates (a loaded CI machine: fewer frames per second, not fewer frames)
-                time.sleep(1.0)
-                seen = len(frames)
-                assert h.spin_until(lambda: len(frames) >= seen + 25, 60), len(frames)
-                recorder.send_signal(signal.SIGINT)
-                output = recorder.communicate(timeout=60)[0]
-                assert recorder.returncode == 0, output
-                recorded[name] = info_counts(ros2_bag, bag)
-                assert recorded[name].get('/radar/hori/raw', 0) >= 15, (recorded, output)
-                # std_msgs / sensor_msgs types are known to the C++ recorder (AMENT_PREFIX_PATH)
-                assert recorded[name].get('/camera/image_raw', 0) >= 10, (recorded, output)
+            recorder = subprocess.Popen(['ros2', 'bag', 'record', '-o', str(real), '-s', 'mcap',
+                                         *topics], stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+            hupr_record = spawn_module('hupr_ros.nodes.bag_tools', 'record', str(ours),
+                                       '--duration', '2.5', '--start-timeout', '60',
+                                       '--topics', *topics)
+            assert h.spin_until(lambda: list(real.glob('*.mcap')), 60)
+            time.sleep(1.0)
+            # about 25 frames once both record, however fast the machine simulates (a loaded
+            # CI machine: fewer frames per second, not fewer frames)
+            seen = len(frames)
+            assert h.spin_until(lambda: len(frames) >= seen + 25 and hupr_record.poll()
+                                is not None, 90), (len(frames), hupr_record.poll())
+            recorder.send_signal(signal.SIGINT)
+            output = recorder.communicate(timeout=60)[0]
+            assert recorder.returncode == 0, output
+            assert hupr_record.wait(30) == 0, hupr_record.stdout.read()
     finally:
         sim.send_signal(signal.SIGINT)
         sim.communicate(timeout=30)
-    for name in recorded:
-        assert label.main(['bag', str(tmp_path / name), str(tmp_path / f'{name}_labelled'),
-                           '--backend', 'ground_truth']) == 0
-    labelled = info_counts(ros2_bag, tmp_path / 'rec_b_labelled')
-    assert labelled['/labels/skeleton'] >= 10, labelled
-    config = TrainConfig(bags={'train': [str(tmp_path / 'rec_a_labelled')],
-                               'val': [str(tmp_path / 'rec_b_labelled')]},
-                         out_dir=str(tmp_path / 'run'), variant='realtime', num_filters=2,
-                         batch_size=2, threads=1, max_steps=3, save_every=3, eval_every=3,
-                         log_every=1, val_max_frames=4)
+    counts = {name: info_counts(ros2_bag, path) for name, path in (('real', real),
+                                                                   ('ours', ours))}
+    for name, c in counts.items():
+        assert c.get('/radar/hori/raw', 0) >= 15 and c.get('/radar/vert/raw', 0) >= 15, counts
+        # std_msgs / sensor_msgs types are known to the C++ tools (AMENT_PREFIX_PATH)
+        assert c.get('/camera/image_raw', 0) >= 10, counts
+    # --duration 2.5 is recorded time: about 25 frames at 10 Hz, never an empty bag
+    assert counts['ours']['/radar/hori/raw'] <= 30, counts
+
+    assert label.main(['bag', str(real), str(tmp_path / 'real_labelled'),
+                       '--backend', 'ground_truth']) == 0
+    assert info_counts(ros2_bag, tmp_path / 'real_labelled')['/labels/skeleton'] >= 10
+    data, cache = tmp_path / 'data', tmp_path / 'cache'
+    assert hupr_import.main(['from-recordings', str(tmp_path / 'real_labelled'), str(ours),
+                             str(data), '--test', 'ours']) == 0
+    splits = json.loads((data / 'splits.json').read_text())
+    assert splits == {'train': [1], 'val': [], 'test': [2]}
+    test_frames = len(json.loads((data / 'hrnet_annot_test.json').read_text())[0])
+    # A frame whose camera image was not recorded (the camera's first frame can come after the
+    # radars') has no JPEG, and the importer says so.
+    said = re.search(r'ours: (\d+) of (\d+) frames have no camera image', capsys.readouterr().err)
+    missing = int(said.group(1)) if said else 0
+    assert missing <= 2 and (not said or int(said.group(2)) == test_frames)
+    assert test_frames >= 10
+    assert preprocess.main([str(data), str(cache), '--output', 'input', '--workers', '1']) == 0
+    config = TrainConfig(data_root=str(data), cache=str(cache), out_dir=str(tmp_path / 'run'),
+                         variant='realtime', num_filters=2, batch_size=2, threads=1,
+                         max_steps=3, save_every=3, eval_every=3, log_every=1,
+                         val_split='test', val_max_frames=4)
     Trainer(config, show_progress=False).run()
     out = tmp_path / 'eval'
-    assert evaluate.main([str(tmp_path / 'run' / 'last.pth'), str(tmp_path / 'rec_b_labelled'),
+    assert evaluate.main([str(tmp_path / 'run' / 'last.pth'), str(data), '--cache', str(cache),
                           '--split', 'test', '--out', str(out)]) == 0
-    assert json.loads((out / 'metrics.json').read_text())['frames'] >= 5
+    assert json.loads((out / 'metrics.json').read_text())['frames'] == test_frames
 
-    # ros2 bag play of our (labelled) bag drives the pose node, as hupr-play does
+    # ros2 bag play of our bag drives the pose node, as hupr-play does
     weights = REPO / 'test' / 'data' / 'hupr_nf4_checkpoint.pth'
     pose = spawn_module('hupr_ros.nodes.pose_node', '--ros-args', '-p', f'weights_path:={weights}',
                         '-p', 'num_filters:=4', '-p', 'presence:=false', '-p', 'fused:=true',
@@ -249,10 +270,10 @@ def test_ros2_bag_record_of_the_live_graph_trains_and_evaluates(
             # the pose node subscribes once its model is loaded (lifecycle activate)
             assert h.spin_until(lambda: probe.count_subscribers('/radar/vert/raw') >= 1, 90), \
                 pose.poll()
-            player = subprocess.Popen(
-                ['ros2', 'bag', 'play', str(tmp_path / 'rec_b_labelled'), '--topics',
-                 '/radar/hori/raw', '/radar/vert/raw', '--delay', '3'],
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            player = subprocess.Popen(['ros2', 'bag', 'play', str(ours), '--topics',
+                                       '/radar/hori/raw', '/radar/vert/raw', '--delay', '3'],
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                      text=True)
             done = h.spin_until(lambda: len(skeletons) >= 3, 60)
             if not done:
                 pose.send_signal(signal.SIGINT)

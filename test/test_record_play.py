@@ -19,7 +19,6 @@ A recorder killed with SIGKILL leaves a readable bag, and playing that bag drive
 the recorded QoS lets reliable and best-effort subscribers in.
 """
 
-import re
 import signal
 import subprocess
 import sys
@@ -135,56 +134,6 @@ def test_bag_tools_refuse_bad_input_with_one_line(tmp_path, args, needle):
     assert result.returncode == 2, result.stderr
     assert needle in result.stderr and 'Traceback' not in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-
-
-@pytest.mark.slow
-def test_train_and_evaluate_from_recorded_bags(tmp_path, capsys):
-    """
-    Train and evaluate from bags that hupr-record wrote.
-
-    sim -> hupr-record (ground truth as labels) -> two bags -> HuPR layout (one sequence per
-    bag, split by bag) -> preprocess -> a few training steps -> hupr-eval on the test bag.
-    """
-    import json
-
-    from hupr_ros.tools import evaluate, hupr_import, preprocess
-    from hupr_ros.training.config import TrainConfig
-    from hupr_ros.training.trainer import Trainer
-    sim = _spawn('hupr_ros.nodes.sim_node', '--ros-args', '-p', 'motion:=wave_one',
-                 '-p', 'seed:=4')
-    try:
-        for name in ('walk_a', 'walk_b'):
-            recorder = _spawn('hupr_ros.nodes.bag_tools', 'record', str(tmp_path / name),
-                              '--duration', '2.5', '--start-timeout', '30',
-                              '--topics', 'radar/hori/raw',
-                              'radar/vert/raw', 'sim/ground_truth', 'camera/image_raw')
-            assert recorder.wait(60) == 0, recorder.stdout.read()
-    finally:
-        _stop(sim)
-    data, cache = tmp_path / 'data', tmp_path / 'cache'
-    assert hupr_import.main(['from-recordings', str(tmp_path / 'walk_a'),
-                             str(tmp_path / 'walk_b'), str(data), '--test', 'walk_b']) == 0
-    splits = json.loads((data / 'splits.json').read_text())
-    assert splits == {'train': [1], 'val': [], 'test': [2]}
-    test_frames = len(json.loads((data / 'hrnet_annot_test.json').read_text())[0])
-    # A frame whose camera image was not recorded (the camera's first frame can come after the
-    # radars') has no JPEG, and the importer says so.
-    said = re.search(r'walk_b: (\d+) of (\d+) frames have no camera image',
-                     capsys.readouterr().err)
-    missing = int(said.group(1)) if said else 0
-    assert missing <= 2 and (not said or int(said.group(2)) == test_frames)
-    assert test_frames >= 10 and len(list((data / 'frames' / 'single_2').glob('*.jpg'))) \
-        == test_frames - missing
-    assert preprocess.main([str(data), str(cache), '--output', 'input', '--workers', '1']) == 0
-    config = TrainConfig(data_root=str(data), cache=str(cache), out_dir=str(tmp_path / 'run'),
-                         variant='realtime', num_filters=2, batch_size=2, threads=1,
-                         max_steps=3, save_every=3, eval_every=3, log_every=1,
-                         val_split='test', val_max_frames=4)
-    Trainer(config, show_progress=False).run()
-    out = tmp_path / 'eval'
-    assert evaluate.main([str(tmp_path / 'run' / 'last.pth'), str(data), '--cache', str(cache),
-                          '--split', 'test', '--out', str(out)]) == 0
-    assert json.loads((out / 'metrics.json').read_text())['frames'] == test_frames
 
 
 def test_a_writer_killed_mid_transaction_leaves_its_committed_messages(tmp_path):
