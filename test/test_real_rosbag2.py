@@ -108,6 +108,7 @@ KILLED_WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_ros2_bag_opens_recordings_closed_and_killed(tmp_path, ros2_bag):
     """
     Read RecordingWriter bags with ``ros2 bag info`` (folder and file) and rosbag2's reader.

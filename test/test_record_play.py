@@ -169,6 +169,7 @@ os._exit(9)
     assert bag_summary(tmp_path / 'bag') == {'/img': 5}
 
 
+@pytest.mark.slow
 def test_a_recording_that_gets_no_message_fails_and_says_so(tmp_path):
     """No publisher at all: exit 1 after --start-timeout, one line naming the topics."""
     result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes.bag_tools', 'record',
@@ -181,6 +182,7 @@ def test_a_recording_that_gets_no_message_fails_and_says_so(tmp_path):
     assert '/nobody/publishes/this' in line[0] and '--start-timeout' in line[0]
 
 
+@pytest.mark.slow
 def test_bags_with_relative_topic_names_replay_into_a_namespace(tmp_path):
     """
     Bags written before topics were stored fully qualified still play where they should.

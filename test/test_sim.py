@@ -156,6 +156,7 @@ def test_generative_plan_draws_bodies_motions_and_splits_independently():
     assert sim_tool.plan(60, seed=4, kind='generative')[0]['body'] != plan[0]['body']
 
 
+@pytest.mark.slow
 def test_generated_motions_move_each_arm_on_its_own_and_walk_in_the_field_of_view():
     from hupr_ros.sim.body import GENERATED, random_motion
     from hupr_ros.sim.motion_gen import DISTANCE_RANGE, sample_subject
@@ -182,6 +183,7 @@ def test_generated_motions_move_each_arm_on_its_own_and_walk_in_the_field_of_vie
     assert left_only > 20 and right_only > 20
 
 
+@pytest.mark.slow
 def test_generated_sequence_renders_and_simulates(tmp_path):
     out = tmp_path / 'gen'
     assert sim_tool.main([str(out), '--sequences', '3', '--frames', '2', '--workers', '1',
