@@ -37,7 +37,7 @@ from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import frame_to_msg, image_to_msg, skeleton_to_msg
 from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, RESULT_QOS, run_node, \
     SENSOR_QOS, StageTimer, StartupError
-from hupr_ros.sim.body import make_subjects, MOTIONS, PRESENCE_MOTIONS, random_motion
+from hupr_ros.sim.body import ALL_MOTIONS, make_subjects, random_motion
 from hupr_ros.sim.scene import SimConfig, Simulator
 import numpy as np
 from rcl_interfaces.msg import ParameterDescriptor
@@ -54,7 +54,7 @@ class SimNode(Node):
         p('seed', 0, ParameterDescriptor(description='random seed (subjects, motions, noise)'))
         p('subject', 0, ParameterDescriptor(description='subject index 0..5'), range=(0, 5))
         p('motion', '', ParameterDescriptor(
-            description=f"one of {MOTIONS + PRESENCE_MOTIONS}, or '' for random motions"))
+            description=f"one of {ALL_MOTIONS}, or '' for random scripted motions"))
         p('sequence_s', 20.0, ParameterDescriptor(description='seconds per random motion'),
           range=(0.1, 3600.0))
         p('frame_rate', 10.0, ParameterDescriptor(description='frames per second'),
@@ -76,8 +76,8 @@ class SimNode(Node):
         if not 0 <= index < len(subjects):
             raise StartupError(f'subject must be 0..{len(subjects) - 1}, got {index}')
         motion = self._param('motion')
-        if motion and motion not in MOTIONS + PRESENCE_MOTIONS:
-            raise StartupError(f'motion must be one of {MOTIONS + PRESENCE_MOTIONS} or empty, '
+        if motion and motion not in ALL_MOTIONS:
+            raise StartupError(f'motion must be one of {ALL_MOTIONS} or empty, '
                                f'got {motion!r}')
         for name, low in (('frame_rate', 0.0), ('brightness', 0.0)):
             if not float(self._param(name)) > low:
