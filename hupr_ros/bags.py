@@ -220,7 +220,10 @@ def _sqlite_definitions_without_unknown_encodings():
     reads an empty encoding as "no definition").
     """
     from rosbags.rosbag2 import storage_sqlite3
-    apsw = storage_sqlite3.apsw
+    apsw = getattr(storage_sqlite3, 'apsw', None)
+    if apsw is None:          # a rosbags that reads sqlite3 otherwise: nothing to adapt
+        yield
+        return
 
     class Cursor:
 
