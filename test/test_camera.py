@@ -119,7 +119,7 @@ def test_our_image_messages_match_rosbags_image(encoding):
 
 @requires_ros
 @pytest.mark.slow
-def test_camera_node_publishes_images_and_camera_info(folder, tmp_path):
+def test_camera_node_publishes_images_and_camera_info(folder, tmp_path, monkeypatch):
     from hupr_ros import msg_conversions as conv
     from hupr_ros import topics
     from hupr_ros.nodes.camera_node import CAMERA_INFO, CameraNode
@@ -135,11 +135,19 @@ def test_camera_node_publishes_images_and_camera_info(folder, tmp_path):
         tester = h.add(Node, node_name='camera_tester')
         tester.create_subscription(Image, topics.CAMERA_IMAGE, got['image'].append, SENSOR_QOS)
         tester.create_subscription(CameraInfo, CAMERA_INFO, got['info'].append, SENSOR_QOS)
+        # The five frames take 0.25 s at 20 fps: on a loaded machine discovery can take longer,
+        # and best-effort frames published before the tester's subscription matched are gone.
+        # The node's clock ticks only once both of its publishers have matched.
+        tick, matched = CameraNode.tick, []
+        monkeypatch.setattr(CameraNode, 'tick', lambda self: tick(self) if matched else None)
         node = h.add(CameraNode, parameter_overrides=[
             Parameter('source', value=str(folder)), Parameter('fps', value=20.0),
             Parameter('crop_square', value=True), Parameter('encoding', value='rgb8'),
             Parameter('calibration_file', value=str(tmp_path / 'cam.yaml')),
             Parameter('reconnect', value=False)])
+        assert h.spin_until(lambda: node.image_pub.get_subscription_count() > 0 and
+                            node.info_pub.get_subscription_count() > 0, 30)
+        matched.append(True)
         assert h.spin_until(lambda: node.counts['frames'] == 5 and node.counts['stalls'] > 2,
                             20), node.counts
 
