@@ -40,12 +40,13 @@ Arguments (``ros2 launch hupr_ros bringup.launch.py --show-args`` lists them):
 
 - ``use_sim_time``: every node takes its time from ``/clock`` (replaying a bag that has one).
 
-The nodes use the Fast DDS large-data profile shipped in config/ (raw frames and cube pairs
-exceed the default shared-memory segment), unless ``FASTDDS_DEFAULT_PROFILES_FILE`` is already
-set: a user's own profile wins. The radar drivers and the pose node are lifecycle nodes,
-started as launch_ros ``LifecycleNode`` actions so that launch's lifecycle events apply to them.
-Every argument that feeds a string parameter is passed as a string (launch_ros would otherwise
-read ``camera_source:=0`` as the integer 0).
+The nodes use the Fast DDS large-data profile that hupr_msgs ships (raw frames and cube pairs
+exceed the default shared-memory segment), unless the user chose a transport set-up of their
+own (``FASTDDS_DEFAULT_PROFILES_FILE``, ``FASTDDS_BUILTIN_TRANSPORTS``): theirs wins. The
+radar drivers and the pose node are lifecycle nodes, started as launch_ros ``LifecycleNode``
+actions so that launch's lifecycle events apply to them. Every argument that feeds a string
+parameter is passed as a string (launch_ros would otherwise read ``camera_source:=0`` as the
+integer 0).
 """
 
 import os
@@ -61,6 +62,9 @@ from launch_ros.parameter_descriptions import ParameterValue
 from launch_ros.substitutions import ExecutableInPackage
 
 PROFILES_VARIABLE = 'FASTDDS_DEFAULT_PROFILES_FILE'
+#: Any of these set: the user chose how Fast DDS transports data (see hupr_ros.nodes).
+TRANSPORT_VARIABLES = (PROFILES_VARIABLE, 'FASTRTPS_DEFAULT_PROFILES_FILE',
+                       'FASTDDS_BUILTIN_TRANSPORTS')
 
 
 def text(name: str) -> ParameterValue:
@@ -168,8 +172,9 @@ def generate_launch_description() -> LaunchDescription:
                               description='node parameters (keys /**/node_name: any namespace)'),
         DeclareLaunchArgument('use_sim_time', default_value='false', choices=['true', 'false'],
                               description='take time from /clock (replaying a bag with one)'),
-        *([] if os.environ.get(PROFILES_VARIABLE) else [SetEnvironmentVariable(
-            PROFILES_VARIABLE, os.path.join(share, 'config', 'fastdds_large_data.xml'))]),
+        *([] if any(os.environ.get(v) for v in TRANSPORT_VARIABLES) else [SetEnvironmentVariable(
+            PROFILES_VARIABLE, os.path.join(get_package_share_directory('hupr_msgs'), 'config',
+                                            'fastdds_large_data.xml'))]),
         GroupAction([
             PushRosNamespace(LaunchConfiguration('namespace')),
             Node(package='hupr_ros', executable='tf_node', name='hupr_tf', output='screen',

@@ -169,3 +169,50 @@ def test_installed_tools_run_from_the_colcon_install():
     result = subprocess.run(['hupr-import', '--help'], capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0 and 'usage: hupr-import' in result.stdout, result.stderr
+
+
+@pytest.mark.parametrize('preset, expected', [
+    ({}, 'hupr_msgs'),                                             # ours, for every process
+    ({'FASTDDS_DEFAULT_PROFILES_FILE': '/home/me/mine.xml'}, '/home/me/mine.xml'),
+    ({'FASTDDS_BUILTIN_TRANSPORTS': 'LARGE_DATA'}, ''),           # the user's choice: no profile
+])
+def test_sourcing_the_workspace_sets_the_large_data_profile_unless_the_user_chose(
+        preset, expected):
+    """
+    Every shell that sources the workspace gets the profile (hupr_msgs' environment hook).
+
+    So ``ros2 bag play`` or ``ros2 topic echo`` started by hand exchange frames with the nodes
+    (a default Fast DDS participant receives 2% of the 8 MiB pairs: docs/benchmarks.md). A
+    profile or FASTDDS_BUILTIN_TRANSPORTS of the user's own is kept.
+    """
+    setup = REPO / 'install' / 'setup.bash'
+    if not setup.is_file():
+        pytest.skip('no colcon install here (tools/setup.sh)')
+    env = {'HOME': os.environ.get('HOME', '/tmp'), 'PATH': '/usr/bin:/bin', **preset}
+    result = subprocess.run(['bash', '-c', f'set +u; source {setup}; '
+                             'printf "%s" "${FASTDDS_DEFAULT_PROFILES_FILE:-}"'],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    if expected == 'hupr_msgs':
+        assert result.stdout.endswith('share/hupr_msgs/config/fastdds_large_data.xml')
+        assert os.path.isfile(result.stdout), result.stdout
+    else:
+        assert result.stdout == expected
+
+
+@pytest.mark.parametrize('variable', ['FASTDDS_DEFAULT_PROFILES_FILE',
+                                      'FASTDDS_BUILTIN_TRANSPORTS'])
+def test_nodes_keep_a_transport_set_up_the_user_chose(variable):
+    """A node process adds the profile only where no transport set-up was chosen."""
+    env = {k: v for k, v in os.environ.items() if k not in (
+        'FASTDDS_DEFAULT_PROFILES_FILE', 'FASTRTPS_DEFAULT_PROFILES_FILE',
+        'FASTDDS_BUILTIN_TRANSPORTS')}
+    script = ('import os, hupr_ros.nodes; '
+              'print(os.environ.get("FASTDDS_DEFAULT_PROFILES_FILE", ""))')
+    alone = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True,
+                           env=env, timeout=60, cwd=REPO)
+    assert alone.stdout.strip().endswith('hupr_msgs/config/fastdds_large_data.xml'), alone
+    chosen = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True,
+                            env={**env, variable: 'LARGE_DATA' if 'BUILTIN' in variable
+                                 else '/home/me/mine.xml'}, timeout=60, cwd=REPO)
+    assert chosen.stdout.strip() == ('' if 'BUILTIN' in variable else '/home/me/mine.xml')

@@ -212,6 +212,9 @@ def test_launch_file_keeps_a_users_fastdds_profile(monkeypatch):
     assert len(profile_actions()) == 1
     monkeypatch.setenv('FASTDDS_DEFAULT_PROFILES_FILE', '/home/me/my_profile.xml')
     assert profile_actions() == []
+    monkeypatch.delenv('FASTDDS_DEFAULT_PROFILES_FILE')
+    monkeypatch.setenv('FASTDDS_BUILTIN_TRANSPORTS', 'LARGE_DATA')    # mixing would lose data
+    assert profile_actions() == []
 
 
 @requires_ros

@@ -187,6 +187,9 @@ if [ -f install/setup.bash ] && [ "$(cat install/.hupr_build 2>/dev/null)" = "$s
   log "colcon build up to date"
 else
   log "colcon build (hupr_msgs, hupr_ros${extra_paths:+, tf2_msgs})"
+  # --symlink-install leaves links to files that were since renamed or removed, and setup.py's
+  # globs then find them in the build folder: drop the dangling ones first
+  [ -d build ] && find build -xtype l -delete
   colcon build --symlink-install --base-paths . hupr_msgs "${extra_paths[@]}" \
     --cmake-args -DBUILD_TESTING=OFF -DPython3_EXECUTABLE="$VENV/bin/python" \
     --event-handlers console_cohesion+ summary+ > log/colcon_build.txt 2>&1 \
@@ -194,27 +197,28 @@ else
   grep -E '^(Starting|Finished|Summary)' log/colcon_build.txt || true
   echo "$src_hash" > install/.hupr_build
 fi
-# 5. What every shell that activates the venv needs, added to .venv/bin/activate once:
+# 5. What every shell that activates the venv needs, kept in .venv/bin/activate:
 #    - AMENT_PREFIX_PATH with the venv: the PyPI ROS 2 wheels keep their ament index there, and
 #      C++ tools (ros2 bag, rviz2) find message type support only through it (without it,
 #      `ros2 bag record` skips std_msgs / sensor_msgs topics as "unknown type");
-#    - ROS_DISTRO: the wheels are Kilted builds, and no setup file of theirs sets it;
-#    - the large-data Fast DDS profile for every process started from the shell (ros2 bag,
-#      ros2 topic echo), unless the user set one. Each keeps a value the user already has.
-if ! grep -q '>>> hupr_ros' "$VENV/bin/activate"; then
-  cat >> "$VENV/bin/activate" <<EOF
+#    - ROS_DISTRO: the wheels are Kilted builds, and no setup file of theirs sets it.
+#    Each keeps a value the user already has. (The large-data Fast DDS profile comes with
+#    install/setup.bash: hupr_msgs' environment hook.)
+activate_block=$(cat <<EOF
 # >>> hupr_ros (tools/setup.sh) >>>
 case ":\${AMENT_PREFIX_PATH:-}:" in
   *":\$VIRTUAL_ENV:"*) ;;
   *) export AMENT_PREFIX_PATH="\${AMENT_PREFIX_PATH:+\$AMENT_PREFIX_PATH:}\$VIRTUAL_ENV" ;;
 esac
 export ROS_DISTRO="\${ROS_DISTRO:-kilted}"
-if [ -z "\${FASTDDS_DEFAULT_PROFILES_FILE:-}" ] && [ -z "\${FASTDDS_BUILTIN_TRANSPORTS:-}" ]; then
-  export FASTDDS_DEFAULT_PROFILES_FILE="$ROOT/config/fastdds_large_data.xml"
-fi
 # <<< hupr_ros <<<
 EOF
-  log "activate script: AMENT_PREFIX_PATH, ROS_DISTRO and the Fast DDS profile added"
+)
+if [ "$(sed -n '/^# >>> hupr_ros/,/^# <<< hupr_ros/p' "$VENV/bin/activate")" != "$activate_block" ]
+then
+  sed -i '/^# >>> hupr_ros/,/^# <<< hupr_ros/d' "$VENV/bin/activate"    # an older block
+  printf '%s\n' "$activate_block" >> "$VENV/bin/activate"
+  log "activate script: AMENT_PREFIX_PATH and ROS_DISTRO added"
 fi
 # 6. Optional: BlazePose (mediapipe 0.10.21, numpy < 2) in its own venv.
 if [ "$BLAZEPOSE" = 1 ]; then
