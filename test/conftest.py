@@ -72,6 +72,19 @@ def spawn_module(*args) -> subprocess.Popen:
                             stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO)
 
 
+def spawn_replay_pose_node() -> subprocess.Popen:
+    """
+    Start a pose node for replayed raw frames.
+
+    It is fused (raw frames in, no preprocessing node), with the small 4-filter test
+    checkpoint, causal and without presence gating: every window it completes gives a skeleton.
+    """
+    weights = REPO / 'test' / 'data' / 'hupr_nf4_checkpoint.pth'
+    return spawn_module('hupr_ros.nodes.pose_node', '--ros-args', '-p', f'weights_path:={weights}',
+                        '-p', 'num_filters:=4', '-p', 'presence:=false', '-p', 'fused:=true',
+                        '-p', 'window_alignment:=causal', '-p', 'torch_threads:=1')
+
+
 def pytest_collection_modifyitems(config, items):
     """
     Run the slow tests first.

@@ -30,7 +30,7 @@ import sys
 import textwrap
 import time
 
-from conftest import REPO, requires_ros, spawn_module
+from conftest import requires_ros, spawn_module, spawn_replay_pose_node
 import numpy as np
 import pytest
 
@@ -258,10 +258,7 @@ def test_recordings_of_the_live_graph_train_and_evaluate_and_play(
     assert json.loads((out / 'metrics.json').read_text())['frames'] == test_frames
 
     # ros2 bag play of our bag drives the pose node, as hupr-play does
-    weights = REPO / 'test' / 'data' / 'hupr_nf4_checkpoint.pth'
-    pose = spawn_module('hupr_ros.nodes.pose_node', '--ros-args', '-p', f'weights_path:={weights}',
-                        '-p', 'num_filters:=4', '-p', 'presence:=false', '-p', 'fused:=true',
-                        '-p', 'window_alignment:=causal', '-p', 'torch_threads:=1')
+    pose = spawn_replay_pose_node()
     player = None
     try:
         with harness() as h:

@@ -25,7 +25,7 @@ import sys
 import time
 
 from conftest import REPO, requires_ros
-from conftest import spawn_module as _spawn
+from conftest import spawn_module as _spawn, spawn_replay_pose_node
 import numpy as np
 import pytest
 
@@ -90,10 +90,7 @@ def test_killed_recorder_leaves_a_readable_bag_that_drives_the_pose_node(tmp_pat
     assert counts.get('/' + topics.CAMERA_IMAGE, 0) >= 15, counts
     assert counts.get('/' + topics.SIM_GROUND_TRUTH, 0) >= 15, counts
 
-    pose = _spawn('hupr_ros.nodes.pose_node', '--ros-args',
-                  '-p', f'weights_path:={REPO / "test" / "data" / "hupr_nf4_checkpoint.pth"}',
-                  '-p', 'num_filters:=4', '-p', 'presence:=false', '-p', 'fused:=true',
-                  '-p', 'window_alignment:=causal', '-p', 'torch_threads:=1')
+    pose = spawn_replay_pose_node()
     player = None
     try:
         with harness() as h:
