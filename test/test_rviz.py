@@ -26,7 +26,6 @@ unpacks (tools/setup.sh, HUPR_RVIZ_PREFIX); there a missing rviz2 is a failure, 
 """
 
 import os
-import random
 import shutil
 import signal
 import subprocess
@@ -105,9 +104,13 @@ def run_rviz(tmp_path, name: str, *launch_args: str, seconds: float = 75.0) -> d
     params['/**/hupr_pose']['ros__parameters']['presence'] = False
     params_file = tmp_path / f'{name}_params.yaml'
     params_file.write_text(yaml.safe_dump(params))
-    display = f':{random.Random(os.getpid() + hash(name)).randint(100, 400)}'
-    xvfb = subprocess.Popen(['Xvfb', display, '-screen', '0', '1280x900x24', '-nolisten', 'tcp'],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Xvfb picks a free display itself and says which (no clash between workers, or with a
+    # display an earlier crash left locked)
+    xvfb = subprocess.Popen(['Xvfb', '-displayfd', '1', '-screen', '0', '1280x900x24',
+                             '-nolisten', 'tcp'], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    display = ':' + xvfb.stdout.readline().strip()
+    assert display != ':', 'Xvfb did not start'
     env = dict(os.environ, DISPLAY=display, LIBGL_ALWAYS_SOFTWARE='1', QT_X11_NO_MITSHM='1')
     log = open(tmp_path / f'{name}_launch.log', 'w')
     launch = subprocess.Popen(
