@@ -180,7 +180,7 @@ def test_recordings_of_the_live_graph_train_and_evaluate_and_play(
     The real recorder's and ours, side by side, through the offline path and the real player.
 
     One simulator session recorded at once by ``ros2 bag record`` (mcap) and ``hupr-record``
-    (sqlite3, ``--duration 2.5``: recorded time, counted from the first message) ->
+    (sqlite3, ``--duration 4``: recorded time, counted from the first message) ->
     ``ros2 bag info`` of both -> ``hupr-label bag`` of the real recorder's bag (the
     simulator's ground truth as labels) -> ``hupr-import from-recordings`` of both (one
     sequence per bag, split by bag) -> preprocess -> a few training steps -> ``hupr-eval`` on
@@ -206,7 +206,7 @@ def test_recordings_of_the_live_graph_train_and_evaluate_and_play(
                                          *topics], stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True)
             hupr_record = spawn_module('hupr_ros.nodes.bag_tools', 'record', str(ours),
-                                       '--duration', '2.5', '--start-timeout', '60',
+                                       '--duration', '4', '--start-timeout', '60',
                                        '--topics', *topics)
             assert h.spin_until(lambda: list(real.glob('*.mcap')), 60)
             time.sleep(1.0)
@@ -224,12 +224,15 @@ def test_recordings_of_the_live_graph_train_and_evaluate_and_play(
         sim.communicate(timeout=30)
     counts = {name: info_counts(ros2_bag, path) for name, path in (('real', real),
                                                                    ('ours', ours))}
+    # the real recorder ran while 25 frames went by; hupr-record for 4 s of recorded time (40
+    # frames at 10 Hz, fewer where a loaded machine simulates slower)
     for name, c in counts.items():
-        assert c.get('/radar/hori/raw', 0) >= 15 and c.get('/radar/vert/raw', 0) >= 15, counts
+        assert c.get('/radar/hori/raw', 0) >= 10 and c.get('/radar/vert/raw', 0) >= 10, counts
         # std_msgs / sensor_msgs types are known to the C++ tools (AMENT_PREFIX_PATH)
-        assert c.get('/camera/image_raw', 0) >= 10, counts
-    # --duration 2.5 is recorded time: about 25 frames at 10 Hz, never an empty bag
-    assert counts['ours']['/radar/hori/raw'] <= 30, counts
+        assert c.get('/camera/image_raw', 0) >= 8, counts
+    assert counts['ours']['/radar/hori/raw'] <= 45, counts
+    duration = re.search(r'Duration:\s+([\d.]+)s', ros2_bag('info', ours).stdout)
+    assert duration and 3.3 <= float(duration.group(1)) <= 4.5, duration
 
     assert label.main(['bag', str(real), str(tmp_path / 'real_labelled'),
                        '--backend', 'ground_truth']) == 0
