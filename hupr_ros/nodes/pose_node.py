@@ -451,8 +451,11 @@ class PoseNode(LifecycleNode):
         if not self._active:
             level, message = Diagnostics.WARN, 'inactive (lifecycle): not taking pairs'
         elif delta['pairs'] == 0:
-            level, message = Diagnostics.WARN, 'no cube pairs (is the radar / preprocessing ' \
-                                               'running?)'
+            publishers = self.count_publishers(topics.RADAR_CUBE_PAIR)
+            level, message = Diagnostics.WARN, (
+                'no cube pairs (is the radar / preprocessing running?)' if not publishers else
+                f'no cube pairs although {publishers} publisher(s) of them are matched (a '
+                'transport fault: see docs/robustness.md)')
         elif delta['inferences'] == 0 and delta.get('nobody', 0):
             message = 'nobody in front of the radars'
         if delta['windows_dropped']:
