@@ -82,11 +82,48 @@ def measure(seconds: float, pose_args: Sequence[str] = (), log_dir: Optional[pat
         (window['skeleton'][1] - window['skeleton'][0])}
     report['cpu_percent'] = {n: round(100 * (cpu1[n] - cpu0[n]) / seconds, 1)
                              for n in cpu1 if n in cpu0}
+    # CPU time per message from the process's own clock: what the node costs on this machine,
+    # whatever the rate it reached.
+    produced = {'sim': 'raw_hori', 'preprocess': 'cube_pair', 'pose': 'skeleton'}
+    report['cpu_ms_per_message'] = {
+        n: round(1e3 * (cpu1[n] - cpu0[n]) / (window[t][1] - window[t][0]), 1)
+        for n, t in produced.items() if n in cpu0 and n in cpu1 and window[t][1] > window[t][0]}
+    return report
+
+
+def model_ms(pose_args: Sequence[str], repeat: int = 20) -> dict:
+    """
+    The pose node's model alone, batch 1, in this process: the yardstick for its CPU per skeleton.
+
+    Same weights (``weights_path``, else the shipped default) and threads (``torch_threads``,
+    else the node's default) as the node.
+    """
+    import torch
+
+    from hupr_ros.model.pretrained import load_pretrained
+    from hupr_ros.nodes.pose_node import auto_threads
+    from timing import time_ms
+    params = dict(a.split(':=', 1) for a in pose_args if ':=' in a)
+    threads = int(params.get('torch_threads', 0)) or auto_threads()
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        model = load_pretrained(params.get('weights_path') or None).eval()
+        shape = (1,) + model.config.input_shape
+        x, y = torch.randn(shape), torch.randn(shape)
+        with torch.inference_mode():
+            wall = time_ms(lambda: model(x, y), repeat)
+            start = time.process_time()
+            for _ in range(repeat):
+                model(x, y)
+            cpu = 1e3 * (time.process_time() - start) / repeat
+    finally:
+        torch.set_num_threads(previous)
+    return {'threads': threads, 'wall_ms': round(wall, 1), 'cpu_ms': round(cpu, 1)}
     report['rss_mib'] = {n: v[-1] for n, v in graph.rss.items() if v}
     report['rss_growth_mib'] = {n: round(v[-1] - v[0], 1) for n, v in graph.rss.items()
                                 if len(v) > 1}
     report['exit_codes'] = exit_codes
-    return report
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -104,6 +141,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           *(['--fused'] if args.fused else []))
     report = measure(args.seconds, args.pose_param, preprocess_args=args.preprocess_param,
                      fused=args.fused)
+    report['model_alone'] = model = model_ms(args.pose_param)
+    pose_cpu = report['cpu_ms_per_message'].get('pose')
+    if pose_cpu:           # what the node spends beyond the model, per skeleton
+        report['pose_cpu_over_model_cpu'] = round(pose_cpu / model['cpu_ms'], 2)
     print(json.dumps(report, indent=1))
     return 0
 
