@@ -88,28 +88,34 @@ def measure(seconds: float, pose_args: Sequence[str] = (), log_dir: Optional[pat
     report['cpu_ms_per_message'] = {
         n: round(1e3 * (cpu1[n] - cpu0[n]) / (window[t][1] - window[t][0]), 1)
         for n, t in produced.items() if n in cpu0 and n in cpu1 and window[t][1] > window[t][0]}
+    report['rss_mib'] = {n: v[-1] for n, v in graph.rss.items() if v}
+    report['rss_growth_mib'] = {n: round(v[-1] - v[0], 1) for n, v in graph.rss.items()
+                                if len(v) > 1}
+    report['exit_codes'] = exit_codes
     return report
 
 
 def model_ms(pose_args: Sequence[str], repeat: int = 20) -> dict:
     """
-    The pose node's model alone, batch 1, in this process: the yardstick for its CPU per skeleton.
+    Time the pose node's model alone, batch 1, in this process: the yardstick for the node.
 
-    Same weights (``weights_path``, else the shipped default) and threads (``torch_threads``,
-    else the node's default) as the node.
+    Same weights (``weights_path``, else the shipped default), threads (``torch_threads``, else
+    the node's default), input (averaged over elevation) and allocator set-up as the node.
     """
     import torch
 
+    from hupr_ros.memory import keep_freed_memory
     from hupr_ros.model.pretrained import load_pretrained
     from hupr_ros.nodes.pose_node import auto_threads
     from timing import time_ms
+    keep_freed_memory()
     params = dict(a.split(':=', 1) for a in pose_args if ':=' in a)
     threads = int(params.get('torch_threads', 0)) or auto_threads()
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
         model = load_pretrained(params.get('weights_path') or None).eval()
-        shape = (1,) + model.config.input_shape
+        shape = (1,) + model.config.input_shape[:-1] + (1,)
         x, y = torch.randn(shape), torch.randn(shape)
         with torch.inference_mode():
             wall = time_ms(lambda: model(x, y), repeat)
@@ -120,10 +126,6 @@ def model_ms(pose_args: Sequence[str], repeat: int = 20) -> dict:
     finally:
         torch.set_num_threads(previous)
     return {'threads': threads, 'wall_ms': round(wall, 1), 'cpu_ms': round(cpu, 1)}
-    report['rss_mib'] = {n: v[-1] for n, v in graph.rss.items() if v}
-    report['rss_growth_mib'] = {n: round(v[-1] - v[0], 1) for n, v in graph.rss.items()
-                                if len(v) > 1}
-    report['exit_codes'] = exit_codes
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -65,6 +65,31 @@ def test_fast_path_equals_plain_transcription_on_other_data():
     np.testing.assert_allclose(model_input(ours), model_input_reference(plain), atol=1e-5)
 
 
+
+@pytest.mark.parametrize('k', [4, 8])
+def test_elevation_mean_input_equals_the_mean_of_the_published_input(frame, k):
+    """What the training cache and the pose node keep: the published input's elevation mean."""
+    from hupr_ros.dsp import model_input_elevation_mean
+    config = VRDAEConfig(num_input_doppler=k)
+    cube = vrdae_map(frame, config)
+    reference = model_input_reference(cube.astype(np.complex128), k).astype(np.float64)
+    ours = model_input_elevation_mean(cube, config)
+    assert ours.shape == (k, 2, 64, 64) and ours.dtype == np.float32
+    np.testing.assert_allclose(ours, reference.mean(axis=-1), atol=1e-5)
+    # Large common offsets and constant maps (zeros, as the published input gives them).
+    shifted = cube + np.complex64(3e4 + 3e4j)
+    shifted[config.num_stored_doppler // 2, :, :, 3] = 7 - 2j
+    np.testing.assert_allclose(model_input_elevation_mean(shifted, config),
+                               model_input(shifted, config).mean(axis=-1), atol=1e-5)
+    batch = np.stack([cube, shifted])
+    np.testing.assert_allclose(model_input_elevation_mean(batch, config)[1],
+                               model_input_elevation_mean(shifted, config), atol=1e-6)
+    broken = cube.copy()
+    broken[8, 4, 4, 0] = 3e38 + 3e38j
+    broken[8, 5, 4, 0] = -3e38 - 3e38j
+    with pytest.raises(PreprocessingError, match='too large to normalise'):
+        model_input_elevation_mean(broken, config)
+
 def test_batch_axis_gives_the_same_maps(frame):
     batch = np.stack([frame, frame[::-1].copy(), frame * 0.5])
     cubes = vrdae_map(batch)

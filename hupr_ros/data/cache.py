@@ -8,7 +8,7 @@ File names, recorded configuration and the compact training input.
 import dataclasses
 import json
 
-from hupr_ros.dsp import model_input, VRDAEConfig
+from hupr_ros.dsp import model_input_elevation_mean, VRDAEConfig
 import numpy as np
 
 RADARS = ('hori', 'vert')
@@ -36,4 +36,4 @@ def training_input(cubes: np.ndarray, config: VRDAEConfig) -> np.ndarray:
     HuPRNet's first operation on its input is this mean, so the network sees the same numbers
     (to float32 rounding) from this as from the full (B, K, 2, R, A, E) input.
     """
-    return model_input(cubes, config).mean(axis=-1, dtype=np.float32)
+    return model_input_elevation_mean(cubes, config)

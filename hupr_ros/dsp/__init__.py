@@ -22,7 +22,7 @@ No ROS. ``vrdae_map(frame)`` -> complex64 (16, 64, 64, 8); ``model_input(cube)``
 from hupr_ros.dsp.axes import AxisSpec, cube_axes
 from hupr_ros.dsp.config import HUPR_VRDAE_CONFIG, VRDAEConfig
 from hupr_ros.dsp.vrdae import (
-    frame_window, model_input, PreprocessingError, vrdae_map)
+    frame_window, model_input, model_input_elevation_mean, PreprocessingError, vrdae_map)
 
 __all__ = ['AxisSpec', 'cube_axes', 'frame_window', 'HUPR_VRDAE_CONFIG', 'model_input',
-           'PreprocessingError', 'VRDAEConfig', 'vrdae_map']
+           'model_input_elevation_mean', 'PreprocessingError', 'VRDAEConfig', 'vrdae_map']
