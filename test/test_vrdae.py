@@ -65,7 +65,6 @@ def test_fast_path_equals_plain_transcription_on_other_data():
     np.testing.assert_allclose(model_input(ours), model_input_reference(plain), atol=1e-5)
 
 
-
 @pytest.mark.parametrize('k', [4, 8])
 def test_elevation_mean_input_equals_the_mean_of_the_published_input(frame, k):
     """What the training cache and the pose node keep: the published input's elevation mean."""
@@ -89,6 +88,7 @@ def test_elevation_mean_input_equals_the_mean_of_the_published_input(frame, k):
     broken[8, 5, 4, 0] = -3e38 - 3e38j
     with pytest.raises(PreprocessingError, match='too large to normalise'):
         model_input_elevation_mean(broken, config)
+
 
 def test_batch_axis_gives_the_same_maps(frame):
     batch = np.stack([frame, frame[::-1].copy(), frame * 0.5])

@@ -212,7 +212,7 @@ def model_input_elevation_mean(vrdae: np.ndarray,
 
 
 def _input_parts(vrdae: np.ndarray, config: VRDAEConfig):
-    """Checked cubes' kept Doppler bins as float32 (..., K, 2 re/im, E, R * A), and their shape."""
+    """Check cubes; return their kept Doppler bins as float32 (..., K, 2, E, R * A), and shape."""
     vrdae = np.asarray(vrdae)
     if vrdae.ndim < 4 or vrdae.shape[-4:] != config.cube_shape:
         raise PreprocessingError(f'radar cube shape {vrdae.shape} does not end in (doppler, '
