@@ -15,12 +15,20 @@ pairs and the skeletons, waits until skeletons flow, then measures for ``--secon
 - drops at every stage: raw frames missing from the 10 Hz sequence (the simulator late or
   DDS losing them; frame stamps should be 100 ms apart), pairs fewer than raw frames,
   skeletons fewer than raw frames (``--fused``: no pairs on DDS, the pose node pairs);
-- CPU (% of one core) and RSS (MiB) per node process.
+- the longest silence of each topic (seconds without a message);
+- CPU (% of one core), CPU milliseconds per message and RSS (MiB) per node process; and the
+  pose node's model alone in this process (``model_alone``), so that the pose node's CPU per
+  skeleton reads as a multiple of its model on any machine (``pose_cpu_over_model_cpu``).
+
+``--load N`` adds N busy processes (one busy core each) for the whole run: the graph under the
+other work a robot's computer does.
 """
 
 import argparse
+import contextlib
 import json
 import pathlib
+import subprocess
 import sys
 import time
 from typing import Optional, Sequence
@@ -52,6 +60,7 @@ def measure(seconds: float, pose_args: Sequence[str] = (), log_dir: Optional[pat
             raise RuntimeError(f'the graph did not start; logs in {graph.log_dir}')
         graph.spin(3.0)                         # settle
         first = {t: len(v) for t, v in graph.stamps.items()}
+        start = time.monotonic()
         cpu0 = graph.cpu_seconds()
         graph.sample_rss()
         end = time.monotonic() + seconds
@@ -60,6 +69,7 @@ def measure(seconds: float, pose_args: Sequence[str] = (), log_dir: Optional[pat
             graph.sample_rss()
         cpu1 = graph.cpu_seconds()
         last = {t: len(v) for t, v in graph.stamps.items()}
+        stop = time.monotonic()
     finally:
         exit_codes = graph.stop()
     report = {'seconds': seconds, 'pose_args': list(pose_args), 'fused': fused, 'rates': {},
@@ -71,6 +81,10 @@ def measure(seconds: float, pose_args: Sequence[str] = (), log_dir: Optional[pat
             lat = (np.array(graph.received_ns[topic][a:b]) -
                    np.array(graph.stamps[topic][a:b])) / 1e6
             report['latency_ms'][topic] = percentiles(lat)
+    # The longest time a topic went silent: what a user sees as the skeleton freezing.
+    report['max_silence_s'] = {
+        topic: round(float(np.diff([start] + graph.arrivals[topic][a:b] + [stop]).max()), 2)
+        for topic, (a, b) in window.items()}
     raw = graph.stamps['raw_hori'][window['raw_hori'][0]:window['raw_hori'][1]]
     expected = round((raw[-1] - raw[0]) / 1e8) + 1 if len(raw) > 1 else 0
     report['drops'] = {
@@ -128,6 +142,19 @@ def model_ms(pose_args: Sequence[str], repeat: int = 20) -> dict:
     return {'threads': threads, 'wall_ms': round(wall, 1), 'cpu_ms': round(cpu, 1)}
 
 
+@contextlib.contextmanager
+def busy_cores(count: int):
+    """Keep ``count`` processes spinning on the CPU (at normal priority) while inside."""
+    spinners = [subprocess.Popen([sys.executable, '-c', 'while True: pass'])
+                for _ in range(count)]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
     parser.add_argument('--seconds', type=float, default=60.0)
@@ -136,13 +163,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('--preprocess-param', action='append', default=[])
     parser.add_argument('--fused', action='store_true',
                         help='no preprocessing node: the pose node preprocesses (fused:=true)')
+    parser.add_argument('--load', type=int, default=0,
+                        help='busy processes added for the whole run (one core each)')
     args = parser.parse_args(argv)
     print('$ python bench/bench_graph.py --seconds', f'{args.seconds:g}',
           *[f'--pose-param {p}' for p in args.pose_param],
           *[f'--preprocess-param {p}' for p in args.preprocess_param],
-          *(['--fused'] if args.fused else []))
-    report = measure(args.seconds, args.pose_param, preprocess_args=args.preprocess_param,
-                     fused=args.fused)
+          *(['--fused'] if args.fused else []), *([f'--load {args.load}'] if args.load else []))
+    with busy_cores(args.load):
+        report = measure(args.seconds, args.pose_param, preprocess_args=args.preprocess_param,
+                         fused=args.fused)
+    report['load'] = args.load
     report['model_alone'] = model = model_ms(args.pose_param)
     pose_cpu = report['cpu_ms_per_message'].get('pose')
     if pose_cpu:           # what the node spends beyond the model, per skeleton
