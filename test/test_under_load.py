@@ -12,8 +12,10 @@ import pytest
 @pytest.mark.slow
 def test_skeletons_keep_coming_with_a_busy_core_added(tmp_path, realtime_slot):
     """
-    The default graph (simulator, preprocessing, pose node with the shipped model) beside a process
-    that keeps one core busy: fewer skeletons than on a quiet machine, but never a long silence.
+    Run the default graph beside a process that keeps one core busy.
+
+    Simulator, preprocessing and the pose node with the shipped model: fewer skeletons than on a
+    quiet machine, but never a long silence.
 
     Before the pose node filled missing pairs, the same load gave 0.3 skeletons/s here (every gap
     restarted the window); bench/bench_graph.py --load 1 measures it in full (docs/benchmarks.md).
