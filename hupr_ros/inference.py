@@ -69,6 +69,29 @@ def with_precision(model: HuPRNet, precision: str) -> Tuple[HuPRNet, torch.dtype
     return copy.deepcopy(model).to(dtype), dtype
 
 
+def cpu_has_native_bf16() -> bool:
+    """Whether oneDNN has bfloat16 kernels on this CPU (AVX-512 BF16 or AMX); else it emulates."""
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def precision_problem(precision: str, device: str = 'cpu') -> Optional[str]:
+    """
+    Say why ``precision`` should not be used on ``device`` here (None: nothing against it).
+
+    bfloat16 on a CPU without native bf16 kernels runs emulated: the shipped model took 16 s per
+    window instead of 0.1 s on an AVX2 machine (docs/benchmarks.md), a pose node that would
+    publish nothing.
+    """
+    if precision == 'bf16' and torch.device(device).type == 'cpu' and not cpu_has_native_bf16():
+        return (f"precision 'bf16' on this CPU ({torch.backends.cpu.get_cpu_capability()}) has "
+                'no native bfloat16 kernels (AVX-512 BF16 or AMX): it runs emulated, about 150x '
+                "slower than 'fp32'. Use precision 'fp32'")
+    return None
+
+
 @dataclass
 class Window:
     """One network input: stamps of its frames, target index and the stacked inputs."""
@@ -282,5 +305,5 @@ class PoseEstimator:
                           window.presence_db)
 
 
-__all__ = ['ALIGNMENTS', 'estimate_person_range', 'PoseEstimator', 'PoseResult', 'PRECISIONS',
-           'Window', 'with_precision']
+__all__ = ['ALIGNMENTS', 'cpu_has_native_bf16', 'estimate_person_range', 'PoseEstimator',
+           'PoseResult', 'precision_problem', 'PRECISIONS', 'Window', 'with_precision']

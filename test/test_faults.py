@@ -446,6 +446,21 @@ def test_a_bad_parameter_stops_a_node_with_one_line(module, param, message):
 
 
 @requires_ros
+def test_pose_node_refuses_emulated_bf16():
+    """bf16 on a CPU without bfloat16 kernels: 16 s a window here, so one line and exit 1."""
+    from hupr_ros.inference import cpu_has_native_bf16
+    if cpu_has_native_bf16():
+        pytest.skip('this CPU has native bfloat16 kernels')
+    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes.pose_node', '--ros-args',
+                             '-p', 'precision:=bf16'], capture_output=True, text=True,
+                            timeout=120, cwd=REPO)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert 'Traceback' not in output and 'no native bfloat16 kernels' in output, output
+    assert "Use precision 'fp32'" in output, output
+
+
+@requires_ros
 def test_parameters_are_read_only_with_ranges_and_documentation():
     """
     Every parameter is read at start-up.

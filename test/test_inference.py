@@ -136,3 +136,13 @@ def test_person_range_from_a_moving_target():
         position = np.array([[0.2, range_m, 0.0]])
         frame = synthesize_frame(position, [[0.0, 0.5, 0.0]], [500.0], mount=HORIZONTAL_MOUNT)
         assert abs(estimate_person_range(vrdae_map(frame)) - range_m) < 0.05
+
+
+def test_precision_problem_names_emulated_bf16(monkeypatch):
+    import hupr_ros.inference as inference
+    monkeypatch.setattr(inference, 'cpu_has_native_bf16', lambda: False)
+    assert 'emulated' in inference.precision_problem('bf16', 'cpu')
+    assert inference.precision_problem('fp32', 'cpu') is None
+    assert inference.precision_problem('bf16', 'cuda') is None     # not this check's business
+    monkeypatch.setattr(inference, 'cpu_has_native_bf16', lambda: True)
+    assert inference.precision_problem('bf16', 'cpu') is None

@@ -49,7 +49,7 @@ from hupr_ros import topics
 from hupr_ros.dsp import cube_axes, vrdae_map
 from hupr_ros.filters import OneEuroFilter
 from hupr_ros.guards import ErrorLog, StampGuard
-from hupr_ros.inference import PoseEstimator, PoseResult, Window
+from hupr_ros.inference import PoseEstimator, PoseResult, precision_problem, Window
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.msg_conversions import AxisSpec, ConversionError, image_to_msg, msg_to_axes, \
     msg_to_cube, ns_from_stamp, skeleton_to_msg
@@ -84,7 +84,8 @@ class PoseNode(LifecycleNode):
         p('device', 'cpu', ParameterDescriptor(description="'cpu' or 'cuda'", read_only=True))
         p('precision', 'fp32', ParameterDescriptor(
             description="'fp32' (default, the published numbers), 'bf16' (opt-in: faster on "
-                        "CPUs with AVX-512 BF16, heat maps differ slightly) or 'fp16' (cuda)",
+                        'CPUs with AVX-512 BF16 or AMX, refused on others, where it is '
+                        "emulated; heat maps differ slightly) or 'fp16' (cuda)",
             read_only=True))
         p('torch_threads', 0, ParameterDescriptor(
             description='CPU threads for inference; 0 = half the cores (at most 4), leaving '
@@ -195,6 +196,9 @@ class PoseNode(LifecycleNode):
         smoother = OneEuroFilter(float(self._param('smoothing_min_cutoff')),
                                  float(self._param('smoothing_beta'))) \
             if self._param('smoothing') else None
+        problem = precision_problem(self._param('precision'), self._param('device'))
+        if problem:
+            raise StartupError(problem)
         try:
             estimator = PoseEstimator(model, alignment, self._param('device'),
                                       bool(self._param('subpixel')), presence=presence,
