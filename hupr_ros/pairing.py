@@ -27,6 +27,11 @@ from typing import Any, Deque, Dict, List, Optional, Tuple
 
 from hupr_ros.topics import ORIENTATION_HORIZONTAL, ORIENTATION_VERTICAL, ORIENTATIONS
 
+#: Largest stamp difference of a radar pair, or of a frame and its label or image: half a
+#: 10 Hz period. The preprocessing node's default ``tolerance_s``, and that of the offline
+#: tools that pair recorded frames.
+PAIR_TOLERANCE_S = 0.05
+
 
 @dataclass
 class PairingStats:
@@ -46,7 +51,8 @@ class FramePairer:
     :param max_pending: frames kept per radar while waiting for the other one.
     """
 
-    def __init__(self, tolerance_ns: int = 50_000_000, max_pending: int = 4) -> None:
+    def __init__(self, tolerance_ns: int = int(PAIR_TOLERANCE_S * 1e9),
+                 max_pending: int = 4) -> None:
         if tolerance_ns <= 0 or max_pending < 1:
             raise ValueError(f'tolerance_ns must be > 0 and max_pending >= 1, got '
                              f'{tolerance_ns}, {max_pending}')

@@ -32,10 +32,8 @@ from typing import Dict, List, Sequence, Tuple, Union
 from hupr_ros.bags import BagError, open_reader, typestore
 from hupr_ros.data.layout import DatasetError
 from hupr_ros.dsp.config import VRDAEConfig
+from hupr_ros.pairing import PAIR_TOLERANCE_S
 
-#: Largest stamp difference of a radar pair or a frame and its label (the preprocessing
-#: node's ``tolerance_s``).
-PAIR_TOLERANCE_S = 0.05
 PathLike = Union[str, pathlib.Path]
 
 

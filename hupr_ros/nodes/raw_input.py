@@ -20,7 +20,7 @@ from hupr_ros.guards import StampGuard
 from hupr_ros.msg_conversions import chirp_config_from_msg, ConversionError, msg_to_frame, \
     ns_from_stamp
 from hupr_ros.nodes.common import declarer, guarded, report, SENSOR_QOS
-from hupr_ros.pairing import FramePairer
+from hupr_ros.pairing import FramePairer, PAIR_TOLERANCE_S
 from hupr_ros.topics import ORIENTATIONS
 from rcl_interfaces.msg import ParameterDescriptor
 
@@ -46,7 +46,7 @@ class RawPairInput:
         def p(name, default, descriptor, **kw):   # a parameter the node may have declared
             if not node.has_parameter(name):
                 declare(name, default, descriptor, **kw)
-        p('tolerance_s', 0.05, ParameterDescriptor(
+        p('tolerance_s', PAIR_TOLERANCE_S, ParameterDescriptor(
             description='largest stamp difference of a frame pair (default: half a period)'),
           range=(0.0001, 10.0))
         p('max_pending', 4, ParameterDescriptor(

@@ -48,6 +48,7 @@ from typing import Dict, List, Optional, Sequence
 from hupr_ros import messages, topics
 from hupr_ros.bags import BagError, BagWriter, read_messages
 from hupr_ros.data.layout import DatasetError, read_splits
+from hupr_ros.pairing import PAIR_TOLERANCE_S
 from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
 from hupr_ros.radar.dca1000 import CaptureFormatError, encode_samples, load_adc_file
 from hupr_ros.tools.common import fail
@@ -234,7 +235,7 @@ LABEL_TOPICS = (topics.LABEL_SKELETON, topics.SIM_GROUND_TRUTH)
 
 def recordings_to_layout(bags: Sequence[pathlib.Path], out: pathlib.Path,
                          splits: Dict[str, Sequence[str]], label_topic: str = '',
-                         tolerance_s: float = 0.05) -> Dict[str, List[int]]:
+                         tolerance_s: float = PAIR_TOLERANCE_S) -> Dict[str, List[int]]:
     """
     Turn live recordings into the HuPR layout.
 
@@ -348,7 +349,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     r.add_argument('--test', nargs='*', default=[], help='bag folder names for testing')
     r.add_argument('--label-topic', default='',
                    help=f'default: the first of {LABEL_TOPICS} found')
-    r.add_argument('--tolerance-s', type=float, default=0.05)
+    r.add_argument('--tolerance-s', type=float, default=PAIR_TOLERANCE_S)
     c = sub.add_parser('play', help='replay one sequence live on the hardware topics')
     c.add_argument('root', type=pathlib.Path)
     c.add_argument('--sequence', required=True)
