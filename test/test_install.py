@@ -147,6 +147,9 @@ def test_every_hupr_command_has_a_wrapper_on_path_in_a_colcon_install():
         text = path.read_text()
         assert text.startswith('#!/usr/bin/env python3\n')
         assert f'from {module} import {function}\n' in text and f'sys.exit({function}())' in text
+        # Worker processes start by forkserver, which imports the main script again: without
+        # the guard each worker would run the command anew instead of its job.
+        assert f"\nif __name__ == '__main__':" in text, f'{path} runs main() on import'
         assert os.access(path, os.X_OK), f'{path} is not executable'
 
 
@@ -169,6 +172,19 @@ def test_installed_tools_run_from_the_colcon_install():
     result = subprocess.run(['hupr-import', '--help'], capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0 and 'usage: hupr-import' in result.stdout, result.stderr
+
+
+def test_installed_tool_with_worker_processes(tmp_path):
+    """A colcon-installed command whose jobs run in worker processes (hupr-sim's default)."""
+    bin_dir = REPO / 'install' / 'hupr_ros' / 'bin'
+    if not (bin_dir / 'hupr-sim').is_file():
+        pytest.skip('no colcon install here (tools/setup.sh)')
+    result = subprocess.run([sys.executable, str(bin_dir / 'hupr-sim'), str(tmp_path / 'sim'),
+                             '--sequences', '2', '--frames', '2', '--workers', '2'],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(p.name for p in (tmp_path / 'sim').glob('single_*')) == \
+        ['single_1', 'single_2']
 
 
 @pytest.mark.parametrize('preset, expected', [
