@@ -22,17 +22,18 @@ from setuptools import find_packages, setup
 package_name = 'hupr_ros'
 
 # rclpy nodes: `ros2 run hupr_ros <name>` on a ROS 2 install, plain console scripts elsewhere.
+# Each goes through hupr_ros.nodes.launcher, which sets the process defaults first.
 NODES = {
-    'preprocess_node': 'hupr_ros.nodes.preprocess_node:main',
-    'pose_node': 'hupr_ros.nodes.pose_node:main',
-    'sim_node': 'hupr_ros.nodes.sim_node:main',
-    'radar_node': 'hupr_ros.nodes.radar_node:main',
-    'tf_node': 'hupr_ros.nodes.tf_node:main',
-    'camera_node': 'hupr_ros.nodes.camera_node:main',
-    'labeller_node': 'hupr_ros.nodes.labeller_node:main',
+    'preprocess_node': 'hupr_ros.nodes.launcher:preprocess_node',
+    'pose_node': 'hupr_ros.nodes.launcher:pose_node',
+    'sim_node': 'hupr_ros.nodes.launcher:sim_node',
+    'radar_node': 'hupr_ros.nodes.launcher:radar_node',
+    'tf_node': 'hupr_ros.nodes.launcher:tf_node',
+    'camera_node': 'hupr_ros.nodes.launcher:camera_node',
+    'labeller_node': 'hupr_ros.nodes.launcher:labeller_node',
     # rosbag2 record / replay without ros2 bag (rclpy)
-    'hupr-record': 'hupr_ros.nodes.bag_tools:record_entry',
-    'hupr-play': 'hupr_ros.nodes.bag_tools:play_entry',
+    'hupr-record': 'hupr_ros.nodes.launcher:hupr_record',
+    'hupr-play': 'hupr_ros.nodes.launcher:hupr_play',
 }
 # Offline tools that need no ROS.
 TOOLS = {

@@ -42,7 +42,7 @@ sys.path.insert(0, str(REPO))
 
 from hupr_ros.labeller import hrnet  # noqa: E402, I100 (after the path set-up)
 from hupr_ros.labeller.backends import BlazePoseLabeller, HRNetBackend  # noqa: E402
-from hupr_ros.tools.label import simulated_frames  # noqa: E402
+from hupr_ros.sim.dataset import simulated_frames  # noqa: E402
 
 
 def cpu_s(labeller=None) -> float:

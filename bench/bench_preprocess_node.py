@@ -59,7 +59,7 @@ def main() -> None:
                           5.0, rng)
               for o, m in (('horizontal', HORIZONTAL_MOUNT), ('vertical', VERTICAL_MOUNT))}
     node_process = subprocess.Popen(
-        [sys.executable, '-m', 'hupr_ros.nodes.preprocess_node', '--ros-args', '-p',
+        [sys.executable, '-m', 'hupr_ros.nodes', 'preprocess_node', '--ros-args', '-p',
          'stats_period_s:=1000.0'])
     rclpy.init()
     tester = Node('bench_tester')

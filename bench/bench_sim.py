@@ -29,8 +29,8 @@ import time
 os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
 
 from hupr_ros.sim.body import Motion, Subject  # noqa: E402
+from hupr_ros.sim.dataset import write_dataset  # noqa: E402
 from hupr_ros.sim.scene import Simulator  # noqa: E402
-from hupr_ros.tools.sim import write_dataset  # noqa: E402
 import numpy as np  # noqa: E402
 
 

@@ -52,7 +52,7 @@ def main() -> None:
     parser.add_argument('--steps', type=int, default=8)
     args = parser.parse_args()
     from hupr_ros.tools import preprocess
-    from hupr_ros.tools.sim import write_dataset
+    from hupr_ros.sim.dataset import write_dataset
     with tempfile.TemporaryDirectory() as tmp:
         root = pathlib.Path(tmp)
         write_dataset(root / 'data', num_sequences=6, frames=24, seed=0, progress=False)

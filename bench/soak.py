@@ -54,11 +54,11 @@ class Graph:
         def params(args):
             return [a for p in args for a in ('-p', p)]
         self.commands = {
-            'sim': [python, '-m', 'hupr_ros.nodes.sim_node', '--ros-args', '-p', 'seed:=0',
+            'sim': [python, '-m', 'hupr_ros.nodes', 'sim_node', '--ros-args', '-p', 'seed:=0',
                     '-p', 'motion:=wave_both', '-p', 'subject:=5'] + params(sim_args),
-            'preprocess': [python, '-m', 'hupr_ros.nodes.preprocess_node', '--ros-args',
+            'preprocess': [python, '-m', 'hupr_ros.nodes', 'preprocess_node', '--ros-args',
                            '-p', 'stats_period_s:=10.0'] + params(preprocess_args),
-            'pose': [python, '-m', 'hupr_ros.nodes.pose_node', '--ros-args'] +
+            'pose': [python, '-m', 'hupr_ros.nodes', 'pose_node', '--ros-args'] +
             params(pose_args),
         }
         self.processes: Dict[str, subprocess.Popen] = {}

@@ -43,3 +43,13 @@ FRAME_CAMERA = 'camera_optical'
 ORIENTATION_HORIZONTAL = 'horizontal'
 ORIENTATION_VERTICAL = 'vertical'
 ORIENTATIONS = (ORIENTATION_HORIZONTAL, ORIENTATION_VERTICAL)
+
+
+def is_topic(stored: str, name: str) -> bool:
+    """
+    Whether the topic ``stored`` (as a bag or the graph has it) is ``name`` in some namespace.
+
+    ``/rig_a/radar/hori/raw`` and ``radar/hori/raw`` are ``radar/hori/raw``;
+    ``/xradar/hori/raw`` and ``/radar/hori/raw/extra`` are not.
+    """
+    return ('/' + stored.lstrip('/')).endswith('/' + name.lstrip('/'))

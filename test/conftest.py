@@ -80,7 +80,8 @@ def spawn_replay_pose_node() -> subprocess.Popen:
     checkpoint, causal and without presence gating: every window it completes gives a skeleton.
     """
     weights = REPO / 'test' / 'data' / 'hupr_nf4_checkpoint.pth'
-    return spawn_module('hupr_ros.nodes.pose_node', '--ros-args', '-p', f'weights_path:={weights}',
+    return spawn_module('hupr_ros.nodes', 'pose_node', '--ros-args',
+                        '-p', f'weights_path:={weights}',
                         '-p', 'num_filters:=4', '-p', 'presence:=false', '-p', 'fused:=true',
                         '-p', 'window_alignment:=causal', '-p', 'torch_threads:=1')
 

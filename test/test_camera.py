@@ -170,7 +170,7 @@ def test_camera_node_publishes_images_and_camera_info(folder, tmp_path, monkeypa
 
 @requires_ros
 def test_camera_node_missing_source_one_line():
-    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes.camera_node', '--ros-args',
+    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes', 'camera_node', '--ros-args',
                              '-p', 'source:=/dev/video99'], capture_output=True, text=True,
                             timeout=60, cwd=REPO)
     output = result.stdout + result.stderr

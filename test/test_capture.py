@@ -10,7 +10,8 @@ from hupr_ros.radar import HUPR_CHIRP_CONFIG
 from hupr_ros.radar.cfg import load_cfg
 from hupr_ros.radar.dca1000 import decode_samples, load_adc_file
 from hupr_ros.radar.dca1000_emulator import Faults
-from hupr_ros.radar.rig import EmulatedRig, Radar, Rig, rig_cfgs, SimFrames
+from hupr_ros.radar.rig import EmulatedRig, Radar, Rig, rig_cfgs
+from hupr_ros.sim.adc_source import SimFrames
 from hupr_ros.tools import capture
 import numpy as np
 import pytest

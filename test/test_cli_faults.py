@@ -16,8 +16,8 @@ import sys
 import time
 
 from conftest import REPO
+from hupr_ros.cli import output_dir_problem
 from hupr_ros.tools import preprocess, sim
-from hupr_ros.tools.common import output_dir_problem
 import pytest
 
 

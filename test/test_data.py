@@ -70,7 +70,7 @@ def test_heatmaps_match_published_generator():
 @pytest.fixture(scope='session')
 def sim_data(tmp_path_factory):
     """Three short HuPR-Sim sequences (train / val / test) with both caches."""
-    from hupr_ros.tools.sim import write_dataset
+    from hupr_ros.sim.dataset import write_dataset
     root = tmp_path_factory.mktemp('sim')
     data = root / 'data'
     write_dataset(data, num_sequences=6, frames=6, seed=3, progress=False)

@@ -339,7 +339,7 @@ def test_preprocess_node_survives_bad_stamps():
 def _pose_process():
     env = dict(os.environ, PYTHONUNBUFFERED='1')
     return subprocess.Popen(
-        [sys.executable, '-m', 'hupr_ros.nodes.pose_node', '--ros-args',
+        [sys.executable, '-m', 'hupr_ros.nodes', 'pose_node', '--ros-args',
          '-p', f'weights_path:={REPO / "test" / "data" / "hupr_nf4_checkpoint.pth"}',
          '-p', 'num_filters:=4', '-p', 'presence:=false', '-p', 'window_alignment:=causal',
          '-p', 'torch_threads:=1'],
@@ -454,7 +454,7 @@ def test_pose_node_refuses_emulated_bf16():
     from hupr_ros.inference import cpu_has_native_bf16
     if cpu_has_native_bf16():
         pytest.skip('this CPU has native bfloat16 kernels')
-    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes.pose_node', '--ros-args',
+    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes', 'pose_node', '--ros-args',
                              '-p', 'precision:=bf16'], capture_output=True, text=True,
                             timeout=120, cwd=REPO)
     output = result.stdout + result.stderr

@@ -23,6 +23,7 @@ import json
 
 from hupr_ros import topics
 from hupr_ros.bags import read_messages
+from hupr_ros.data import convert
 from hupr_ros.radar.dca1000 import load_adc_file
 from hupr_ros.tools import hupr_import, sim
 import numpy as np
@@ -53,7 +54,7 @@ def test_round_trip_is_bit_exact(layout, tmp_path):
 
 
 def test_bags_hold_the_radar_frames_and_labels(layout, tmp_path):
-    hupr_import.to_bags(layout, tmp_path, ['single_2'], start_ns=5_000_000_000)
+    convert.to_bags(layout, tmp_path, ['single_2'], start_ns=5_000_000_000)
     got = list(read_messages(tmp_path / 'single_2'))
     raw = [(t, s, m) for t, s, m in got if t.lstrip('/') == topics.RADAR_VERT_RAW]
     assert [s for _, s, _ in raw] == [5_000_000_000 + k * 100_000_000 for k in range(4)]

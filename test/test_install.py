@@ -149,7 +149,7 @@ def test_every_hupr_command_has_a_wrapper_on_path_in_a_colcon_install():
         assert f'from {module} import {function}\n' in text and f'sys.exit({function}())' in text
         # Worker processes start by forkserver, which imports the main script again: without
         # the guard each worker would run the command anew instead of its job.
-        assert f"\nif __name__ == '__main__':" in text, f'{path} runs main() on import'
+        assert "\nif __name__ == '__main__':" in text, f'{path} runs main() on import'
         assert os.access(path, os.X_OK), f'{path} is not executable'
 
 
@@ -223,7 +223,8 @@ def test_nodes_keep_a_transport_set_up_the_user_chose(variable):
     env = {k: v for k, v in os.environ.items() if k not in (
         'FASTDDS_DEFAULT_PROFILES_FILE', 'FASTRTPS_DEFAULT_PROFILES_FILE',
         'FASTDDS_BUILTIN_TRANSPORTS')}
-    script = ('import os, hupr_ros.nodes; '
+    script = ('import os; from hupr_ros.nodes.environment import apply_process_defaults; '
+              'apply_process_defaults(); '
               'print(os.environ.get("FASTDDS_DEFAULT_PROFILES_FILE", ""))')
     alone = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True,
                            env=env, timeout=60, cwd=REPO)

@@ -219,7 +219,7 @@ requires_blazepose = pytest.mark.skipif(
 @requires_blazepose
 def test_blazepose_finds_the_simulated_person():
     from hupr_ros.labeller.backends import BlazePoseLabeller
-    from hupr_ros.tools.label import simulated_frames
+    from hupr_ros.sim.dataset import simulated_frames
     labeller = BlazePoseLabeller(str(BLAZEPOSE_PYTHON))
     try:
         errors, frames = [], 0

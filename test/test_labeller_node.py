@@ -41,7 +41,7 @@ def _labeller(tmp_path, name, *params):
     args = ['-p', f'output_dir:={tmp_path}', '-p', f'bag_name:={name}', '-p', 'flush_s:=0.5']
     for p in params:
         args += ['-p', p]
-    return _spawn('hupr_ros.nodes.labeller_node', '--ros-args', '-r', f'__node:={name}', *args)
+    return _spawn('hupr_ros.nodes', 'labeller_node', '--ros-args', '-r', f'__node:={name}', *args)
 
 
 @pytest.mark.slow
@@ -51,7 +51,7 @@ def test_record_with_the_labeller_then_train_and_evaluate_from_the_bags(tmp_path
     from hupr_ros.tools import evaluate
     from hupr_ros.training.config import TrainConfig
     from hupr_ros.training.trainer import Trainer
-    sim = _spawn('hupr_ros.nodes.sim_node', '--ros-args', '-p', 'motion:=wave_one',
+    sim = _spawn('hupr_ros.nodes', 'sim_node', '--ros-args', '-p', 'motion:=wave_one',
                  '-p', 'seed:=4')
     train = _labeller(tmp_path, 'walk_a')
     killed = _labeller(tmp_path, 'walk_b', 'split_duration_s:=1.5')
@@ -111,7 +111,7 @@ def test_labeller_refuses_with_one_line(tmp_path, params, needle):
     args = ['--ros-args', '-p', f'output_dir:={tmp_path}']
     for p in params:
         args += ['-p', p]
-    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes.labeller_node', *args],
+    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes', 'labeller_node', *args],
                             capture_output=True, text=True, timeout=60, cwd=REPO)
     assert result.returncode == 1, result.stderr
     assert needle in result.stderr and 'Traceback' not in result.stderr, result.stderr
@@ -133,7 +133,7 @@ def test_hrnet_labeller_live_accounts_for_every_frame(tmp_path):
     import torch
     weights = tmp_path / 'hrnet.pth'
     torch.save(PoseHighResolutionNet(16).state_dict(), weights)
-    sim = _spawn('hupr_ros.nodes.sim_node', '--ros-args', '-p', 'seed:=2')
+    sim = _spawn('hupr_ros.nodes', 'sim_node', '--ros-args', '-p', 'seed:=2')
     labeller = _labeller(tmp_path, 'hr', f'weights:={weights}', 'queue_size:=1',
                          'jpeg_quality:=85')
     try:

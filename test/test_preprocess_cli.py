@@ -17,6 +17,7 @@
 import json
 import shutil
 
+from hupr_ros.data import preprocess as preprocess_lib
 from hupr_ros.dsp import vrdae_map
 from hupr_ros.radar.dca1000 import encode_samples, load_adc_file, read_adc_frames
 from hupr_ros.tools import preprocess
@@ -31,7 +32,7 @@ def dataset(tmp_path, data_dir):
     rng = np.random.default_rng(4)
     base = load_adc_file(data_dir / 'dca1000_one_frame.bin')[0]
     for seq, n in (('single_1', 3), ('single_2', 2)):
-        for radar in preprocess.RADARS:
+        for radar in preprocess_lib.RADARS:
             frames = np.stack([base * (1 + 0.1 * i) + rng.integers(-50, 50, base.shape)
                                for i in range(n)])
             path = root / seq / radar / 'adc_data.bin'
@@ -46,7 +47,7 @@ def test_cli_writes_exact_maps_and_skips_done(dataset, tmp_path, caplog):
     out = tmp_path / 'cache'
     assert preprocess.main([str(dataset), str(out), '--workers', '1']) == 0
     for seq, n in (('single_1', 3), ('single_2', 2)):
-        for radar in preprocess.RADARS:
+        for radar in preprocess_lib.RADARS:
             cache = np.load(out / seq / radar / 'vrdae.npy')
             assert cache.shape == (n, 16, 64, 64, 8) and cache.dtype == np.complex64
             frames = read_adc_frames(dataset / seq / radar / 'adc_data.bin', 0, n)
@@ -64,30 +65,30 @@ def test_cli_writes_exact_maps_and_skips_done(dataset, tmp_path, caplog):
 def test_resume_after_interruption(dataset, tmp_path, monkeypatch):
     out = tmp_path / 'cache'
     source = dataset / 'single_1' / 'hori' / 'adc_data.bin'
-    monkeypatch.setattr(preprocess, 'CHUNK', 1)
+    monkeypatch.setattr(preprocess_lib, 'CHUNK', 1)
     calls = []
-    real = preprocess.vrdae_map
+    real = preprocess_lib.vrdae_map
 
     def crash_on_third(frames, config):
         calls.append(len(frames))
         if len(calls) == 3:
             raise KeyboardInterrupt
         return real(frames, config)
-    monkeypatch.setattr(preprocess, 'vrdae_map', crash_on_third)
+    monkeypatch.setattr(preprocess_lib, 'vrdae_map', crash_on_third)
     with pytest.raises(KeyboardInterrupt):
-        preprocess.preprocess_capture(source, out / 's1h')
+        preprocess_lib.preprocess_capture(source, out / 's1h')
     assert (out / 's1h' / '.vrdae.progress').read_text() == '2'
     assert not (out / 's1h' / 'vrdae.json').exists()
     calls.clear()
-    monkeypatch.setattr(preprocess, 'vrdae_map', real)
-    assert preprocess.preprocess_capture(source, out / 's1h') == 3
+    monkeypatch.setattr(preprocess_lib, 'vrdae_map', real)
+    assert preprocess_lib.preprocess_capture(source, out / 's1h') == 3
     np.testing.assert_array_equal(np.load(out / 's1h' / 'vrdae.npy'),
                                   vrdae_map(read_adc_frames(source, 0, 3)))
 
 
 def test_float16_cache_is_scaled_and_close(dataset, tmp_path):
     source = dataset / 'single_1' / 'vert' / 'adc_data.bin'
-    preprocess.preprocess_capture(source, tmp_path / 'f16', dtype='float16')
+    preprocess_lib.preprocess_capture(source, tmp_path / 'f16', dtype='float16')
     cache = np.load(tmp_path / 'f16' / 'vrdae.npy')
     assert cache.shape == (3, 16, 64, 64, 8, 2) and cache.dtype == np.float16
     exact = vrdae_map(read_adc_frames(source, 0, 3))

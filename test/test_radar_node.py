@@ -26,7 +26,7 @@ def test_two_radar_nodes_stream_exact_frames_through_their_lifecycle():
     from hupr_ros.nodes.common import SENSOR_QOS
     from hupr_ros.nodes.radar_node import RadarNode
     from hupr_ros.radar.dca1000 import decode_samples
-    from hupr_ros.radar.rig import SimFrames
+    from hupr_ros.sim.adc_source import SimFrames
     from rclpy.lifecycle import TransitionCallbackReturn
     from rclpy.node import Node
     from rclpy.parameter import Parameter
@@ -92,7 +92,7 @@ def test_lost_datagrams_are_published_zero_filled_and_counted():
     from hupr_ros.nodes.common import SENSOR_QOS
     from hupr_ros.nodes.radar_node import RadarNode
     from hupr_ros.radar.dca1000 import decode_samples
-    from hupr_ros.radar.rig import SimFrames
+    from hupr_ros.sim.adc_source import SimFrames
     from rclpy.lifecycle import TransitionCallbackReturn
     from rclpy.node import Node
     from rclpy.parameter import Parameter

@@ -195,7 +195,7 @@ def test_recordings_of_the_live_graph_train_and_evaluate_and_play(
     from ros_harness import harness
     topics = ['/radar/hori/raw', '/radar/vert/raw', '/sim/ground_truth', '/camera/image_raw']
     real, ours = tmp_path / 'real', tmp_path / 'ours'
-    sim = spawn_module('hupr_ros.nodes.sim_node', '--ros-args', '-p', 'motion:=wave_one',
+    sim = spawn_module('hupr_ros.nodes', 'sim_node', '--ros-args', '-p', 'motion:=wave_one',
                        '-p', 'seed:=4')
     try:
         with harness() as h:
@@ -205,7 +205,7 @@ def test_recordings_of_the_live_graph_train_and_evaluate_and_play(
             recorder = subprocess.Popen(['ros2', 'bag', 'record', '-o', str(real), '-s', 'mcap',
                                          *topics], stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True)
-            hupr_record = spawn_module('hupr_ros.nodes.bag_tools', 'record', str(ours),
+            hupr_record = spawn_module('hupr_ros.nodes', 'hupr-record', str(ours),
                                        '--duration', '4', '--start-timeout', '60',
                                        '--topics', *topics)
             assert h.spin_until(lambda: list(real.glob('*.mcap')), 60)

@@ -65,9 +65,9 @@ def test_killed_recorder_leaves_a_readable_bag_that_drives_the_pose_node(tmp_pat
     from rclpy.qos import QoSProfile, QoSReliabilityPolicy
     from ros_harness import harness
     bag = tmp_path / 'walk'
-    sim = _spawn('hupr_ros.nodes.sim_node', '--ros-args', '-p', 'motion:=wave_both',
+    sim = _spawn('hupr_ros.nodes', 'sim_node', '--ros-args', '-p', 'motion:=wave_both',
                  '-p', 'seed:=3')
-    recorder = _spawn('hupr_ros.nodes.bag_tools', 'record', str(bag), '--flush-s', '0.5')
+    recorder = _spawn('hupr_ros.nodes', 'hupr-record', str(bag), '--flush-s', '0.5')
     try:
         deadline = time.monotonic() + 90
         counts = {}
@@ -102,7 +102,7 @@ def test_killed_recorder_leaves_a_readable_bag_that_drives_the_pose_node(tmp_pat
                     Skeleton2D, topics.POSE_SKELETON,
                     lambda m, n=name: got.__setitem__(n, got[n] + 1),
                     QoSProfile(depth=10, reliability=policy))
-            player = _spawn('hupr_ros.nodes.bag_tools', 'play', str(bag), '--restamp',
+            player = _spawn('hupr_ros.nodes', 'hupr-play', str(bag), '--restamp',
                             '--topics', '*/raw', '--rate', '1.0', '--wait-subscribers', '30')
             # 25+ pairs give up to 18 causal windows; a loaded machine drops some of them.
             assert h.spin_until(lambda: min(got.values()) >= 5, 90), \
@@ -126,7 +126,7 @@ def test_killed_recorder_leaves_a_readable_bag_that_drives_the_pose_node(tmp_pat
 def test_bag_tools_refuse_bad_input_with_one_line(tmp_path, args, needle):
     (tmp_path / 'exists').mkdir()
     args = [a.format(tmp=tmp_path) for a in args]
-    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes.bag_tools', *args],
+    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes', f'hupr-{args[0]}', *args[1:]],
                             capture_output=True, text=True, timeout=60, cwd=REPO)
     assert result.returncode == 2, result.stderr
     assert needle in result.stderr and 'Traceback' not in result.stderr, result.stderr
@@ -169,7 +169,7 @@ os._exit(9)
 @pytest.mark.slow
 def test_a_recording_that_gets_no_message_fails_and_says_so(tmp_path):
     """No publisher at all: exit 1 after --start-timeout, one line naming the topics."""
-    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes.bag_tools', 'record',
+    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes', 'hupr-record',
                              str(tmp_path / 'empty'), '--duration', '1', '--start-timeout', '1.5',
                              '--topics', '/nobody/publishes/this'],
                             capture_output=True, text=True, timeout=120, cwd=REPO)
@@ -210,7 +210,7 @@ def test_bags_with_relative_topic_names_replay_into_a_namespace(tmp_path):
         got = []
         probe.create_subscription(RadarFrame, '/rig_a/radar/hori/raw',
                                   lambda m: got.append(m.frame_number), qos_profile_sensor_data)
-        player = _spawn('hupr_ros.nodes.bag_tools', 'play', str(tmp_path / 'old'),
+        player = _spawn('hupr_ros.nodes', 'hupr-play', str(tmp_path / 'old'),
                         '--namespace', 'rig_a', '--topics', '/radar/hori/raw',
                         '--wait-subscribers', '30')
         try:

@@ -19,6 +19,7 @@ import json
 from hupr_ros.dsp import axes, vrdae_map
 from hupr_ros.inference import estimate_person_range
 from hupr_ros.radar.dca1000 import load_adc_file
+from hupr_ros.sim import dataset as sim_dataset
 from hupr_ros.sim.body import joint_positions, make_subjects, Motion, MOTIONS, Subject
 from hupr_ros.sim.scene import project, SimConfig, Simulator
 from hupr_ros.skeleton import JOINT_INDEX
@@ -139,7 +140,7 @@ def test_dataset_cli_layout_annotations_and_preprocessing(tmp_path):
 
 def test_generative_plan_draws_bodies_motions_and_splits_independently():
     """Every sequence has its own body and motion seed; splits share neither."""
-    plan = sim_tool.plan(60, seed=3, kind='generative')
+    plan = sim_dataset.plan(60, seed=3, kind='generative')
     assert len({json.dumps(s['body'], sort_keys=True) for s in plan}) == 60
     assert len({s['motion']['motion_seed'] for s in plan}) == 60
     assert {s['motion']['kind'] for s in plan} == {'generated'}
@@ -152,8 +153,8 @@ def test_generative_plan_draws_bodies_motions_and_splits_independently():
     noise = [s['sim']['noise_std'] for s in plan]
     assert max(noise) > 2 * min(noise)
     # the same seed, the same plan; another seed, other bodies
-    assert sim_tool.plan(60, seed=3, kind='generative') == plan
-    assert sim_tool.plan(60, seed=4, kind='generative')[0]['body'] != plan[0]['body']
+    assert sim_dataset.plan(60, seed=3, kind='generative') == plan
+    assert sim_dataset.plan(60, seed=4, kind='generative')[0]['body'] != plan[0]['body']
 
 
 @pytest.mark.slow

@@ -10,8 +10,8 @@ import json
 
 from hupr_ros.data import HuPRDataset
 from hupr_ros.model import load_official_checkpoint
+from hupr_ros.sim.dataset import write_dataset
 from hupr_ros.tools import ablate, evaluate, preprocess, train
-from hupr_ros.tools.sim import write_dataset
 from hupr_ros.training import ConfigError, load_config, TrainConfig, Trainer
 from hupr_ros.training import trainer as trainer_module
 from hupr_ros.training import TrainingDiverged

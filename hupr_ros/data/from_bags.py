@@ -30,7 +30,9 @@ import shutil
 from typing import Dict, List, Sequence, Tuple, Union
 
 from hupr_ros.bags import BagError, open_reader, typestore
+from hupr_ros.data.convert import ConversionError, recordings_to_layout
 from hupr_ros.data.layout import DatasetError
+from hupr_ros.data.preprocess import find_jobs, is_done, preprocess_capture
 from hupr_ros.dsp.config import VRDAEConfig
 from hupr_ros.pairing import PAIR_TOLERANCE_S
 
@@ -107,8 +109,6 @@ def prepare(bags_by_split: Dict[str, Sequence[PathLike]], work_dir: PathLike,
     Raises :class:`DatasetError` for a bag without both radars or without labels, one of
     another message definition, and the same bag (folder name) in two places.
     """
-    from hupr_ros.tools.hupr_import import ImportError_, recordings_to_layout
-    from hupr_ros.tools.preprocess import find_jobs, is_done, preprocess_capture
     unknown = sorted(set(bags_by_split) - {'train', 'val', 'test'})
     if unknown:
         raise DatasetError(f'bag splits must be train, val or test, got {unknown}')
@@ -135,7 +135,7 @@ def prepare(bags_by_split: Dict[str, Sequence[PathLike]], work_dir: PathLike,
             recordings_to_layout(ordered, tmp, {s: [b.name for b in bags]
                                                 for s, bags in found.items()},
                                  tolerance_s=tolerance_s)
-        except (ImportError_, BagError) as error:
+        except (ConversionError, BagError) as error:
             shutil.rmtree(tmp, ignore_errors=True)
             raise DatasetError(str(error)) from None
         (tmp / 'bags.json').write_text(json.dumps(

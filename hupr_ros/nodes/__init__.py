@@ -15,49 +15,8 @@
 """
 Thin rclpy nodes: declare parameters, wire topics, call the core library.
 
-Importing this package sets two process defaults before numpy or DDS start (an explicit
-environment setting always wins):
-
-- ``FASTDDS_DEFAULT_PROFILES_FILE`` -> hupr_msgs' ``config/fastdds_large_data.xml``: raw frames
-  (768 KiB) and cube pairs (8 MiB) exceed Fast DDS's default shared-memory segment; without
-  the profile most of them are lost between processes (docs/benchmarks.md). Not where the user
-  chose a transport set-up (a profile, or ``FASTDDS_BUILTIN_TRANSPORTS``): every process must
-  use the same one, and a sourced workspace already sets this one (hupr_msgs' hook).
-- ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` = 1: the per-frame matrix products are small;
-  BLAS worker threads only spin against the DDS threads (4.3 vs ~10 ms per VRDAEMap measured).
-- ``OMP_WAIT_POLICY`` = PASSIVE: OpenMP threads (torch's, when a node uses more than one)
-  sleep instead of spinning between operations, so they don't take CPU from the other nodes.
+Run a node as its executable (``ros2 run hupr_ros pose_node``, or a launch file) or as
+``python -m hupr_ros.nodes pose_node [--ros-args ...]``: both set the process defaults of
+:mod:`hupr_ros.nodes.environment` before the node's module loads numpy, torch or DDS.
+Importing this package, or any module in it, leaves the environment as it is.
 """
-
-import os
-import pathlib
-
-PROFILE_NAME = 'fastdds_large_data.xml'
-
-
-#: Environment variables that mean the user chose how Fast DDS transports data.
-TRANSPORT_VARIABLES = ('FASTDDS_DEFAULT_PROFILES_FILE', 'FASTRTPS_DEFAULT_PROFILES_FILE',
-                       'FASTDDS_BUILTIN_TRANSPORTS')
-
-
-def fastdds_profile() -> str:
-    """Return the large-data profile's path: the source tree's, else hupr_msgs' installed one."""
-    here = pathlib.Path(__file__).resolve().parents[2] / 'hupr_msgs' / 'config' / PROFILE_NAME
-    if here.is_file():                      # source tree / symlink install
-        return str(here)
-    try:
-        from ament_index_python.packages import get_package_share_directory
-        installed = pathlib.Path(get_package_share_directory('hupr_msgs')) / 'config' / \
-            PROFILE_NAME
-        return str(installed) if installed.is_file() else ''
-    except (ImportError, LookupError):
-        return ''
-
-
-if not any(os.environ.get(name) for name in TRANSPORT_VARIABLES):
-    _profile = fastdds_profile()
-    if _profile:
-        os.environ['FASTDDS_DEFAULT_PROFILES_FILE'] = _profile
-for _var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS'):
-    os.environ.setdefault(_var, '1')
-os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')

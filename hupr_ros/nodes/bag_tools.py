@@ -35,8 +35,8 @@ from typing import Dict, List, Optional
 
 from hupr_ros import topics
 from hupr_ros.bags import BagError, fully_qualified, open_reader
+from hupr_ros.cli import fail
 from hupr_ros.recording import RecordingWriter
-from hupr_ros.tools.common import fail
 import rclpy
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
@@ -330,7 +330,3 @@ def record_entry() -> None:
 
 def play_entry() -> None:
     sys.exit(play_main())
-
-
-if __name__ == '__main__':     # python -m hupr_ros.nodes.bag_tools record|play ...
-    sys.exit({'record': record_main, 'play': play_main}[sys.argv[1]](sys.argv[2:]))

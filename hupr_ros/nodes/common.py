@@ -28,6 +28,7 @@ from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from hupr_ros.guards import ErrorLog
 from hupr_ros.memory import keep_freed_memory
 from hupr_ros.msg_conversions import make_header
+from hupr_ros.nodes.environment import apply_process_defaults
 import rclpy
 from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException
@@ -228,6 +229,7 @@ def run_node(factory: Callable[[], Node], args=None) -> None:
     A :class:`StartupError` (or a ``ValueError`` from a parameter the node's constructor
     refused) is logged as one line and exits with status 1, without a traceback.
     """
+    apply_process_defaults()    # the large-data transport, however the node was started
     keep_freed_memory()     # large messages at 10 Hz: no page faults for each (hupr_ros.memory)
     try:
         with rclpy.init(args=args):

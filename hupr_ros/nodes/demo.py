@@ -72,12 +72,12 @@ def run(seconds: float, out: pathlib.Path, weights: Optional[str] = '', seed: in
     from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
 
     python = sys.executable
-    commands = [[python, '-m', 'hupr_ros.nodes.sim_node', '--ros-args', '-p', f'seed:={seed}',
+    commands = [[python, '-m', 'hupr_ros.nodes', 'sim_node', '--ros-args', '-p', f'seed:={seed}',
                  '-p', f'motion:={motion}', '-p', f'subject:={subject}'],
-                [python, '-m', 'hupr_ros.nodes.preprocess_node']]
+                [python, '-m', 'hupr_ros.nodes', 'preprocess_node']]
     if weights is not None:      # '' = the node's default (the shipped model)
         params = ([f'weights_path:={weights}'] if weights else []) + list(pose_args)
-        commands.append([python, '-m', 'hupr_ros.nodes.pose_node', '--ros-args'] +
+        commands.append([python, '-m', 'hupr_ros.nodes', 'pose_node', '--ros-args'] +
                         [a for param in params for a in ('-p', param)])
     out.mkdir(parents=True, exist_ok=True)
     logs = [open(out / f'{pathlib.Path(c[2]).suffix.lstrip(".")}.log', 'w') for c in commands]

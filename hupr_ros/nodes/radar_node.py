@@ -182,7 +182,8 @@ class RadarNode(LifecycleNode):
 
     def _start_emulator(self) -> RadarLink:
         from hupr_ros.radar.dca1000 import encode_samples
-        from hupr_ros.radar.rig import EmulatedRig, SimFrames
+        from hupr_ros.radar.rig import EmulatedRig
+        from hupr_ros.sim.adc_source import SimFrames
         frames = SimFrames(loop=max(0, int(self._param('emulator_loop_frames'))))
         name = self.orientation[:4]
         # The emulated board sends what a radar with this .cfg's sample order would send.

@@ -14,8 +14,7 @@ then the others, then the DCA1000 recordings.
 
 from dataclasses import dataclass
 import logging
-import threading
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
 from hupr_ros.radar.cfg import HARDWARE_TRIGGER, RadarCfg, SOFTWARE_TRIGGER
 from hupr_ros.radar.cli import RadarCli
@@ -184,44 +183,4 @@ class EmulatedRig:
             emulator.close()
 
 
-class SimFrames:
-    """
-    Frames of both radars from HuPR-Sim (thread-safe).
-
-    :param loop: 0 = simulate every frame number on demand (costs the simulator's time per frame);
-        N = simulate N frames once and repeat them (frame k is frame k % N), so an emulated radar
-        keeps 10 frames/s whatever the simulator costs.
-    """
-
-    def __init__(self, seed: int = 0, subject: int = 0, motion: str = 'wave_both',
-                 loop: int = 0) -> None:
-        from hupr_ros.radar.dca1000 import encode_samples
-        from hupr_ros.sim.body import make_subjects, random_motion
-        from hupr_ros.sim.scene import Simulator
-        import numpy as np
-        self._encode = encode_samples
-        self.sim = Simulator(make_subjects(seed)[subject],
-                             random_motion(np.random.default_rng(seed), motion), seed=seed)
-        self.loop = loop
-        self._lock = threading.Lock()
-        self._cache: Dict[int, Dict[str, bytes]] = {}
-        for k in range(loop):
-            self._make(k)
-
-    def _make(self, k: int) -> None:
-        frame = self.sim.frame(k)
-        self._cache[k] = {'hori': self._encode(frame.hori).tobytes(),
-                          'vert': self._encode(frame.vert).tobytes()}
-
-    def __call__(self, name: str, k: int) -> bytes:
-        if self.loop:
-            return self._cache[k % self.loop][name]
-        with self._lock:
-            if k not in self._cache:
-                self._make(k)
-                for old in [i for i in self._cache if i < k - 4]:
-                    del self._cache[old]
-            return self._cache[k][name]
-
-
-__all__ = ['EmulatedRig', 'Radar', 'RadarLink', 'Rig', 'rig_cfgs', 'SimFrames']
+__all__ = ['EmulatedRig', 'Radar', 'RadarLink', 'Rig', 'rig_cfgs']

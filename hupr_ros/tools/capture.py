@@ -28,11 +28,12 @@ import threading
 import time
 from typing import Dict, List, Optional, Sequence
 
+from hupr_ros.cli import fail, INTERRUPTED, output_dir_problem
 from hupr_ros.radar.cfg import CfgError, RadarCfg
 from hupr_ros.radar.cli import RadarCliError
 from hupr_ros.radar.dca1000_net import CONFIG_PORT, DATA_PORT, Dca1000Error, FPGA_IP, HOST_IP
-from hupr_ros.radar.rig import EmulatedRig, Radar, RadarLink, Rig, rig_cfgs, SimFrames
-from hupr_ros.tools.common import fail, INTERRUPTED, output_dir_problem
+from hupr_ros.radar.rig import EmulatedRig, Radar, RadarLink, Rig, rig_cfgs
+from hupr_ros.sim.adc_source import SimFrames
 
 _LOG = logging.getLogger('hupr-capture')
 RADAR_NAMES = ('hori', 'vert')

@@ -31,106 +31,14 @@ import json
 import os
 import pathlib
 import sys
-import time
 from typing import Optional, Sequence
 
-from hupr_ros import messages, topics
-from hupr_ros.bags import BagError, open_reader
+from hupr_ros.bags import BagError
+from hupr_ros.cli import fail
 from hupr_ros.labeller.backends import BACKENDS, LabellerError, make_labeller
-from hupr_ros.labeller.recorder import LabelRecorder
-from hupr_ros.recording import RecordingWriter
-from hupr_ros.tools.common import fail
-import numpy as np
+from hupr_ros.labeller.offline import label_bag, score
 
 PROG = 'hupr-label'
-
-
-def label_bag(source: pathlib.Path, out: pathlib.Path, labeller, jpeg_quality: int = 0) -> dict:
-    """
-    Label a recording into a new bag.
-
-    Copy ``source``'s radar frames and images into the new bag ``out`` and label each
-    image (``labeller`` None: the recording's ``sim/ground_truth`` become the labels).
-    """
-    reader = open_reader(source)
-    writer = RecordingWriter(out).open()
-    recorder = LabelRecorder(writer, labeller, jpeg_quality=jpeg_quality, live=False)
-    recorder.clock_ns = lambda: stamp     # log time = the source message's log time (below)
-    try:
-        for connection, stamp, raw in reader.messages():
-            topic = connection.topic.lstrip('/')
-            radar = next((t for t in (topics.RADAR_HORI_RAW, topics.RADAR_VERT_RAW)
-                          if topic.endswith(t)), None)
-            if radar:
-                recorder.radar(radar, bytes(raw))
-            elif labeller is None and topic.endswith(topics.SIM_GROUND_TRUTH):
-                recorder.ground_truth(bytes(raw))
-            elif labeller is not None and (topic.endswith(topics.CAMERA_IMAGE) or
-                                           topic.endswith(topics.CAMERA_IMAGE_COMPRESSED)):
-                msg = writer.store.deserialize_cdr(raw, connection.msgtype)
-                stamp_ns = msg.header.stamp.sec * 1_000_000_000 + msg.header.stamp.nanosec
-                recorder.image(messages.rgb_pixels(msg), stamp_ns, msg.header.frame_id)
-    finally:
-        reader.close()
-        recorder.close()
-    return recorder.counts
-
-
-def simulated_frames(sequences: int, frames: int, seed: int = 0):
-    """
-    Yield simulated camera frames with their exact joints.
-
-    (image, keypoints, box) of ``frames`` frames of each of ``sequences`` simulated people
-    (one motion each; frames without a person are skipped).
-    """
-    from hupr_ros.sim.body import make_subjects, random_motion
-    from hupr_ros.sim.scene import SimConfig, Simulator
-    rng = np.random.default_rng(seed)
-    subjects = make_subjects(seed, 6)
-    for s in range(sequences):
-        sim = Simulator(subjects[s % len(subjects)], random_motion(rng), SimConfig(), seed=s)
-        for index in range(frames):
-            frame = sim.frame(index * 3)        # 0.3 s apart: more poses per sequence
-            if frame.present:
-                yield frame.image, frame.keypoints, frame.bbox
-
-
-def score(labeller, sequences: int, frames: int, sheet: Optional[pathlib.Path] = None,
-          sheet_frames: int = 6) -> dict:
-    """
-    Label simulated frames; OKS AP and errors against the exact joints, and speed.
-
-    With ``sheet``, a contact sheet of ``sheet_frames`` of them is written there (PNG).
-    """
-    from hupr_ros.metrics import evaluate_poses
-    preds, gts, boxes, seconds, images = [], [], [], [], []
-    missed = 0
-    cpu0 = time.process_time()
-    for image, keypoints, box in simulated_frames(sequences, frames):
-        start = time.perf_counter()
-        result = labeller(image)
-        seconds.append(time.perf_counter() - start)
-        if result is None:          # no person found: scored as a miss at the image centre
-            missed += 1
-            result = (np.full((14, 2), image.shape[1] / 2, np.float32), None)
-        preds.append(result[0])
-        gts.append(keypoints)
-        boxes.append(box)
-        images.append(image if sheet is not None else None)
-    cpu = time.process_time() - cpu0
-    metrics = evaluate_poses(np.stack(preds), np.stack(gts), np.array(boxes))
-    if sheet is not None:
-        from hupr_ros.reports import contact_sheet
-        from PIL import Image
-        picks = np.linspace(0, len(preds) - 1, min(sheet_frames, len(preds))).astype(int)
-        errors = [float(np.linalg.norm(preds[i] - gts[i], axis=1).mean()) for i in picks]
-        Image.fromarray(contact_sheet(
-            [images[i] for i in picks], np.stack(gts)[picks], np.stack(preds)[picks],
-            [f'#{i}  {e:.0f} px' for i, e in zip(picks, errors)])).save(sheet)
-    return {'frames': len(preds), 'no_person': missed, **metrics.as_dict(),
-            'frames_per_s': len(seconds) / sum(seconds),
-            'ms_per_frame_median': 1e3 * float(np.median(seconds)),
-            'cpu_s_per_frame_this_process': cpu / len(seconds)}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -41,120 +41,21 @@ are done; a sequence whose ``vrdae.json`` matches its source is skipped.
 """
 
 import argparse
-import json
 import logging
 import os
 import pathlib
 import sys
-from typing import List, Optional, Sequence, Tuple
+from typing import Optional, Sequence
 
-from hupr_ros.data.cache import cache_name, config_metadata, OUTPUTS, RADARS, training_input
-from hupr_ros.dsp import vrdae_map, VRDAEConfig
+from hupr_ros.cli import fail, INTERRUPTED, output_dir_problem
+from hupr_ros.data.cache import OUTPUTS
+from hupr_ros.data.preprocess import DTYPES, find_jobs, frame_count_mismatches, is_done, \
+    preprocess_job
+from hupr_ros.dsp import VRDAEConfig
 from hupr_ros.dsp.config import REPRESENTATIONS
-from hupr_ros.radar.dca1000 import count_adc_frames, read_adc_frames
-from hupr_ros.tools.common import fail, INTERRUPTED, output_dir_problem, run_jobs
-import numpy as np
+from hupr_ros.jobs import run_jobs
 
 _LOG = logging.getLogger('hupr-preprocess')
-DTYPES = ('complex64', 'float16')
-CHUNK = 8
-
-
-def find_jobs(root: pathlib.Path) -> List[Tuple[str, str]]:
-    """(sequence name, radar) for every ``single_*/{hori,vert}/adc_data.bin`` under root."""
-    if not root.is_dir():
-        raise FileNotFoundError(f'input folder not found: {root}')
-    jobs = []
-    for seq in sorted(root.glob('single_*'), key=lambda p: (len(p.name), p.name)):
-        for radar in RADARS:
-            if (seq / radar / 'adc_data.bin').is_file():
-                jobs.append((seq.name, radar))
-    return jobs
-
-
-def _metadata(source: pathlib.Path, frames: int, dtype: str, config: VRDAEConfig,
-              output: str = 'cube') -> dict:
-    meta = {'source': str(source), 'source_bytes': source.stat().st_size, 'frames': frames,
-            'dtype': dtype, 'output': output, 'config': config_metadata(config)}
-    return json.loads(json.dumps(meta))   # as it reads back from disk (tuples -> lists)
-
-
-def is_done(out_dir: pathlib.Path, source: pathlib.Path, dtype: str,
-            config: VRDAEConfig, output: str = 'cube') -> bool:
-    meta_path = out_dir / f'{cache_name(output)}.json'
-    if not meta_path.is_file():
-        return False
-    meta = json.loads(meta_path.read_text())
-    expected = _metadata(source, meta.get('frames', -1), dtype, config, output)
-    return all(meta.get(k) == expected[k] for k in ('source_bytes', 'dtype', 'config'))
-
-
-def preprocess_capture(source: pathlib.Path, out_dir: pathlib.Path, dtype: str = 'complex64',
-                       config: VRDAEConfig = VRDAEConfig(), progress=None,
-                       output: str = 'cube') -> int:
-    """
-    Write the VRDAEMaps (or the training input) of one capture.
-
-    Return the number of frames (resumes if possible).
-    """
-    if dtype not in DTYPES:
-        raise ValueError(f'dtype must be one of {DTYPES}, got {dtype!r}')
-    name = cache_name(output)
-    if output == 'input':
-        dtype = 'float32'
-    c = config.chirp
-    geometry = (c.num_rx, c.num_chirps, c.num_samples)
-    frames = count_adc_frames(source, *geometry)
-    if frames == 0:
-        raise ValueError(f'{source}: no whole frame in {source.stat().st_size} bytes')
-    tail = source.stat().st_size - frames * c.frame_bytes
-    if tail:
-        _LOG.warning('%s: dropping an incomplete last frame (%d bytes)', source, tail)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if output == 'input':
-        shape = (frames,) + config.input_shape[:-1]
-    else:
-        shape = (frames,) + config.cube_shape + ((2,) if dtype == 'float16' else ())
-    npy, progress_path = out_dir / f'{name}.npy', out_dir / f'.{name}.progress'
-    done = 0
-    if npy.is_file() and progress_path.is_file():
-        cache = np.lib.format.open_memmap(npy, mode='r+')
-        if cache.shape == shape and str(cache.dtype) == dtype:
-            done = int(progress_path.read_text() or 0)
-        else:
-            del cache
-    if done == 0:
-        cache = np.lib.format.open_memmap(npy, mode='w+', dtype=dtype, shape=shape)
-    if progress is not None:
-        progress.update(done)
-    for start in range(done, frames, CHUNK):
-        count = min(CHUNK, frames - start)
-        cubes = vrdae_map(read_adc_frames(source, start, count, *geometry), config)
-        if output == 'input':
-            cache[start:start + count] = training_input(cubes, config)
-        elif dtype == 'float16':
-            scale = np.abs(cubes).reshape(count, -1).max(axis=1).reshape(-1, 1, 1, 1, 1)
-            cubes = cubes / np.where(scale > 0, scale, 1)
-            cache[start:start + count] = np.stack([cubes.real, cubes.imag], -1)
-        else:
-            cache[start:start + count] = cubes
-        cache.flush()
-        progress_path.write_text(str(start + count))
-        if progress is not None:
-            progress.update(count)
-    del cache
-    (out_dir / f'{name}.json').write_text(json.dumps(
-        _metadata(source, frames, dtype, config, output), indent=1))
-    progress_path.unlink(missing_ok=True)
-    return frames
-
-
-def _worker(args: Tuple[str, str, str, str, str, VRDAEConfig, str]) -> Tuple[str, int]:
-    root, out, seq, radar, dtype, config, output = args
-    source = pathlib.Path(root) / seq / radar / 'adc_data.bin'
-    frames = preprocess_capture(source, pathlib.Path(out) / seq / radar, dtype, config,
-                                output=output)
-    return f'{seq}/{radar}', frames
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -213,8 +114,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     failed = []
     try:
         with tqdm(total=len(work), unit='capture', disable=not work) as bar:
-            for capture, future in run_jobs(_worker, [(f'{job[2]}/{job[3]}', (job,))
-                                                      for job in work], args.workers):
+            for capture, future in run_jobs(preprocess_job, [(f'{job[2]}/{job[3]}', (job,))
+                                            for job in work], args.workers):
                 try:
                     name, frames = future.result()
                     bar.set_postfix_str(f'{name}: {frames} frames')
@@ -231,26 +132,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if failed:
         _LOG.error('%d captures failed: %s (re-run to retry them)', len(failed), failed)
     return 1 if failed else 0
-
-
-def frame_count_mismatches(out: pathlib.Path, sequences: Sequence[str], config: VRDAEConfig,
-                           output: str) -> List[str]:
-    """Sequences whose two radars' caches hold different numbers of frames, in words."""
-    lines = []
-    name = cache_name(output)
-    for seq in sequences:
-        counts = {}
-        for radar in RADARS:
-            meta = out / seq / radar / f'{name}.json'
-            if meta.is_file():
-                counts[radar] = json.loads(meta.read_text()).get('frames')
-        if len(set(counts.values())) > 1:
-            lines.append(f'{seq}: the radars have different frame counts ('
-                         + ', '.join(f'{r} {n}' for r, n in counts.items())
-                         + '): a capture is truncated or a radar dropped frames; the '
-                         'training dataset refuses a sequence whose captures disagree with '
-                         'its annotations')
-    return lines
 
 
 if __name__ == '__main__':

@@ -1,50 +1,17 @@
 # Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """
-What the offline CLIs share: usable output folders and worker pools that stop on Ctrl-C.
+Jobs in worker processes that stop on Ctrl-C (the offline tools' parallel work).
 
-Conventions (docs/robustness.md): a bad argument or an unusable path is one line naming it,
-exit status 2; Ctrl-C stops within a second with one line, exit status 130, leaving completed
-work in place for a re-run to resume and no partial file that looks complete.
+Ctrl-C stops within a second, leaving completed work in place for a re-run to resume and no
+partial file that looks complete (docs/robustness.md).
 """
 
 from concurrent.futures import as_completed, Future, ProcessPoolExecutor
 import contextlib
 import multiprocessing
-import os
-import pathlib
 import signal
-import sys
-from typing import Any, Callable, Hashable, Iterable, Iterator, Optional, Tuple
-
-INTERRUPTED = 130
-USAGE = 2
-
-
-def output_dir_problem(path: pathlib.Path) -> Optional[str]:
-    """
-    Create ``path`` (with its parents) and check it can be written.
-
-    None when usable, else the reason, in words.
-    """
-    path = pathlib.Path(path)
-    for parent in [path, *path.parents]:
-        if parent.exists() and not parent.is_dir():
-            return f'{parent} is a file, not a folder'
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        probe = path / f'.write_test_{os.getpid()}'
-        probe.write_bytes(b'')
-        probe.unlink()
-    except OSError as error:
-        return error.strerror or str(error)
-    return None
-
-
-def fail(prog: str, message: str, status: int = USAGE) -> int:
-    """Print one line to stderr and return the exit status to use."""
-    print(f'{prog}: error: {message}', file=sys.stderr)
-    return status
+from typing import Any, Callable, Hashable, Iterable, Iterator, Tuple
 
 
 def _ignore_sigint() -> None:

@@ -1,0 +1,72 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+Process defaults for the node executables, set before numpy, torch or DDS start.
+
+:func:`apply_process_defaults` sets (an explicit environment setting always wins):
+
+- ``FASTDDS_DEFAULT_PROFILES_FILE`` -> hupr_msgs' ``config/fastdds_large_data.xml``: raw frames
+  (768 KiB) and cube pairs (8 MiB) exceed Fast DDS's default shared-memory segment; without
+  the profile most of them are lost between processes (docs/benchmarks.md). Not where the user
+  chose a transport set-up (a profile, or ``FASTDDS_BUILTIN_TRANSPORTS``): every process must
+  use the same one, and a sourced workspace already sets this one (hupr_msgs' hook).
+- ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` = 1: the per-frame matrix products are small;
+  BLAS worker threads only spin against the DDS threads (4.3 vs ~10 ms per VRDAEMap measured).
+- ``OMP_WAIT_POLICY`` = PASSIVE: OpenMP threads (torch's, when a node uses more than one)
+  sleep instead of spinning between operations, so they don't take CPU from the other nodes.
+
+The node executables (:mod:`hupr_ros.nodes.launcher`) call it before importing a node's module;
+importing a module of this package changes nothing. This module imports only the standard
+library, so it can run first.
+"""
+
+import os
+import pathlib
+
+PROFILE_NAME = 'fastdds_large_data.xml'
+
+#: Environment variables that mean the user chose how Fast DDS transports data.
+TRANSPORT_VARIABLES = ('FASTDDS_DEFAULT_PROFILES_FILE', 'FASTRTPS_DEFAULT_PROFILES_FILE',
+                       'FASTDDS_BUILTIN_TRANSPORTS')
+
+
+def fastdds_profile() -> str:
+    """Return the large-data profile's path: the source tree's, else hupr_msgs' installed one."""
+    here = pathlib.Path(__file__).resolve().parents[2] / 'hupr_msgs' / 'config' / PROFILE_NAME
+    if here.is_file():                      # source tree / symlink install
+        return str(here)
+    try:
+        from ament_index_python.packages import get_package_share_directory
+        installed = pathlib.Path(get_package_share_directory('hupr_msgs')) / 'config' / \
+            PROFILE_NAME
+        return str(installed) if installed.is_file() else ''
+    except (ImportError, LookupError):
+        return ''
+
+
+def transport_chosen() -> bool:
+    """Whether the environment already says how Fast DDS transports data."""
+    return any(os.environ.get(name) for name in TRANSPORT_VARIABLES)
+
+
+def apply_process_defaults() -> None:
+    """Set this process's defaults (above) where the environment does not set them."""
+    if not transport_chosen():
+        profile = fastdds_profile()
+        if profile:
+            os.environ['FASTDDS_DEFAULT_PROFILES_FILE'] = profile
+    for variable in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS'):
+        os.environ.setdefault(variable, '1')
+    os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')

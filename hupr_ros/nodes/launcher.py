@@ -1,0 +1,104 @@
+# Copyright 2026 The hupr_ros Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+The node executables: process defaults first, then the node's module.
+
+Each function here is a console script of setup.py (``ros2 run hupr_ros pose_node``, launch
+files); ``python -m hupr_ros.nodes NAME [ARGS]`` runs the same. Both call
+:func:`hupr_ros.nodes.environment.apply_process_defaults` before the node's module is imported,
+because numpy and torch read their thread settings when they load.
+"""
+
+import importlib
+import sys
+from typing import List, Optional
+
+from hupr_ros.nodes.environment import apply_process_defaults
+
+#: Executable name -> (module of hupr_ros.nodes, function).
+EXECUTABLES = {
+    'preprocess_node': ('preprocess_node', 'main'),
+    'pose_node': ('pose_node', 'main'),
+    'sim_node': ('sim_node', 'main'),
+    'radar_node': ('radar_node', 'main'),
+    'tf_node': ('tf_node', 'main'),
+    'camera_node': ('camera_node', 'main'),
+    'labeller_node': ('labeller_node', 'main'),
+    'hupr-record': ('bag_tools', 'record_entry'),
+    'hupr-play': ('bag_tools', 'play_entry'),
+}
+
+
+def run(name: str):
+    """Set the process defaults, then run executable ``name`` (arguments from sys.argv)."""
+    apply_process_defaults()
+    module, function = EXECUTABLES[name]
+    return getattr(importlib.import_module(f'hupr_ros.nodes.{module}'), function)()
+
+
+def preprocess_node():
+    """``preprocess_node``: raw radar pairs -> VRDAEMap cube pairs."""
+    return run('preprocess_node')
+
+
+def pose_node():
+    """``pose_node``: cube pairs -> skeletons, markers, overlay."""
+    return run('pose_node')
+
+
+def sim_node():
+    """``sim_node``: the simulated radars and camera."""
+    return run('sim_node')
+
+
+def radar_node():
+    """``radar_node``: one radar's driver (CLI + DCA1000)."""
+    return run('radar_node')
+
+
+def tf_node():
+    """``tf_node``: the rig's static transforms."""
+    return run('tf_node')
+
+
+def camera_node():
+    """``camera_node``: the USB camera."""
+    return run('camera_node')
+
+
+def labeller_node():
+    """``labeller_node``: camera labels recorded beside the radars."""
+    return run('labeller_node')
+
+
+def hupr_record():
+    """``hupr-record``: record the graph's topics into a bag."""
+    return run('hupr-record')
+
+
+def hupr_play():
+    """``hupr-play``: replay a bag on the graph."""
+    return run('hupr-play')
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """``python -m hupr_ros.nodes NAME [ARGS]``."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] not in EXECUTABLES:
+        print('usage: python -m hupr_ros.nodes NAME [ARGS]; NAME is one of '
+              + ', '.join(EXECUTABLES), file=sys.stderr)
+        return 2
+    sys.argv = [argv[0], *argv[1:]]
+    return run(argv[0]) or 0
