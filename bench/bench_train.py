@@ -2,12 +2,12 @@
 """
 Benchmark: training throughput and peak memory, evaluation time (CPU).
 
-For each batch size, a child process trains the ``realtime`` variant (F = 8) on a small
+For each batch size (and F), a child process trains the ``realtime`` variant on a small
 simulated set for a few optimiser steps with ``--threads`` torch threads and reports samples/s
 (after warm-up) and its peak resident memory. Then it times the evaluation of that model
 (forward passes + COCO AP with per-joint AP) per frame.
 
-    python bench/bench_train.py [--threads 2] [--batches 4 8] [--steps 8]
+    python bench/bench_train.py [--threads 2] [--batches 4 8] [--steps 8] [--filters 8 4]
 """
 
 import argparse
@@ -50,6 +50,8 @@ def main() -> None:
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--batches', type=int, nargs='+', default=[4, 8])
     parser.add_argument('--steps', type=int, default=8)
+    parser.add_argument('--filters', type=int, nargs='+', default=[8],
+                        help='F of the realtime variant; several: alternated per batch size')
     args = parser.parse_args()
     from hupr_ros.tools import preprocess
     from hupr_ros.sim.dataset import write_dataset
@@ -58,13 +60,15 @@ def main() -> None:
         write_dataset(root / 'data', num_sequences=6, frames=24, seed=0, progress=False)
         preprocess.main([str(root / 'data'), str(root / 'cache'), '--output', 'input',
                          '--workers', '2'])
-        print(f'torch threads {args.threads}, realtime variant (F=8), {args.steps} steps, '
+        print(f'torch threads {args.threads}, realtime variant, {args.steps} steps, '
               'first 2 not timed')
-        print('| batch | samples/s | s/step | peak RSS GB | eval ms/frame (incl. per-joint AP) |')
-        print('| --- | --- | --- | --- | --- |')
-        for batch in args.batches:
+        print('| F | batch | samples/s | s/step | peak RSS GB | eval ms/frame (incl. per-joint '
+              'AP) |')
+        print('| --- | --- | --- | --- | --- | --- |')
+        for batch, filters in [(b, f) for b in args.batches for f in args.filters]:
             config = {'data_root': str(root / 'data'), 'cache': str(root / 'cache'),
-                      'out_dir': str(root / f'run{batch}'), 'variant': 'realtime',
+                      'out_dir': str(root / f'run{batch}_{filters}'), 'variant': 'realtime',
+                      'num_filters': filters,
                       'batch_size': batch, 'threads': args.threads, 'max_steps': args.steps,
                       'val_split': '', 'save_every': 1000, 'log_every': 1000}
             env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
@@ -72,7 +76,7 @@ def main() -> None:
             out = subprocess.run([sys.executable, '-c', CHILD, json.dumps(config)], env=env,
                                  capture_output=True, text=True, check=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f'| {batch} | {r["samples_per_s"]:.2f} | {r["step_s"]:.2f} | '
+            print(f'| {filters} | {batch} | {r["samples_per_s"]:.2f} | {r["step_s"]:.2f} | '
                   f'{r["peak_rss_gb"]:.2f} | {r["eval_ms_per_frame"]:.1f} '
                   f'({r["eval_frames"]} frames) |  [{time.perf_counter() - start:.0f} s]')
 

@@ -22,6 +22,7 @@ Gaps (a lost frame, an outage) are not the guard's business: what spans them is 
 consecutive frames, so :class:`hupr_ros.inference.PoseEstimator` restarts its window itself.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass
 import time
 from typing import Callable, Dict, List, Optional
@@ -133,5 +134,25 @@ class ErrorLog:
         return f'[{kind}] {message}{more}'
 
 
-__all__ = ['DUPLICATE', 'ErrorLog', 'FUTURE', 'NEGATIVE', 'OUT_OF_ORDER', 'StampGuard',
-           'StampVerdict']
+class BoundedDict(OrderedDict):
+    """
+    A dict that keeps at most ``maxlen`` items, forgetting the oldest inserted first.
+
+    For what a node remembers per distinct input (a cube geometry, a chirp configuration, a
+    frame's stamp): bounded whatever arrives.
+    """
+
+    def __init__(self, maxlen: int) -> None:
+        if maxlen < 1:
+            raise ValueError(f'maxlen must be >= 1, got {maxlen}')
+        super().__init__()
+        self.maxlen = maxlen
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        while len(self) > self.maxlen:
+            self.popitem(last=False)
+
+
+__all__ = ['BoundedDict', 'DUPLICATE', 'ErrorLog', 'FUTURE', 'NEGATIVE', 'OUT_OF_ORDER',
+           'StampGuard', 'StampVerdict']

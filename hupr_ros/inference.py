@@ -36,8 +36,9 @@ temporal smoothing (:class:`hupr_ros.filters.OneEuroFilter` on the keypoints).
 from collections import deque
 import copy
 from dataclasses import dataclass
+import threading
 import time
-from typing import Deque, Optional, Tuple
+from typing import Any, Callable, Deque, Optional, Tuple
 
 from hupr_ros.data.cache import training_input
 from hupr_ros.dsp import frame_window, model_input, VRDAEConfig
@@ -305,5 +306,72 @@ class PoseEstimator:
                           window.presence_db)
 
 
-__all__ = ['ALIGNMENTS', 'cpu_has_native_bf16', 'estimate_person_range', 'PoseEstimator',
-           'PoseResult', 'precision_problem', 'PRECISIONS', 'Window', 'with_precision']
+class NewestWindowWorker:
+    """
+    Run ``handle(window, context)`` on a thread of its own, always on the newest window.
+
+    :meth:`offer` hands a window over and returns at once. A window still waiting when a newer
+    one arrives is dropped (counted in ``dropped``), never queued: when inference is slower
+    than the radar, skeletons are skipped rather than delayed. ``handle`` returns False to end
+    the thread (shutting down). An exception in it goes to ``on_error(window, error)``, which
+    returns False to end the thread too; otherwise the worker goes on with the next window.
+    """
+
+    def __init__(self, handle: Callable[[Window, Any], bool],
+                 on_error: Callable[[Window, Exception], bool],
+                 name: str = 'inference') -> None:
+        self.handle, self.on_error = handle, on_error
+        self.dropped = 0
+        self._cv = threading.Condition()
+        self._pending: Optional[Tuple[Window, Any]] = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    def is_alive(self) -> bool:
+        """Whether the thread still takes windows."""
+        return self._thread.is_alive()
+
+    def offer(self, window: Window, context: Any = None) -> bool:
+        """Hand ``window`` over; True when an older one that was still waiting was dropped."""
+        with self._cv:
+            dropped = self._pending is not None
+            self.dropped += dropped
+            self._pending = (window, context)
+            self._cv.notify()
+        return dropped
+
+    def clear(self) -> None:
+        """Forget a waiting window (an inference in flight finishes)."""
+        with self._cv:
+            self._pending = None
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """End the thread; an inference in flight finishes first."""
+        with self._cv:
+            self._stopping = True
+            self._cv.notify()
+        self._thread.join(timeout=timeout_s)
+
+    def _run(self) -> None:
+        while True:
+            with self._cv:
+                self._cv.wait_for(lambda: self._pending is not None or self._stopping)
+                if self._stopping:
+                    return
+                (window, context), self._pending = self._pending, None
+            try:
+                if self.handle(window, context) is False:
+                    return
+            except Exception as error:  # noqa: B902 - the worker outlives any window
+                if self.on_error(window, error) is False:
+                    return
+
+
+__all__ = ['ALIGNMENTS', 'cpu_has_native_bf16', 'estimate_person_range', 'NewestWindowWorker',
+           'PoseEstimator', 'PoseResult', 'precision_problem', 'PRECISIONS', 'Window',
+           'with_precision']

@@ -15,7 +15,7 @@
 """Sliding-window inference: published window alignment, clamping, range estimate, bad input."""
 
 from hupr_ros.dsp import PreprocessingError, vrdae_map, VRDAEConfig
-from hupr_ros.inference import estimate_person_range, PoseEstimator
+from hupr_ros.inference import estimate_person_range, NewestWindowWorker, PoseEstimator
 from hupr_ros.model import build_model
 from hupr_ros.radar.antenna import HORIZONTAL_MOUNT
 from hupr_ros.sim.fmcw import synthesize_frame
@@ -146,3 +146,45 @@ def test_precision_problem_names_emulated_bf16(monkeypatch):
     assert inference.precision_problem('bf16', 'cuda') is None     # not this check's business
     monkeypatch.setattr(inference, 'cpu_has_native_bf16', lambda: True)
     assert inference.precision_problem('bf16', 'cpu') is None
+
+
+def test_newest_window_worker_drops_waiting_windows_never_queues_them():
+    """While one window is handled, newer ones replace the waiting one (counted as dropped)."""
+    import threading
+    release, busy, handled, failed = threading.Event(), threading.Event(), [], []
+
+    def handle(window, context):
+        busy.set()
+        release.wait(10)
+        handled.append((window, context))
+        if window == 'bad':
+            raise RuntimeError('broken window')
+        return window != 'last'
+
+    worker = NewestWindowWorker(handle, lambda w, e: failed.append((w, str(e))) or True)
+    assert worker.offer('first', 1) is False
+    assert busy.wait(10)                         # 'first' is in flight
+    assert worker.offer('second', 2) is False    # waiting
+    assert worker.offer('third', 3) is True      # replaces 'second'
+    assert worker.offer('bad', 4) is True        # replaces 'third'
+    assert worker.dropped == 2
+    release.set()
+    for _ in range(200):
+        if failed:
+            break
+        threading.Event().wait(0.05)
+    assert [w for w, _ in handled] == ['first', 'bad'] and handled[0][1] == 1
+    assert failed == [('bad', 'broken window')]    # the error went to on_error; thread goes on
+    worker.offer('last')
+    worker._thread.join(10)                      # handle returned False: the thread ended
+    assert not worker.is_alive() and handled[-1][0] == 'last'
+    worker.stop()
+
+
+def test_newest_window_worker_clear_and_stop():
+    worker = NewestWindowWorker(lambda w, c: True, lambda w, e: True)
+    worker.stop()
+    assert worker.stopping and not worker.is_alive()
+    worker.offer('late')          # after stop: kept, never handled, no error
+    worker.clear()
+

@@ -33,7 +33,7 @@ tests check them against the simulator's exact path-length model for both radar 
 """
 
 from dataclasses import dataclass
-from typing import Tuple
+from typing import Optional, Sequence, Tuple
 
 from hupr_ros.dsp.config import HUPR_VRDAE_CONFIG, VRDAEConfig
 import numpy as np
@@ -93,3 +93,20 @@ def cube_axes(config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> Tuple[AxisSpec, ...]:
 def nearest_bin(values: np.ndarray, value: float) -> int:
     """Index of the bin whose value is nearest to ``value``."""
     return int(np.argmin(np.abs(np.asarray(values) - value)))
+
+
+def axes_mismatch(got: Sequence[AxisSpec], expected: Sequence[AxisSpec]) -> Optional[str]:
+    """Describe how a cube's axes differ from the expected ones (None: they do not)."""
+    shape = [(a.name, a.size) for a in got]
+    want = [(a.name, a.size) for a in expected]
+    if shape != want:
+        return f'has axes {shape}, the weights expect {want}'
+
+    def span(axis):
+        return (f'{axis.values[0]:.3g} .. {axis.values[-1]:.3g} {axis.unit}'
+                if axis.values else 'no values')
+    differ = [f'{a.name} axis spans {span(a)}, the weights were trained on {span(b)}'
+              for a, b in zip(got, expected)
+              if len(a.values) != len(b.values) or (
+                  a.values and not np.allclose(a.values, b.values, rtol=1e-3, atol=1e-4))]
+    return '; '.join(differ) + ' (another chirp configuration?)' if differ else None

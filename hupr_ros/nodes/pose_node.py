@@ -38,18 +38,18 @@ subscribes and starts taking pairs, *deactivate* stops taking them (dropped, not
 itself at start-up; a configuration problem then stops it with one line (exit status 1).
 """
 
-from collections import deque, OrderedDict
+from collections import deque
 import sys
-import threading
 import time
 from typing import Optional
 
 from hupr_msgs.msg import RadarCubePair, Skeleton2D
 from hupr_ros import topics
 from hupr_ros.dsp import cube_axes, vrdae_map
+from hupr_ros.dsp.axes import axes_mismatch
 from hupr_ros.filters import OneEuroFilter
-from hupr_ros.guards import ErrorLog, StampGuard
-from hupr_ros.inference import PoseEstimator, PoseResult, precision_problem, Window
+from hupr_ros.guards import BoundedDict, ErrorLog, StampGuard
+from hupr_ros.inference import NewestWindowWorker, PoseEstimator, PoseResult, precision_problem
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.msg_conversions import AxisSpec, ConversionError, image_to_msg, msg_to_axes, \
     msg_to_cube, ns_from_stamp, skeleton_to_msg
@@ -148,22 +148,18 @@ class PoseNode(LifecycleNode):
                        'errors': 0, 'nobody': 0}
         # horizontal cubes of the frames in the window, by stamp, for the overlay of the
         # target frame (with a centered window it is 3 frames older than the newest)
-        self._cubes: 'OrderedDict[int, object]' = OrderedDict()
-        self._window: Optional[Window] = None
-        self._cv = threading.Condition()
-        self._stopping = False
+        self._cubes = BoundedDict(1)
         self.skeleton_pub = self.create_publisher(Skeleton2D, topics.POSE_SKELETON, RESULT_QOS)
         self.marker_pub = self.create_publisher(MarkerArray, topics.POSE_MARKERS, RESULT_QOS)
         self.overlay_pub = self.create_publisher(Image, topics.POSE_OVERLAY, RESULT_QOS)
-        self._config_checked = {}
+        self._config_checked = BoundedDict(16)     # bounded, whatever arrives
         self.create_timer(float(self._param('stats_period_s')), self.log_stats)
         self._stamp_latency = deque(maxlen=100)      # s from a pair's stamp to its skeleton
         self._changes = Changes()
         self.diagnostics = Diagnostics(self, self.diagnose, errors=self.errors)
         self._window_start, self._logged_inferences = time.monotonic(), 0
-        self._worker = threading.Thread(target=self._run, name='hupr_pose_inference',
-                                        daemon=True)
-        self._worker.start()
+        self._worker = NewestWindowWorker(self._infer, self._inference_failed,
+                                          name='hupr_pose_inference')
         if self._param('autostart'):
             self._autostarting = True
             if self.trigger_configure() != TransitionCallbackReturn.SUCCESS:
@@ -216,7 +212,8 @@ class PoseNode(LifecycleNode):
             raise StartupError(str(error)) from None
         self.model_name = f'hupr_{estimator.model.config.variant}'
         self.expected_axes = cube_axes(estimator.config) + (AxisSpec('complex', 2),)
-        self._axes_checked = {}      # axes signature -> None (as expected) or the mismatch
+        self._axes_checked = BoundedDict(16)    # axes signature -> None or the mismatch
+        self._cubes = BoundedDict(estimator.model.config.num_frames + 2)
         self.estimator = estimator
         self.get_logger().info(
             f'{self.model_name} (F={estimator.model.config.num_filters}) on '
@@ -238,15 +235,13 @@ class PoseNode(LifecycleNode):
     def on_deactivate(self, state: State) -> TransitionCallbackReturn:
         """Stop taking pairs (they are dropped uncounted) and forget the window."""
         self._active = False
-        with self._cv:
-            self._window = None
+        self._worker.clear()
         return TransitionCallbackReturn.SUCCESS
 
     def on_cleanup(self, state: State) -> TransitionCallbackReturn:
         """Release the weights."""
         self._active = False
-        with self._cv:
-            self._window = None
+        self._worker.clear()
         self.estimator = None
         return TransitionCallbackReturn.SUCCESS
 
@@ -290,8 +285,6 @@ class PoseNode(LifecycleNode):
                     for a in cube.axes)
         if key not in self._axes_checked:
             self._axes_checked[key] = axes_mismatch(msg_to_axes(cube), self.expected_axes)
-            if len(self._axes_checked) > 16:          # bounded, whatever arrives
-                self._axes_checked.pop(next(iter(self._axes_checked)))
         return self._axes_checked[key]
 
     @guarded
@@ -339,8 +332,6 @@ class PoseNode(LifecycleNode):
         if mismatch is None:
             mismatch = self._config_checked[config] = axes_mismatch(
                 cube_axes(config), self.expected_axes[:-1]) or ''
-            if len(self._config_checked) > 16:
-                self._config_checked.pop(next(iter(self._config_checked)))
         if mismatch:
             self.counts['wrong_geometry'] += 1
             report(self, self.errors, 'wrong_geometry', f'frame pair {number} skipped: '
@@ -373,50 +364,37 @@ class PoseNode(LifecycleNode):
             self.counts['filled'] += self.estimator.filled - filled
             report(self, self.errors, 'pairs_missing', f'{self.estimator.last_gap_s:.3f} s since '
                    'the previous pair: the missing ones filled from it', warn=True)
-        with self._cv:
-            self._cubes[stamp] = hori
-            while len(self._cubes) > self.estimator.model.config.num_frames + 2:
-                self._cubes.popitem(last=False)
-        if window is None:
-            return
-        with self._cv:
-            if self._window is not None:
-                self.counts['windows_dropped'] += 1
-            self._window = window
-            self._window_arrived = arrived
-            self._cv.notify()
+        self._cubes[stamp] = hori
+        if window is not None and self._worker.offer(
+                window, (arrived, self._cubes.get(window.target_stamp_ns))):
+            self.counts['windows_dropped'] += 1
 
-    def _run(self) -> None:
-        while True:
-            with self._cv:
-                self._cv.wait_for(lambda: self._window is not None or self._stopping)
-                if self._stopping:
-                    return
-                window, arrived = self._window, self._window_arrived
-                cube = self._cubes.get(window.target_stamp_ns)
-                self._window = None
-            try:
-                estimator = self.estimator
-                if estimator is None:        # cleaned up while the window waited
-                    continue
-                result = estimator.infer(window)
-                self.timer_stats.add('inference', result.inference_s)
-                if not self._can_publish():
-                    return
-                self.publish(result, cube)
-                self.timer_stats.add('latency', time.monotonic() - arrived)
-                self._stamp_latency.append(
-                    (self.get_clock().now().nanoseconds - result.stamp_ns) / 1e9)
-                self.counts['inferences'] += 1
-            except Exception as error:  # noqa: B902 - the worker outlives any window
-                if not self._can_publish():   # shutting down: the context went first
-                    return
-                self.counts['errors'] += 1
-                report(self, self.errors, 'inference_error',
-                       f'window at {window.target_stamp_ns} ns skipped: {error!r}')
+    def _infer(self, window, context) -> bool:
+        """On the inference thread: run the network on the newest window and publish."""
+        arrived, cube = context
+        estimator = self.estimator
+        if estimator is None:        # cleaned up while the window waited
+            return True
+        result = estimator.infer(window)
+        self.timer_stats.add('inference', result.inference_s)
+        if not self._can_publish():
+            return False
+        self.publish(result, cube)
+        self.timer_stats.add('latency', time.monotonic() - arrived)
+        self._stamp_latency.append((self.get_clock().now().nanoseconds - result.stamp_ns) / 1e9)
+        self.counts['inferences'] += 1
+        return True
+
+    def _inference_failed(self, window, error: Exception) -> bool:
+        if not self._can_publish():   # shutting down: the context went first
+            return False
+        self.counts['errors'] += 1
+        report(self, self.errors, 'inference_error',
+               f'window at {window.target_stamp_ns} ns skipped: {error!r}')
+        return True
 
     def _can_publish(self) -> bool:
-        return not self._stopping and self.context.ok()
+        return not self._worker.stopping and self.context.ok()
 
     def publish(self, result: PoseResult, cube) -> None:
         from hupr_ros.visualization import draw_skeleton, range_azimuth_image
@@ -486,10 +464,7 @@ class PoseNode(LifecycleNode):
 
     def destroy_node(self) -> None:
         if hasattr(self, '_worker'):         # absent when the constructor failed
-            with self._cv:
-                self._stopping = True
-                self._cv.notify()
-            self._worker.join(timeout=10.0)      # an inference in flight finishes first
+            self._worker.stop()              # an inference in flight finishes first
         super().destroy_node()
 
 
@@ -497,23 +472,6 @@ def auto_threads() -> int:
     """Torch threads for inference when none are given: half the cores, 1 to 4."""
     import os
     return max(1, min(4, (os.cpu_count() or 2) // 2))
-
-
-def axes_mismatch(got, expected) -> Optional[str]:
-    """Describe how a cube's axes differ from the expected ones (None: they do not)."""
-    shape = [(a.name, a.size) for a in got]
-    want = [(a.name, a.size) for a in expected]
-    if shape != want:
-        return f'has axes {shape}, the weights expect {want}'
-
-    def span(axis):
-        return (f'{axis.values[0]:.3g} .. {axis.values[-1]:.3g} {axis.unit}'
-                if axis.values else 'no values')
-    differ = [f'{a.name} axis spans {span(a)}, the weights were trained on {span(b)}'
-              for a, b in zip(got, expected)
-              if len(a.values) != len(b.values) or (
-                  a.values and not np.allclose(a.values, b.values, rtol=1e-3, atol=1e-4))]
-    return '; '.join(differ) + ' (another chirp configuration?)' if differ else None
 
 
 def main(args=None) -> None:
