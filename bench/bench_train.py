@@ -7,7 +7,8 @@ simulated set for a few optimiser steps with ``--threads`` torch threads and rep
 (after warm-up) and its peak resident memory. Then it times the evaluation of that model
 (forward passes + COCO AP with per-joint AP) per frame.
 
-    python bench/bench_train.py [--threads 2] [--batches 4 8] [--steps 8] [--filters 8 4]
+    python bench/bench_train.py [--threads 2] [--batches 4 8] [--steps 8] [--filters 8 4] \
+        [--precisions fp32 bf16]
 """
 
 import argparse
@@ -52,6 +53,8 @@ def main() -> None:
     parser.add_argument('--steps', type=int, default=8)
     parser.add_argument('--filters', type=int, nargs='+', default=[8],
                         help='F of the realtime variant; several: alternated per batch size')
+    parser.add_argument('--precisions', nargs='+', default=['fp32'], choices=['fp32', 'bf16'],
+                        help='bf16: bfloat16 autocast (cpu_bf16; CPUs with native bf16 only)')
     args = parser.parse_args()
     from hupr_ros.tools import preprocess
     from hupr_ros.sim.dataset import write_dataset
@@ -62,13 +65,15 @@ def main() -> None:
                          '--workers', '2'])
         print(f'torch threads {args.threads}, realtime variant, {args.steps} steps, '
               'first 2 not timed')
-        print('| F | batch | samples/s | s/step | peak RSS GB | eval ms/frame (incl. per-joint '
-              'AP) |')
-        print('| --- | --- | --- | --- | --- | --- |')
-        for batch, filters in [(b, f) for b in args.batches for f in args.filters]:
+        print('| F | batch | precision | samples/s | s/step | peak RSS GB | eval ms/frame (incl. '
+              'per-joint AP) |')
+        print('| --- | --- | --- | --- | --- | --- | --- |')
+        for batch, filters, precision in [(b, f, p) for b in args.batches for f in args.filters
+                                          for p in args.precisions]:
             config = {'data_root': str(root / 'data'), 'cache': str(root / 'cache'),
-                      'out_dir': str(root / f'run{batch}_{filters}'), 'variant': 'realtime',
-                      'num_filters': filters,
+                      'out_dir': str(root / f'run{batch}_{filters}_{precision}'),
+                      'variant': 'realtime',
+                      'num_filters': filters, 'cpu_bf16': precision == 'bf16',
                       'batch_size': batch, 'threads': args.threads, 'max_steps': args.steps,
                       'val_split': '', 'save_every': 1000, 'log_every': 1000}
             env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
@@ -76,7 +81,7 @@ def main() -> None:
             out = subprocess.run([sys.executable, '-c', CHILD, json.dumps(config)], env=env,
                                  capture_output=True, text=True, check=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f'| {filters} | {batch} | {r["samples_per_s"]:.2f} | {r["step_s"]:.2f} | '
+            print(f'| {filters} | {batch} | {precision} | {r["samples_per_s"]:.2f} | {r["step_s"]:.2f} | '
                   f'{r["peak_rss_gb"]:.2f} | {r["eval_ms_per_frame"]:.1f} '
                   f'({r["eval_frames"]} frames) |  [{time.perf_counter() - start:.0f} s]')
 

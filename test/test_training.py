@@ -77,6 +77,29 @@ def test_resume_refuses_other_settings(tiny, tmp_path):
         Trainer(small_config(tiny, tmp_path / 'new'), resume=True)
 
 
+def test_cpu_bf16_autocast_trains_where_the_cpu_has_bf16_and_is_refused_elsewhere(
+        tiny, tmp_path, monkeypatch):
+    import hupr_ros.inference as inference
+    monkeypatch.setattr(inference, 'cpu_has_native_bf16', lambda: False)
+    with pytest.raises(ValueError, match='cpu_bf16: .*no native bfloat16 kernels'):
+        Trainer(small_config(tiny, tmp_path / 'refused', max_steps=1, cpu_bf16=True))
+    monkeypatch.setattr(inference, 'cpu_has_native_bf16', lambda: True)
+    trainer = Trainer(small_config(tiny, tmp_path / 'bf16', max_steps=2, cpu_bf16=True),
+                      show_progress=False)
+    seen = []
+    original = trainer.net.forward
+
+    def spy(hori, vert):
+        seen.append(torch.get_autocast_dtype('cpu') if torch.is_autocast_enabled('cpu')
+                    else None)
+        return original(hori, vert)
+    trainer.net.forward = spy
+    assert trainer.run().step == 2
+    assert seen[:2] == [torch.bfloat16, torch.bfloat16]
+    assert all(torch.isfinite(v).all() for v in weights(tmp_path / 'bf16' / 'last.pth').values()
+               if v.is_floating_point())
+
+
 def test_ctrl_c_leaves_a_resumable_checkpoint(tiny, tmp_path, monkeypatch):
     config = small_config(tiny, tmp_path, max_steps=6, save_every=100)
     run = Trainer(config, show_progress=False)

@@ -36,6 +36,10 @@ class TrainConfig:
     ``init_from``: start from the weights of this checkpoint (fine-tuning; fresh optimiser),
     instead of a random initialisation.
 
+    Numerics: ``amp`` (GPU: float16 autocast with a gradient scaler); ``cpu_bf16`` (CPU:
+    bfloat16 autocast, for CPUs with native bfloat16 kernels -- AVX-512 BF16 or AMX --, refused
+    on others, where it is emulated and many times slower). The loss is float32 either way.
+
     Bounds for runs on small machines: ``max_steps`` (total optimiser steps, across resumes)
     and ``max_minutes`` (wall time of one invocation); both stop with a resumable checkpoint.
     Data from recordings: ``bags`` maps ``train`` / ``val`` (and ``test``) to lists of
@@ -78,6 +82,7 @@ class TrainConfig:
     seed: int = 0
     device: str = 'auto'
     amp: bool = True
+    cpu_bf16: bool = False
     threads: Optional[int] = None
     workers: int = 0
     max_steps: Optional[int] = None

@@ -31,6 +31,7 @@ import time
 from typing import Dict, List, Optional, Tuple
 
 from hupr_ros.data.dataset import HuPRDataset
+from hupr_ros.inference import precision_problem
 from hupr_ros.metrics import evaluate_poses, PoseMetrics
 from hupr_ros.model import build_model, decode, HuPRNet, save_checkpoint, VARIANTS
 from hupr_ros.model.checkpoint import load_state_strict, read_checkpoint
@@ -231,6 +232,10 @@ class Trainer:
         self.scheduler = torch.optim.lr_scheduler.StepLR(
             self.optimizer, step_size=config.lr_decay_every, gamma=config.lr_decay)
         self.amp = config.amp and self.device.type == 'cuda'
+        self.cpu_bf16 = config.cpu_bf16 and self.device.type == 'cpu'
+        if self.cpu_bf16 and precision_problem('bf16', 'cpu'):
+            raise ValueError(f"cpu_bf16: {precision_problem('bf16', 'cpu')}")
+        self.autocast_dtype = torch.bfloat16 if self.cpu_bf16 else torch.float16
         self.scaler = torch.amp.GradScaler('cuda', enabled=self.amp)
         self.progress = Progress()
         self._validated_step = -1
@@ -434,7 +439,8 @@ class Trainer:
         hori = batch['hori'].to(self.device, non_blocking=True)
         vert = batch['vert'].to(self.device, non_blocking=True)
         target = batch['target'].to(self.device, non_blocking=True)
-        with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.amp):
+        with torch.autocast(self.device.type, dtype=self.autocast_dtype,
+                            enabled=self.amp or self.cpu_bf16):
             initial, refined = self.net(hori, vert)
         loss = heatmap_loss(initial, refined, target, self.with_refined)
         if not torch.isfinite(loss):
