@@ -23,7 +23,7 @@ import time
 CHILD = r"""
 import json, resource, sys, time, torch
 from hupr_ros.training import TrainConfig, Trainer
-from hupr_ros.training.trainer import evaluate_model
+from hupr_ros.training.evaluate import evaluate_model
 cfg = TrainConfig(**json.loads(sys.argv[1]))
 trainer = Trainer(cfg, show_progress=False)
 steps = cfg.max_steps
@@ -81,7 +81,8 @@ def main() -> None:
             out = subprocess.run([sys.executable, '-c', CHILD, json.dumps(config)], env=env,
                                  capture_output=True, text=True, check=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f'| {filters} | {batch} | {precision} | {r["samples_per_s"]:.2f} | {r["step_s"]:.2f} | '
+            print(f'| {filters} | {batch} | {precision} | {r["samples_per_s"]:.2f} | '
+                  f'{r["step_s"]:.2f} | '
                   f'{r["peak_rss_gb"]:.2f} | {r["eval_ms_per_frame"]:.1f} '
                   f'({r["eval_frames"]} frames) |  [{time.perf_counter() - start:.0f} s]')
 

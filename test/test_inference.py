@@ -187,4 +187,3 @@ def test_newest_window_worker_clear_and_stop():
     assert worker.stopping and not worker.is_alive()
     worker.offer('late')          # after stop: kept, never handled, no error
     worker.clear()
-

@@ -15,7 +15,7 @@ from hupr_ros.tools import ablate, evaluate, preprocess, train
 from hupr_ros.training import ConfigError, load_config, TrainConfig, Trainer
 from hupr_ros.training import trainer as trainer_module
 from hupr_ros.training import TrainingDiverged
-from hupr_ros.training.trainer import evaluate_model
+from hupr_ros.training.evaluate import evaluate_model
 import numpy as np
 import pytest
 import torch

@@ -73,8 +73,8 @@ def to_hupr(joints: np.ndarray, scores: np.ndarray, source: str
     """
     Map the joints of another set to the 14 HuPR joints.
 
-    (J, 2) joints and (J,) scores of ``source`` ('mpii', 'coco', 'blazepose') -> (14, 2)
-    and (14,) in HuPR order.
+    ``joints`` (J, 2) and ``scores`` (J,) of ``source`` ('mpii', 'coco', 'blazepose') become
+    (14, 2) and (14,) in HuPR order.
     """
     if source not in RECIPES:
         raise ValueError(f'unknown joint set {source!r}; expected one of {sorted(RECIPES)}')

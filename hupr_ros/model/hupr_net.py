@@ -15,7 +15,7 @@
 """HuPRNet: CSAM + PRGCN (paper section 4; docs/published_model.md section 4) and its variants."""
 
 from dataclasses import asdict, dataclass, field
-from typing import Optional, Tuple
+from typing import NamedTuple, Optional, Tuple
 
 from hupr_ros.model.layers import Conv3d, Decoder, Encoder3D, FUSIONS, MNet
 from hupr_ros.skeleton import NUM_JOINTS, prgcn_adjacency
@@ -65,14 +65,21 @@ class ModelConfig:
                 self.elevation_bins)
 
 
-#: variant -> (decoder fusion, PRGCN, default attention scales)
+class Variant(NamedTuple):
+    """A network variant: decoder fusion, whether PRGCN refines, default attention scales."""
+
+    fusion: str
+    prgcn: bool
+    attention_scales: Tuple[int, ...]
+
+
 VARIANTS = {
-    'baseline': ('baseline', False, ()),
-    'ca': ('ca', False, (0, 1, 2)),
-    'sa': ('sa', False, (0, 1, 2)),
-    'csam': ('csam', False, (0, 1, 2)),
-    'csam_prgcn': ('csam', True, (0, 1, 2)),
-    'realtime': ('csam', True, (0, 1)),
+    'baseline': Variant('baseline', prgcn=False, attention_scales=()),
+    'ca': Variant('ca', prgcn=False, attention_scales=(0, 1, 2)),
+    'sa': Variant('sa', prgcn=False, attention_scales=(0, 1, 2)),
+    'csam': Variant('csam', prgcn=False, attention_scales=(0, 1, 2)),
+    'csam_prgcn': Variant('csam', prgcn=True, attention_scales=(0, 1, 2)),
+    'realtime': Variant('csam', prgcn=True, attention_scales=(0, 1)),
 }
 
 
@@ -99,7 +106,7 @@ class HuPRNet(nn.Module):
         #: stored about them; set by the checkpoint loaders.
         self.alignment = 'centered'
         self.training_metadata: dict = {}
-        fusion, use_prgcn, _ = VARIANTS[config.variant]
+        fusion, use_prgcn = VARIANTS[config.variant].fusion, VARIANTS[config.variant].prgcn
         f = config.num_filters
         self.RAchirpNet = MNet(f, config.num_doppler)
         self.REchirpNet = MNet(f, config.num_doppler)
@@ -171,7 +178,7 @@ def build_model(variant: str = 'csam_prgcn', num_filters: Optional[int] = None,
         raise ValueError(f'variant must be one of {sorted(VARIANTS)}, got {variant!r}')
     if num_filters is None:
         num_filters = default_num_filters(variant)
-    kwargs.setdefault('attention_scales', VARIANTS[variant][2])
+    kwargs.setdefault('attention_scales', VARIANTS[variant].attention_scales)
     return HuPRNet(ModelConfig(variant=variant, num_filters=num_filters, **kwargs))
 
 

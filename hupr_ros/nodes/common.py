@@ -47,11 +47,7 @@ RESULT_QOS = QoSProfile(
 
 
 class Changes:
-    """
-    How a dict of growing counters changed since the previous call.
-
-    (increase per key, seconds elapsed).
-    """
+    """How a dict of growing counters changed since the previous call: (increase per key, s)."""
 
     def __init__(self) -> None:
         self._time, self._last = time.monotonic(), {}

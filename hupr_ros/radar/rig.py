@@ -42,7 +42,7 @@ class Radar:
     """
     One radar + DCA1000.
 
-    Meth:`open` checks both, :meth:`arm` starts recording, :meth:`start` / :meth:`stop` the sensor,
+    :meth:`open` checks both, :meth:`arm` starts recording, :meth:`start` / :meth:`stop` the sensor,
     :meth:`close` releases everything.
     """
 

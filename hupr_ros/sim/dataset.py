@@ -275,10 +275,10 @@ def write_dataset(out: pathlib.Path, num_sequences: int = 6, frames: int = 100, 
 
 def simulated_frames(sequences: int, frames: int, seed: int = 0):
     """
-    Yield simulated camera frames with their exact joints.
+    Yield ``(image, keypoints, box)``: simulated camera frames with their exact joints.
 
-    (image, keypoints, box) of ``frames`` frames of each of ``sequences`` simulated people
-    (one motion each; frames without a person are skipped).
+    ``frames`` frames of each of ``sequences`` simulated people, one motion each; frames without
+    a person are skipped.
     """
     rng = np.random.default_rng(seed)
     subjects = make_subjects(seed, 6)

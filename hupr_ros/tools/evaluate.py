@@ -106,7 +106,7 @@ def _out_dir(args, split: str, default: pathlib.Path) -> pathlib.Path:
 def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.Path) -> int:
     """Evaluate ``model`` on ``split``, print the table and write the report files."""
     from hupr_ros.reports import contact_sheet, joint_ap_chart, load_image
-    from hupr_ros.training.trainer import evaluate_model
+    from hupr_ros.training.evaluate import evaluate_model
     from PIL import Image
     data = args.data
     try:

@@ -22,24 +22,26 @@ import functools
 import json
 import logging
 import math
-import os
 import pathlib
 import signal
 import subprocess
 import threading
 import time
-from typing import Dict, List, Optional, Tuple
+from typing import Optional
 
 from hupr_ros.data.dataset import HuPRDataset
 from hupr_ros.inference import precision_problem
-from hupr_ros.metrics import evaluate_poses, PoseMetrics
-from hupr_ros.model import build_model, decode, HuPRNet, save_checkpoint, VARIANTS
+from hupr_ros.metrics import PoseMetrics
+from hupr_ros.model import build_model, save_checkpoint, VARIANTS
 from hupr_ros.model.checkpoint import load_state_strict, read_checkpoint
 from hupr_ros.training.config import TrainConfig
+from hupr_ros.training.distributed import barrier, init_distributed
+from hupr_ros.training.evaluate import collate, evaluate_model
+from hupr_ros.training.loss import heatmap_loss
+from hupr_ros.training.sampling import epoch_batches, even_subset
 import numpy as np
 import torch
-import torch.nn.functional as F
-from torch.utils.data import DataLoader, Subset
+from torch.utils.data import DataLoader
 import yaml
 
 _LOG = logging.getLogger('hupr-train')
@@ -60,24 +62,6 @@ class Progress:
     best_error: float = math.inf
 
 
-def heatmap_loss(initial: torch.Tensor, refined: torch.Tensor, target: torch.Tensor,
-                 with_refined: bool = True) -> torch.Tensor:
-    """Compute the published loss: mean BCE of the initial plus the refined heat maps."""
-    loss = F.binary_cross_entropy(initial.float(), target)
-    if with_refined:
-        loss = loss + F.binary_cross_entropy(refined.float(), target)
-    return loss
-
-
-def resolve_device(name: str) -> torch.device:
-    if name == 'auto':
-        return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    device = torch.device(name)
-    if device.type == 'cuda' and not torch.cuda.is_available():
-        raise RuntimeError(f'device {name!r} asked for, but torch sees no CUDA device')
-    return device
-
-
 @functools.lru_cache(maxsize=1)
 def git_commit() -> str:
     try:
@@ -87,78 +71,13 @@ def git_commit() -> str:
         return ''
 
 
-def collate(samples: List[dict]) -> dict:
-    out = {k: torch.stack([s[k] for s in samples]) for k in
-           ('hori', 'vert', 'target', 'keypoints', 'box')}
-    out['sequence'] = torch.tensor([s['sequence'] for s in samples])
-    out['frame'] = torch.tensor([s['frame'] for s in samples])
-    return out
-
-
-@torch.inference_mode()
-def predict(model: HuPRNet, dataset, batch_size: int = 8, device: torch.device = None,
-            progress: bool = False, precision: str = 'fp32') -> Dict[str, np.ndarray]:
-    """
-    Run the model over a dataset.
-
-    Predicted and true keypoints, boxes, confidences (``precision``: see
-    :func:`hupr_ros.inference.with_precision`).
-    """
-    from hupr_ros.inference import with_precision
-    device = device or torch.device('cpu')
-    was_training = model.training
-    model.eval()
-    run, dtype = with_precision(model, precision)
-    loader = DataLoader(dataset, batch_size=batch_size, shuffle=False, collate_fn=collate,
-                        pin_memory=device.type == 'cuda')
-    keys = ('pred', 'confidence', 'keypoints', 'box', 'sequence', 'frame')
-    out: Dict[str, list] = {k: [] for k in keys}
-    from tqdm import tqdm
-    for batch in tqdm(loader, desc='evaluating', unit='batch', disable=not progress,
-                      leave=False):
-        _, refined = run(batch['hori'].to(device, dtype, non_blocking=True),
-                         batch['vert'].to(device, dtype, non_blocking=True))
-        keypoints, confidence = decode(refined.float())
-        out['pred'].append(keypoints.cpu().numpy())
-        out['confidence'].append(confidence.cpu().numpy())
-        for k in ('keypoints', 'box', 'sequence', 'frame'):
-            out[k].append(batch[k].numpy())
-    model.train(was_training)
-    return {k: np.concatenate(v) for k, v in out.items()}
-
-
-def evaluate_model(model: HuPRNet, dataset, batch_size: int = 8, device=None,
-                   per_joint: bool = True, progress: bool = False, precision: str = 'fp32'
-                   ) -> Tuple[PoseMetrics, Dict[str, np.ndarray]]:
-    predictions = predict(model, dataset, batch_size, device, progress, precision)
-    return evaluate_poses(predictions['pred'], predictions['keypoints'], predictions['box'],
-                          per_joint), predictions
-
-
-def even_subset(dataset, max_items: int):
-    """At most ``max_items`` samples spread evenly over the dataset (all when it is smaller)."""
-    if len(dataset) <= max_items:
-        return dataset
-    return Subset(dataset, np.linspace(0, len(dataset) - 1, max_items).round().astype(int))
-
-
-def epoch_batches(num_samples: int, batch_size: int, epoch: int, seed: int, rank: int = 0,
-                  world: int = 1) -> List[List[int]]:
-    """Return the shuffled batches of one epoch for one process (drop-last, equal across ranks)."""
-    generator = torch.Generator().manual_seed(seed + epoch)
-    order = torch.randperm(num_samples, generator=generator).tolist()
-    per_rank = num_samples // world
-    mine = order[rank * per_rank:(rank + 1) * per_rank]
-    return [mine[i:i + batch_size] for i in range(0, len(mine) - batch_size + 1, batch_size)]
-
-
 @contextlib.contextmanager
 def _interrupt_on_signals():
     """
-    Turn SIGTERM (schedulers, ``kill``) and SIGINT.
+    Turn SIGTERM (schedulers, ``kill``) and SIGINT into KeyboardInterrupt.
 
-    Also where a background shell ignored it -- into KeyboardInterrupt, so that the loop saves a
-    resumable checkpoint.
+    SIGINT too where a background shell ignored it, so that the loop saves a resumable
+    checkpoint whichever way it is stopped.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -185,21 +104,13 @@ class Trainer:
                  show_progress: bool = True) -> None:
         self.config = config
         self.show_progress = show_progress
-        self.world = int(os.environ.get('WORLD_SIZE', '1'))
-        self.rank = int(os.environ.get('RANK', '0'))
-        self.device = resolve_device(config.device)
-        if self.world > 1:
-            import torch.distributed as dist
-            if self.device.type == 'cuda':
-                local = int(os.environ.get('LOCAL_RANK', '0'))
-                self.device = torch.device('cuda', local)
-                torch.cuda.set_device(self.device)
-            if not dist.is_initialized():
-                dist.init_process_group('nccl' if self.device.type == 'cuda' else 'gloo')
+        self.placement = init_distributed(config.device)
+        self.device, self.rank, self.world = (self.placement.device, self.placement.rank,
+                                              self.placement.world)
         if config.threads:
             torch.set_num_threads(config.threads)
         self.out = pathlib.Path(config.out_dir)
-        self.is_main = self.rank == 0
+        self.is_main = self.placement.is_main
         torch.manual_seed(config.seed)
         np.random.seed(config.seed % (1 << 32))
         preprocessing = config.preprocessing()
@@ -219,7 +130,7 @@ class Trainer:
         self.model = build_model(config.variant, config.num_filters, num_frames=config.num_frames,
                                  num_doppler=config.num_doppler, **scales)
         self.model.to(self.device).train()
-        self.with_refined = VARIANTS[config.variant][1]    # has PRGCN
+        self.with_refined = VARIANTS[config.variant].prgcn
         self.net = self.model
         if self.world > 1:
             from torch.nn.parallel import DistributedDataParallel
@@ -352,15 +263,12 @@ class Trainer:
     def _data_from_bags(self, config: TrainConfig, preprocessing) -> TrainConfig:
         """Point the config at the data made from its ``bags`` (made once, by rank 0)."""
         from hupr_ros.data.from_bags import prepare
-        distributed = self.world > 1
-        if distributed:
-            import torch.distributed as dist
-        if distributed and not self.is_main:
-            dist.barrier()                 # rank 0 converts and preprocesses; the others reuse
+        if not self.is_main:
+            barrier(self.placement)        # rank 0 converts and preprocesses; the others reuse
         root, cache = prepare(config.bags, self.out / 'bag_data', preprocessing,
                               config.cache_kind)
-        if distributed and self.is_main:
-            dist.barrier()
+        if self.is_main:
+            barrier(self.placement)
         return config.replace(data_root=str(root), cache=str(cache))
 
     def run(self) -> Progress:
@@ -383,44 +291,16 @@ class Trainer:
         from tqdm import tqdm
         bar = tqdm(total=total, initial=min(p.step, total), unit='step', dynamic_ncols=True,
                    disable=not (self.show_progress and self.is_main))
-        last_log = (time.monotonic(), p.step)
+        self._last_log = (time.monotonic(), p.step)
         try:
             while p.step < total and p.epoch < c.epochs:
-                batches = epoch_batches(len(self.train_set), c.batch_size, p.epoch, c.seed,
-                                        self.rank, self.world)[p.batch_in_epoch:]
-                loader = DataLoader(self.train_set, batch_sampler=batches,
-                                    collate_fn=collate, num_workers=c.workers)
-                for batch in loader:
-                    loss = self._step(batch)
-                    p.step += 1
-                    p.batch_in_epoch += 1
-                    bar.update(1)
-                    if p.step % c.log_every == 0:
-                        now = time.monotonic()
-                        rate = (p.step - last_log[1]) * c.batch_size * self.world / max(
-                            now - last_log[0], 1e-9)
-                        last_log = (now, p.step)
-                        bar.set_postfix(loss=f'{loss:.4f}', samples_s=f'{rate:.1f}',
-                                        epoch=p.epoch)
-                        if self.writer is not None:
-                            self.writer.add_scalar('train/loss', loss, p.step)
-                            self.writer.add_scalar('train/lr', self.scheduler.get_last_lr()[0],
-                                                   p.step)
-                            self.writer.add_scalar('train/samples_per_s', rate, p.step)
-                    if c.eval_every and p.step % c.eval_every == 0 and self.is_main:
-                        self.validate()
-                    if p.step % c.save_every == 0:
-                        self.save_last()
-                    if p.step >= total or time.monotonic() > deadline:
-                        break
-                else:
-                    p.epoch += 1
-                    p.batch_in_epoch = 0
-                    if not c.eval_every and self.is_main:
-                        self.validate()
-                    self.save_last()
-                    continue
-                break
+                if not self.train_one_epoch(total, deadline, bar):
+                    break                      # a step or time bound came first
+                p.epoch += 1
+                p.batch_in_epoch = 0
+                if not c.eval_every and self.is_main:
+                    self.validate()
+                self.save_last()
         except KeyboardInterrupt:
             bar.close()
             self.save_last()
@@ -434,6 +314,45 @@ class Trainer:
         if self.writer is not None:
             self.writer.close()
         return p
+
+    def train_one_epoch(self, total: int, deadline: float, bar) -> bool:
+        """
+        Train the rest of the current epoch.
+
+        Validates and saves on the configured steps; False when the step bound ``total`` or
+        the ``deadline`` (monotonic s) stopped it before the epoch's end.
+        """
+        c, p = self.config, self.progress
+        batches = epoch_batches(len(self.train_set), c.batch_size, p.epoch, c.seed,
+                                self.rank, self.world)[p.batch_in_epoch:]
+        loader = DataLoader(self.train_set, batch_sampler=batches, collate_fn=collate,
+                            num_workers=c.workers)
+        for batch in loader:
+            loss = self._step(batch)
+            p.step += 1
+            p.batch_in_epoch += 1
+            bar.update(1)
+            if p.step % c.log_every == 0:
+                self._log_step(loss, bar)
+            if c.eval_every and p.step % c.eval_every == 0 and self.is_main:
+                self.validate()
+            if p.step % c.save_every == 0:
+                self.save_last()
+            if p.step >= total or time.monotonic() > deadline:
+                return False
+        return True
+
+    def _log_step(self, loss: float, bar) -> None:
+        c, p = self.config, self.progress
+        now = time.monotonic()
+        rate = (p.step - self._last_log[1]) * c.batch_size * self.world / max(
+            now - self._last_log[0], 1e-9)
+        self._last_log = (now, p.step)
+        bar.set_postfix(loss=f'{loss:.4f}', samples_s=f'{rate:.1f}', epoch=p.epoch)
+        if self.writer is not None:
+            self.writer.add_scalar('train/loss', loss, p.step)
+            self.writer.add_scalar('train/lr', self.scheduler.get_last_lr()[0], p.step)
+            self.writer.add_scalar('train/samples_per_s', rate, p.step)
 
     def _step(self, batch: dict) -> float:
         hori = batch['hori'].to(self.device, non_blocking=True)
