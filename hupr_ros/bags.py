@@ -29,6 +29,7 @@ from typing import Dict, Iterator, Optional, Tuple, Union
 
 from hupr_ros import messages, topics
 from hupr_ros.radar.config import ChirpConfig
+from hupr_ros.shipped import shipped_file
 import numpy as np
 
 _LOG = logging.getLogger(__name__)
@@ -43,15 +44,11 @@ class BagError(RuntimeError):
 
 def msg_dir() -> pathlib.Path:
     """Folder of the hupr_msgs .msg files: the source tree, else the installed share folder."""
-    here = pathlib.Path(__file__).resolve().parents[1] / 'hupr_msgs' / 'msg'
-    if here.is_dir():
-        return here
-    try:
-        from ament_index_python.packages import get_package_share_directory
-        return pathlib.Path(get_package_share_directory('hupr_msgs')) / 'msg'
-    except (ImportError, LookupError) as error:
+    folder = shipped_file('hupr_msgs', 'msg')
+    if folder is None:
         raise BagError('hupr_msgs message definitions not found (source tree or installed '
-                       'share/hupr_msgs/msg)') from error
+                       'share/hupr_msgs/msg)')
+    return folder
 
 
 def typestore():
@@ -79,16 +76,6 @@ class BagWriter:
     message as numpy arrays (what rosbags serialises).
     """
 
-    TOPIC_TYPES = {
-        topics.RADAR_HORI_RAW: 'hupr_msgs/msg/RadarFrame',
-        topics.RADAR_VERT_RAW: 'hupr_msgs/msg/RadarFrame',
-        topics.CAMERA_IMAGE: 'sensor_msgs/msg/Image',
-        topics.CAMERA_IMAGE_COMPRESSED: 'sensor_msgs/msg/CompressedImage',
-        topics.SIM_GROUND_TRUTH: 'hupr_msgs/msg/Skeleton2D',
-        topics.LABEL_SKELETON: 'hupr_msgs/msg/Skeleton2D',
-        topics.POSE_SKELETON: 'hupr_msgs/msg/Skeleton2D',
-    }
-
     def __init__(self, path: Union[str, os.PathLike], storage: str = 'mcap') -> None:
         from rosbags.rosbag2 import StoragePlugin, Writer
         plugins = {'mcap': StoragePlugin.MCAP, 'sqlite3': StoragePlugin.SQLITE3}
@@ -111,7 +98,7 @@ class BagWriter:
         self._writer.close()
 
     def _write(self, topic: str, stamp_ns: int, msg) -> None:
-        msgtype = self.TOPIC_TYPES[topic]
+        msgtype = topics.MSG_TYPES[topic]
         if topic not in self._connections:
             # rosbag2 stores fully qualified names: `ros2 bag play --topics /radar/hori/raw`
             # and a replay into a namespace depend on it

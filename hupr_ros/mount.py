@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import List, Tuple, Union
 
 from hupr_ros import topics
+from hupr_ros.shipped import shipped_file, SOURCE_ROOT
 from hupr_ros.yaml_files import read_yaml
 import numpy as np
 
@@ -130,12 +131,6 @@ def frame_prefix(namespace: str) -> str:
 
 
 def default_mount() -> Path:
-    """Return the installed ``share/hupr_ros/config/mount.yaml``, or the source tree's."""
-    try:
-        from ament_index_python.packages import get_package_share_directory
-        path = Path(get_package_share_directory('hupr_ros')) / 'config' / 'mount.yaml'
-        if path.is_file():
-            return path
-    except (ImportError, LookupError, OSError):
-        pass
-    return Path(__file__).resolve().parents[1] / 'config' / 'mount.yaml'
+    """Return the shipped ``config/mount.yaml`` (:func:`hupr_ros.shipped.shipped_file`)."""
+    return shipped_file('hupr_ros', 'config', 'mount.yaml') or \
+        SOURCE_ROOT / 'config' / 'mount.yaml'

@@ -36,6 +36,20 @@ POSE_MARKERS = 'pose/markers'
 POSE_OVERLAY = 'pose/overlay'
 
 #: TF frame ids.
+#: The message type of each topic (as rosbag2 and rosbags name it).
+MSG_TYPES = {
+    RADAR_HORI_RAW: 'hupr_msgs/msg/RadarFrame',
+    RADAR_VERT_RAW: 'hupr_msgs/msg/RadarFrame',
+    RADAR_CUBE_PAIR: 'hupr_msgs/msg/RadarCubePair',
+    CAMERA_IMAGE: 'sensor_msgs/msg/Image',
+    CAMERA_IMAGE_COMPRESSED: 'sensor_msgs/msg/CompressedImage',
+    POSE_SKELETON: 'hupr_msgs/msg/Skeleton2D',
+    SIM_GROUND_TRUTH: 'hupr_msgs/msg/Skeleton2D',
+    LABEL_SKELETON: 'hupr_msgs/msg/Skeleton2D',
+    POSE_MARKERS: 'visualization_msgs/msg/MarkerArray',
+    POSE_OVERLAY: 'sensor_msgs/msg/Image',
+}
+
 FRAME_RADAR_HORI = 'radar_hori'
 FRAME_RADAR_VERT = 'radar_vert'
 FRAME_CAMERA = 'camera_optical'

@@ -35,10 +35,9 @@ from hupr_ros.guards import ErrorLog
 from hupr_ros.recording import RecordingWriter
 import numpy as np
 
-RADAR_TYPE = 'hupr_msgs/msg/RadarFrame'
-IMAGE_TYPE = 'sensor_msgs/msg/Image'
-COMPRESSED_TYPE = 'sensor_msgs/msg/CompressedImage'
-SKELETON_TYPE = 'hupr_msgs/msg/Skeleton2D'
+IMAGE_TYPE = topics.MSG_TYPES[topics.CAMERA_IMAGE]
+COMPRESSED_TYPE = topics.MSG_TYPES[topics.CAMERA_IMAGE_COMPRESSED]
+SKELETON_TYPE = topics.MSG_TYPES[topics.LABEL_SKELETON]
 
 
 class LabelRecorder:
@@ -73,11 +72,11 @@ class LabelRecorder:
             topics.RADAR_HORI_RAW, topics.RADAR_VERT_RAW, topics.CAMERA_IMAGE,
             topics.CAMERA_IMAGE_COMPRESSED, topics.LABEL_SKELETON)}
         qos = qos or {}
-        types = {topics.RADAR_HORI_RAW: RADAR_TYPE, topics.RADAR_VERT_RAW: RADAR_TYPE,
-                 topics.LABEL_SKELETON: SKELETON_TYPE}
+        written = [topics.RADAR_HORI_RAW, topics.RADAR_VERT_RAW, topics.LABEL_SKELETON]
         if labeller is not None:
-            types[topics.CAMERA_IMAGE_COMPRESSED if jpeg_quality else topics.CAMERA_IMAGE] = \
-                COMPRESSED_TYPE if jpeg_quality else IMAGE_TYPE
+            written.append(topics.CAMERA_IMAGE_COMPRESSED if jpeg_quality else
+                           topics.CAMERA_IMAGE)
+        types = {name: topics.MSG_TYPES[name] for name in written}
         self._lock = threading.Lock()
         with self._lock:
             for name, msgtype in types.items():

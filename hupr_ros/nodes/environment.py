@@ -29,11 +29,12 @@ Process defaults for the node executables, set before numpy, torch or DDS start.
 
 The node executables (:mod:`hupr_ros.nodes.launcher`) call it before importing a node's module;
 importing a module of this package changes nothing. This module imports only the standard
-library, so it can run first.
+library (and hupr_ros.shipped, which does the same), so it can run first.
 """
 
 import os
-import pathlib
+
+from hupr_ros.shipped import shipped_file
 
 PROFILE_NAME = 'fastdds_large_data.xml'
 
@@ -44,16 +45,7 @@ TRANSPORT_VARIABLES = ('FASTDDS_DEFAULT_PROFILES_FILE', 'FASTRTPS_DEFAULT_PROFIL
 
 def fastdds_profile() -> str:
     """Return the large-data profile's path: the source tree's, else hupr_msgs' installed one."""
-    here = pathlib.Path(__file__).resolve().parents[2] / 'hupr_msgs' / 'config' / PROFILE_NAME
-    if here.is_file():                      # source tree / symlink install
-        return str(here)
-    try:
-        from ament_index_python.packages import get_package_share_directory
-        installed = pathlib.Path(get_package_share_directory('hupr_msgs')) / 'config' / \
-            PROFILE_NAME
-        return str(installed) if installed.is_file() else ''
-    except (ImportError, LookupError):
-        return ''
+    return str(shipped_file('hupr_msgs', 'config', PROFILE_NAME) or '')
 
 
 def transport_chosen() -> bool:

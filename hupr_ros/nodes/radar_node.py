@@ -38,6 +38,7 @@ from hupr_ros.radar.dca1000 import decode_samples
 from hupr_ros.radar.dca1000_net import AssembledFrame, CONFIG_PORT, DATA_PORT, Dca1000Error, \
     FPGA_IP, HOST_IP
 from hupr_ros.radar.rig import Radar, RadarLink
+from hupr_ros.shipped import shipped_file
 import numpy as np
 from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.lifecycle import LifecycleNode, State, TransitionCallbackReturn
@@ -46,13 +47,8 @@ SOURCES = ('hardware', 'emulator')
 
 
 def shipped_cfg() -> str:
-    import pathlib
-    here = pathlib.Path(__file__).resolve().parents[2] / 'config' / 'iwr1843_hupr.cfg'
-    if here.is_file():
-        return str(here)
-    from ament_index_python.packages import get_package_share_directory
-    return str(pathlib.Path(get_package_share_directory('hupr_ros')) / 'config' /
-               'iwr1843_hupr.cfg')
+    """Return the shipped radar configuration (config/iwr1843_hupr.cfg); '' when absent."""
+    return str(shipped_file('hupr_ros', 'config', 'iwr1843_hupr.cfg') or '')
 
 
 class RadarNode(LifecycleNode):
@@ -159,7 +155,11 @@ class RadarNode(LifecycleNode):
             'software' if self.orientation == topics.ORIENTATION_HORIZONTAL else 'hardware')
         if trigger not in ('software', 'hardware'):
             raise ValueError(f"trigger must be 'software', 'hardware' or '', got {trigger!r}")
-        cfg = RadarCfg.load(self._param('cfg_file') or shipped_cfg())
+        cfg_file = self._param('cfg_file') or shipped_cfg()
+        if not cfg_file:
+            raise ValueError('no cfg_file given, and the shipped config/iwr1843_hupr.cfg is '
+                             'not installed')
+        cfg = RadarCfg.load(cfg_file)
         if self.source == 'emulator':
             trigger = 'software'          # an emulated radar has nobody to trigger it
         self.cfg = cfg.with_trigger(SOFTWARE_TRIGGER if trigger == 'software'

@@ -22,12 +22,12 @@ import tty
 from typing import Callable, List, Optional
 
 from hupr_ros.radar.cfg import ARITY
+from hupr_ros.radar.cli import PROMPT
 
 BANNER = (b'\x00\xff\xfe\x13 garbage from the boot \x07\r\n'
           b'******************************************\r\n'
           b'xWR18xx MMW Demo 03.06.00.00\r\n'
           b'******************************************\r\n')
-PROMPT = b'mmwDemo:/>'
 
 #: commands the emulator accepts (the demo's, as far as a .cfg file uses them)
 KNOWN = {'sensorStop', 'sensorStart', 'flushCfg', 'dfeDataOutputMode', 'channelCfg', 'adcCfg',

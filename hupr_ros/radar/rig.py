@@ -42,8 +42,8 @@ class Radar:
     """
     One radar + DCA1000.
 
-    :meth:`open` checks both, :meth:`arm` starts recording, :meth:`start` / :meth:`stop` the sensor,
-    :meth:`close` releases everything.
+    :meth:`open` checks both, :meth:`arm` starts recording, :meth:`start` / :meth:`stop` the
+    sensor, :meth:`close` releases everything.
     """
 
     def __init__(self, link: RadarLink, cfg: RadarCfg,
