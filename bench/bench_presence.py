@@ -1,3 +1,4 @@
+# Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """
 Presence detection on HuPR-Sim: per-frame scores, a calibrated threshold, error rates.

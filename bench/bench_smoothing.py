@@ -1,3 +1,4 @@
+# Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """
 One-Euro smoothing of predicted keypoints: jitter on static sequences, lag on moving ones.

@@ -1,3 +1,4 @@
+# Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """
 Pose accuracy as the paper reports it (COCO OKS AP) plus pixel error and PCK (no ROS).

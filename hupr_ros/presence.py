@@ -1,3 +1,4 @@
+# Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """
 Is anybody in front of the radars? Decided from radar energy, not from the network (no ROS).

@@ -1,3 +1,4 @@
+# Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """
 hupr_ros.data: targets and windows against direct transcriptions of the published maths.

@@ -1,3 +1,4 @@
+# Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """One-Euro filter: less jitter at rest, bounded lag when moving, restarts across gaps."""
 

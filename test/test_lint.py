@@ -1,21 +1,10 @@
 # Copyright 2026 The hupr_ros Authors
-#
-# Licensed under the Apache License, Version 2.0 (the "License");
-# you may not use this file except in compliance with the License.
-# You may obtain a copy of the License at
-#
-#     http://www.apache.org/licenses/LICENSE-2.0
-#
-# Unless required by applicable law or agreed to in writing, software
-# distributed under the License is distributed on an "AS IS" BASIS,
-# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-# See the License for the specific language governing permissions and
-# limitations under the License.
+# SPDX-License-Identifier: Apache-2.0
 
 """
 House-style checks as ROS packages run them.
 
-ament_flake8, ament_pep257, a copyright check, and package.xml against the imports.
+ament_flake8, ament_pep257, one copyright header, and package.xml against the imports.
 """
 
 import ast
@@ -74,12 +63,22 @@ def test_pep257():
     assert main(argv=[str(REPO / p) for p in PY_DIRS]) == 0
 
 
+#: Every Python file opens with these lines (after a shebang, if any): the copyright notice and
+#: the licence as an SPDX identifier (https://spdx.org/licenses/Apache-2.0.html).
+HEADER = ['# Copyright 2026 The hupr_ros Authors', '# SPDX-License-Identifier: Apache-2.0']
+
+
 def test_copyright_header():
-    # The SPDX line is the house style for new files; older files carry the full notice.
-    missing = [str(p.relative_to(REPO)) for p in python_files()
-               if 'SPDX-License-Identifier: Apache-2.0' not in p.read_text()[:200]
-               and 'Licensed under the Apache License, Version 2.0' not in p.read_text()[:800]]
-    assert not missing, f'files without the Apache-2.0 header: {missing}'
+    """One header style everywhere: a copyright line and the SPDX licence identifier."""
+    wrong = []
+    for path in python_files():
+        lines = path.read_text().split('\n')
+        start = 1 if lines[0].startswith('#!') else 0
+        if lines[start:start + 2] != HEADER:
+            wrong.append(str(path.relative_to(REPO)))
+        elif 'Licensed under the Apache License' in '\n'.join(lines[:20]):
+            wrong.append(f'{path.relative_to(REPO)} (a second, full notice)')
+    assert not wrong, f'files without the two-line header {HEADER}: {wrong}'
 
 
 #: rosdep key of each third-party module the package imports (a ROS package: its own name).

@@ -1,3 +1,4 @@
+# Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """Shipped weights load offline with their metadata; fp16 export round-trips."""
 

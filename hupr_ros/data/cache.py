@@ -1,3 +1,4 @@
+# Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """
 The on-disk preprocessing cache shared by ``hupr-preprocess`` (writer) and the datasets (readers).

@@ -1,3 +1,4 @@
+# Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """
 The HuPR layout's labels and splits: ``splits.json`` and ``hrnet_annot_{train,val,test}.json``.

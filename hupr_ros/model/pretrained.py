@@ -1,3 +1,4 @@
+# Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """
 Weights that ship with the package (trained on HuPR-Sim; see docs/results.md).

@@ -1,3 +1,4 @@
+# Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """
 hupr-eval: accuracy of a checkpoint on a HuPR-layout split, as the paper reports it.

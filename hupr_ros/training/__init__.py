@@ -1,3 +1,4 @@
+# Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """
 Training HuPRNet on HuPR-layout data (no ROS): ``TrainConfig`` + ``Trainer``.

@@ -1,3 +1,4 @@
+# Copyright 2026 The hupr_ros Authors
 # SPDX-License-Identifier: Apache-2.0
 """
 The training loop: published recipe, exact resume, bounded runs, DDP (no ROS).
