@@ -23,7 +23,7 @@ from hupr_msgs.msg import RadarCubePair, RadarFrame  # noqa: I100  (hupr_ros.nod
 from hupr_ros import msg_conversions as conv
 from hupr_ros import topics
 from hupr_ros.dsp import vrdae_map
-from hupr_ros.nodes.common import SENSOR_QOS
+from hupr_ros.nodes.qos import SENSOR_QOS
 from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, VERTICAL_MOUNT
 from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
 from hupr_ros.sim.fmcw import quantize, synthesize_frame

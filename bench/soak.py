@@ -73,7 +73,7 @@ class Graph:
 
         from hupr_ros import topics
         from hupr_ros.msg_conversions import ns_from_stamp
-        from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+        from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
         self.context = rclpy.Context()
         rclpy.init(context=self.context)
         self.node = Node('hupr_soak_recorder', context=self.context)

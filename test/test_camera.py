@@ -112,7 +112,7 @@ def test_camera_node_publishes_images_and_camera_info(folder, tmp_path, monkeypa
     from hupr_ros import msg_conversions as conv
     from hupr_ros import topics
     from hupr_ros.nodes.camera_node import CAMERA_INFO, CameraNode
-    from hupr_ros.nodes.common import SENSOR_QOS
+    from hupr_ros.nodes.qos import SENSOR_QOS
     from rclpy.node import Node
     from rclpy.parameter import Parameter
     from ros_harness import harness

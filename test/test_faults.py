@@ -132,7 +132,7 @@ def pose_rig(data_dir):
     """
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
     from hupr_ros import topics
-    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+    from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.pose_node import PoseNode
     from rclpy.node import Node
     from rclpy.parameter import Parameter
@@ -353,7 +353,7 @@ def test_pose_node_exits_cleanly_on_a_signal_during_inference(signum):
     """Pairs stream in at 20 Hz; the signal lands while windows are being inferred."""
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
     from hupr_ros import topics
-    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+    from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
     from rclpy.node import Node
     from ros_harness import harness
     process = _pose_process()

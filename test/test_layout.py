@@ -24,7 +24,7 @@ import hupr_ros
 LAYERS = (
     # 0: shared plain helpers and names
     ('cli', 'filters', 'guards', 'jobs', 'memory', 'metrics', 'mount', 'camera', 'pairing',
-     'presence', 'reports', 'skeleton', 'topics', 'visualization', 'yaml_files'),
+     'presence', 'reports', 'shipped', 'skeleton', 'topics', 'visualization', 'yaml_files'),
     ('radar',),                                       # 1: drivers, capture formats
     ('bags', 'dsp', 'messages', 'recording'),         # 2: preprocessing, stored messages
     ('model', 'sim'),                                 # 3: the network, the simulator

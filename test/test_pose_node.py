@@ -32,7 +32,7 @@ def test_pose_node_publishes_skeleton_markers_overlay(data_dir):
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
     from hupr_ros import msg_conversions as conv
     from hupr_ros import topics
-    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+    from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.pose_node import PoseNode
     from rclpy.node import Node
     from rclpy.parameter import Parameter
@@ -127,7 +127,7 @@ def test_pose_node_publishes_nothing_for_an_empty_room_and_clears_markers():
     from hupr_ros import msg_conversions as conv
     from hupr_ros import topics
     from hupr_ros.dsp import cube_axes, vrdae_map
-    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+    from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.pose_node import PoseNode
     from hupr_ros.sim.body import make_subjects, Motion
     from hupr_ros.sim.scene import Simulator
@@ -185,7 +185,7 @@ def test_fused_pose_node_estimates_from_raw_frames(data_dir):
     from hupr_ros import msg_conversions as conv
     from hupr_ros import topics
     from hupr_ros.dsp import vrdae_map
-    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+    from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.pose_node import PoseNode
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
     from rclpy.node import Node
@@ -235,7 +235,8 @@ def test_pose_node_lifecycle(data_dir, tmp_path):
     """
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
     from hupr_ros import topics
-    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS, StartupError
+    from hupr_ros.nodes.common import StartupError
+    from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.pose_node import PoseNode
     from rclpy.lifecycle import TransitionCallbackReturn as R
     from rclpy.node import Node

@@ -35,7 +35,7 @@ def make_rig(h, frames, **parameters):
     from hupr_msgs.msg import RadarCubePair, RadarFrame
     from hupr_ros import msg_conversions as conv
     from hupr_ros import topics
-    from hupr_ros.nodes.common import SENSOR_QOS
+    from hupr_ros.nodes.qos import SENSOR_QOS
     from hupr_ros.nodes.preprocess_node import PreprocessNode
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
     from rclpy.node import Node

@@ -23,7 +23,7 @@ def test_two_radar_nodes_stream_exact_frames_through_their_lifecycle():
     from hupr_msgs.msg import RadarFrame
     from hupr_ros import msg_conversions as conv
     from hupr_ros import topics
-    from hupr_ros.nodes.common import SENSOR_QOS
+    from hupr_ros.nodes.qos import SENSOR_QOS
     from hupr_ros.nodes.radar_node import RadarNode
     from hupr_ros.radar.dca1000 import decode_samples
     from hupr_ros.sim.adc_source import SimFrames
@@ -89,7 +89,7 @@ def test_lost_datagrams_are_published_zero_filled_and_counted():
     from hupr_msgs.msg import RadarFrame
     from hupr_ros import msg_conversions as conv
     from hupr_ros import topics
-    from hupr_ros.nodes.common import SENSOR_QOS
+    from hupr_ros.nodes.qos import SENSOR_QOS
     from hupr_ros.nodes.radar_node import RadarNode
     from hupr_ros.radar.dca1000 import decode_samples
     from hupr_ros.sim.adc_source import SimFrames

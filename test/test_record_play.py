@@ -33,7 +33,7 @@ def _stop(process, timeout=20):
 
 
 def test_subscription_qos_matches_every_publisher():
-    from hupr_ros.nodes.bag_tools import subscription_qos
+    from hupr_ros.nodes.qos import subscription_qos
     from rclpy.qos import QoSDurabilityPolicy as D
     from rclpy.qos import QoSProfile
     from rclpy.qos import QoSReliabilityPolicy as R

@@ -18,7 +18,7 @@ def test_sim_node_publishes_both_radars_camera_and_truth_on_one_clock():
     from hupr_msgs.msg import RadarFrame, Skeleton2D
     from hupr_ros import msg_conversions as conv
     from hupr_ros import topics
-    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+    from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.sim_node import SimNode
     from rclpy.node import Node
     from rclpy.parameter import Parameter

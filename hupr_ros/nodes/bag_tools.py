@@ -25,11 +25,12 @@ from typing import Dict, List, Optional
 from hupr_ros import topics
 from hupr_ros.bags import BagError, fully_qualified, open_reader
 from hupr_ros.cli import fail
+from hupr_ros.nodes.qos import rclpy_qos, rosbags_qos, subscription_qos
 from hupr_ros.recording import RecordingWriter
 import rclpy
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
-from rclpy.qos import QoSDurabilityPolicy, QoSHistoryPolicy, QoSProfile, QoSReliabilityPolicy
+from rclpy.qos import QoSProfile
 from rclpy.serialization import deserialize_message, serialize_message
 
 #: What ``hupr-record`` records by default: the inputs the pose node needs, the camera and the
@@ -48,37 +49,6 @@ def message_class(msgtype: str):
         return getattr(importlib.import_module(f'{package}.msg'), name)
     except (ImportError, AttributeError):
         raise BagError(f'message type {msgtype} is not installed here') from None
-
-
-def rosbags_qos(profile: QoSProfile):
-    from rosbags.interfaces import Qos, QosDurability, QosHistory, QosLiveliness, QosReliability, \
-        QosTime
-    zero = QosTime(0, 0)
-    return Qos(QosHistory(int(profile.history)), int(profile.depth),
-               QosReliability(int(profile.reliability)), QosDurability(int(profile.durability)),
-               zero, zero, QosLiveliness(int(profile.liveliness)), zero, False)
-
-
-def _rclpy_qos(qos) -> QoSProfile:
-    reliability = QoSReliabilityPolicy.BEST_EFFORT \
-        if qos.reliability.name == 'BEST_EFFORT' else QoSReliabilityPolicy.RELIABLE
-    durability = QoSDurabilityPolicy.TRANSIENT_LOCAL \
-        if qos.durability.name == 'TRANSIENT_LOCAL' else QoSDurabilityPolicy.VOLATILE
-    return QoSProfile(history=QoSHistoryPolicy.KEEP_LAST, depth=max(1, int(qos.depth or 10)),
-                      reliability=reliability, durability=durability)
-
-
-def subscription_qos(offered: List[QoSProfile]) -> QoSProfile:
-    """Return a QoS that matches every publisher (reliable / latched only if all are)."""
-    reliable = bool(offered) and all(
-        q.reliability == QoSReliabilityPolicy.RELIABLE for q in offered)
-    latched = bool(offered) and all(
-        q.durability == QoSDurabilityPolicy.TRANSIENT_LOCAL for q in offered)
-    return QoSProfile(history=QoSHistoryPolicy.KEEP_LAST, depth=10,
-                      reliability=QoSReliabilityPolicy.RELIABLE if reliable
-                      else QoSReliabilityPolicy.BEST_EFFORT,
-                      durability=QoSDurabilityPolicy.TRANSIENT_LOCAL if latched
-                      else QoSDurabilityPolicy.VOLATILE)
 
 
 class Recorder(Node):
@@ -209,7 +179,7 @@ class Player(Node):
             if namespace and topic not in GLOBAL_TOPICS:
                 topic = '/' + namespace.strip('/') + topic
             offered = getattr(c.ext, 'offered_qos_profiles', None) or []
-            qos = _rclpy_qos(offered[0]) if offered else QoSProfile(depth=10)
+            qos = rclpy_qos(offered[0]) if offered else QoSProfile(depth=10)
             self.classes[c.topic] = message_class(c.msgtype)
             self.publishers_by_topic[c.topic] = self.create_publisher(
                 self.classes[c.topic], topic, qos)

@@ -24,8 +24,8 @@ from hupr_ros.camera import Calibration, CameraError, crop_square, load_calibrat
 from hupr_ros.guards import ErrorLog
 from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import image_to_msg, make_header
-from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, report, run_node, SENSOR_QOS, \
-    StartupError
+from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, report, run_node, StartupError
+from hupr_ros.nodes.qos import SENSOR_QOS
 from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.node import Node
 from sensor_msgs.msg import CameraInfo, Image
@@ -93,7 +93,8 @@ class CameraNode(Node):
         self._open()
         self.image_pub = self.create_publisher(Image, topics.CAMERA_IMAGE, SENSOR_QOS)
         self.info_pub = self.create_publisher(CameraInfo, CAMERA_INFO, SENSOR_QOS)
-        self.diagnostics = Diagnostics(self, self.diagnose, hardware_id=value('source').value)
+        self.diagnostics = Diagnostics(self, self.diagnose, hardware_id=value('source').value,
+                                       errors=self.errors)
         self.create_timer(1.0 / float(value('fps').value), self.tick)
 
     def _open(self) -> None:

@@ -18,21 +18,11 @@ from hupr_ros.guards import ErrorLog
 from hupr_ros.memory import keep_freed_memory
 from hupr_ros.msg_conversions import make_header
 from hupr_ros.nodes.environment import apply_process_defaults
+from hupr_ros.nodes.qos import DIAGNOSTICS_QOS
 import rclpy
 from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
-from rclpy.qos import qos_profile_sensor_data, QoSDurabilityPolicy, QoSHistoryPolicy, QoSProfile, \
-    QoSReliabilityPolicy
-
-#: Raw frames and cubes: best effort, keep the newest few (drop rather than queue).
-SENSOR_QOS = QoSProfile(
-    history=QoSHistoryPolicy.KEEP_LAST, depth=qos_profile_sensor_data.depth,
-    reliability=QoSReliabilityPolicy.BEST_EFFORT, durability=QoSDurabilityPolicy.VOLATILE)
-#: Results (skeletons, markers, overlays): reliable, small depth.
-RESULT_QOS = QoSProfile(
-    history=QoSHistoryPolicy.KEEP_LAST, depth=5,
-    reliability=QoSReliabilityPolicy.RELIABLE, durability=QoSDurabilityPolicy.VOLATILE)
 
 
 class Changes:
@@ -76,7 +66,7 @@ class Diagnostics:
                  period_s: float = 1.0, errors: Optional[ErrorLog] = None) -> None:
         self.node, self.update, self.hardware_id = node, update, hardware_id
         self.errors, self._problems = errors, Changes()
-        self.publisher = node.create_publisher(DiagnosticArray, '/diagnostics', 10)
+        self.publisher = node.create_publisher(DiagnosticArray, '/diagnostics', DIAGNOSTICS_QOS)
         node.create_timer(period_s, self.publish)
 
     def publish(self) -> None:

@@ -58,7 +58,7 @@ def run(seconds: float, out: pathlib.Path, weights: Optional[str] = '', seed: in
 
     from hupr_ros import topics
     from hupr_ros.msg_conversions import msg_to_image, msg_to_skeleton, ns_from_stamp
-    from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+    from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
 
     python = sys.executable
     commands = [[python, '-m', 'hupr_ros.nodes', 'sim_node', '--ros-args', '-p', f'seed:={seed}',

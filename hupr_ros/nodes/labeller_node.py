@@ -28,9 +28,8 @@ from hupr_ros.bags import BagError
 from hupr_ros.labeller.backends import BACKENDS, LabellerError, make_labeller
 from hupr_ros.labeller.recorder import LabelRecorder
 from hupr_ros.msg_conversions import ns_from_stamp
-from hupr_ros.nodes.bag_tools import rosbags_qos
-from hupr_ros.nodes.common import declarer, Diagnostics, report, RESULT_QOS, run_node, \
-    SENSOR_QOS, StartupError
+from hupr_ros.nodes.common import declarer, Diagnostics, report, run_node, StartupError
+from hupr_ros.nodes.qos import RESULT_QOS, rosbags_qos, SENSOR_QOS
 from hupr_ros.recording import RecordingWriter
 import numpy as np
 from rcl_interfaces.msg import ParameterDescriptor

@@ -42,9 +42,10 @@ from hupr_ros.inference import NewestWindowWorker, PoseEstimator, PoseResult, pr
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.msg_conversions import AxisSpec, ConversionError, image_to_msg, msg_to_axes, \
     msg_to_cube, ns_from_stamp, skeleton_to_msg
-from hupr_ros.nodes.common import Changes, declarer, Diagnostics, guarded, report, RESULT_QOS, \
-    run_node, SENSOR_QOS, StageTimer, StartupError
+from hupr_ros.nodes.common import Changes, declarer, Diagnostics, guarded, report, run_node, \
+    StageTimer, StartupError
 from hupr_ros.nodes.markers import clear_markers, skeleton_markers
+from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
 from hupr_ros.nodes.raw_input import RawPairInput
 from hupr_ros.presence import PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
 import numpy as np

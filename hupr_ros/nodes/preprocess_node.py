@@ -21,8 +21,8 @@ from hupr_ros.dsp import cube_axes, vrdae_map
 from hupr_ros.dsp.vrdae import PreprocessingError
 from hupr_ros.guards import ErrorLog
 from hupr_ros.msg_conversions import ConversionError, cube_to_msg, make_header, ns_from_stamp
-from hupr_ros.nodes.common import Changes, declarer, Diagnostics, report, run_node, SENSOR_QOS, \
-    StageTimer
+from hupr_ros.nodes.common import Changes, declarer, Diagnostics, report, run_node, StageTimer
+from hupr_ros.nodes.qos import SENSOR_QOS
 from hupr_ros.nodes.raw_input import RawPairInput
 from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.node import Node

@@ -31,7 +31,8 @@ from hupr_ros import topics
 from hupr_ros.guards import ErrorLog
 from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import frame_to_msg
-from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, report, run_node, SENSOR_QOS
+from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, report, run_node
+from hupr_ros.nodes.qos import SENSOR_QOS
 from hupr_ros.radar.cfg import CfgError, HARDWARE_TRIGGER, RadarCfg, SOFTWARE_TRIGGER
 from hupr_ros.radar.cli import RadarCliError
 from hupr_ros.radar.dca1000 import decode_samples
@@ -120,7 +121,8 @@ class RadarNode(LifecycleNode):
                 topics.FRAME_RADAR_HORI if self.orientation == topics.ORIENTATION_HORIZONTAL
                 else topics.FRAME_RADAR_VERT)
         self.publisher = None
-        self.diagnostics = Diagnostics(self, self.diagnose, hardware_id=self.frame_id)
+        self.diagnostics = Diagnostics(self, self.diagnose, hardware_id=self.frame_id,
+                                       errors=self.errors)
         if self.get_parameter('autostart').value:
             if self.trigger_configure() == TransitionCallbackReturn.SUCCESS:
                 self.trigger_activate()

@@ -19,7 +19,8 @@ from hupr_ros.dsp import VRDAEConfig
 from hupr_ros.guards import StampGuard
 from hupr_ros.msg_conversions import chirp_config_from_msg, ConversionError, msg_to_frame, \
     ns_from_stamp
-from hupr_ros.nodes.common import declarer, guarded, report, SENSOR_QOS
+from hupr_ros.nodes.common import declarer, guarded, report
+from hupr_ros.nodes.qos import SENSOR_QOS
 from hupr_ros.pairing import FramePairer, PAIR_TOLERANCE_S
 from hupr_ros.topics import ORIENTATIONS
 from rcl_interfaces.msg import ParameterDescriptor

@@ -24,8 +24,9 @@ from hupr_msgs.msg import RadarFrame, Skeleton2D
 from hupr_ros import topics
 from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import frame_to_msg, image_to_msg, skeleton_to_msg
-from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, RESULT_QOS, run_node, \
-    SENSOR_QOS, StageTimer, StartupError
+from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, run_node, StageTimer, \
+    StartupError
+from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
 from hupr_ros.sim.body import ALL_MOTIONS, make_subjects, random_motion
 from hupr_ros.sim.scene import SimConfig, Simulator
 import numpy as np

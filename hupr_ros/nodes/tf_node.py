@@ -16,18 +16,14 @@ from geometry_msgs.msg import Quaternion, TransformStamped, Vector3
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, Mount, MountError
 from hupr_ros.msg_conversions import make_header
 from hupr_ros.nodes.common import run_node, StartupError
+from hupr_ros.nodes.qos import TF_STATIC_QOS
 from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.node import Node
-from rclpy.qos import QoSDurabilityPolicy, QoSHistoryPolicy, QoSProfile, QoSReliabilityPolicy
 
 try:
     from tf2_msgs.msg import TFMessage
 except ImportError:      # pragma: no cover - tools/setup.sh builds it where ROS lacks it
     TFMessage = None
-
-TF_STATIC_QOS = QoSProfile(history=QoSHistoryPolicy.KEEP_LAST, depth=1,
-                           reliability=QoSReliabilityPolicy.RELIABLE,
-                           durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
 
 
 def mount_to_msg(mount: Mount, stamp_ns: int, prefix: str = '') -> 'TFMessage':

@@ -20,7 +20,7 @@ from ament_index_python.packages import get_package_share_directory
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
 from hupr_msgs.msg import RadarCubePair, RadarFrame, Skeleton2D
 from hupr_ros import topics
-from hupr_ros.nodes.common import RESULT_QOS, SENSOR_QOS
+from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
 from hupr_ros.nodes.tf_node import TF_STATIC_QOS, TFMessage
 from launch import LaunchDescription
 from launch.actions import IncludeLaunchDescription
