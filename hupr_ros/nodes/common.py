@@ -187,6 +187,37 @@ class StartupError(RuntimeError):
     """A node cannot start with its parameters (missing weights, unreadable device, ...)."""
 
 
+def autostart(node) -> None:
+    """
+    Configure and activate a lifecycle node at start-up (its ``autostart`` parameter).
+
+    The one policy of every lifecycle node here: a failing transition raises
+    :class:`StartupError` with the reason the node stored in ``node._failure``, and
+    :func:`run_node` ends the process with that one line (exit status 1). While this runs,
+    ``node._autostarting`` is True, so the node's callbacks leave the logging to it. Without
+    ``autostart`` a node waits unconfigured for a lifecycle manager, which can retry a failed
+    transition.
+    """
+    from rclpy.lifecycle import TransitionCallbackReturn
+    node._autostarting = True
+    try:
+        for name, trigger in (('configuration', node.trigger_configure),
+                              ('activation', node.trigger_activate)):
+            if trigger() != TransitionCallbackReturn.SUCCESS:
+                raise StartupError(getattr(node, '_failure', '') or f'{name} failed')
+    finally:
+        node._autostarting = False
+
+
+def transition_failed(node, message: str):
+    """Store and (outside autostart) log why a transition failed; return FAILURE."""
+    from rclpy.lifecycle import TransitionCallbackReturn
+    node._failure = message
+    if not getattr(node, '_autostarting', False):      # autostart: run_node says it
+        node.get_logger().error(message)
+    return TransitionCallbackReturn.FAILURE
+
+
 def _goes_down(context, wait_s: float = 1.0) -> bool:
     """Return whether ``context`` is shut down now or within ``wait_s``."""
     end = time.monotonic() + wait_s

@@ -21,10 +21,12 @@ and skipped. Pairs missing from the stream (lost in transport, dropped by a busy
 filled from the pair before them, up to ``max_frame_gap_s``; after a longer gap (an outage, an
 upstream restart) the window starts again rather than spanning it.
 
-It is a lifecycle node: *configure* loads the weights and the mount file, *activate*
-subscribes and starts taking pairs, *deactivate* stops taking them (dropped, not queued) and
-*cleanup* releases the weights. With ``autostart`` (the default) it configures and activates
-itself at start-up; a configuration problem then stops it with one line (exit status 1).
+It is a lifecycle node: *configure* loads the weights and the mount file and makes its
+(lifecycle) publishers, *activate* subscribes and starts taking pairs, *deactivate* stops
+taking them (dropped, not queued) and *cleanup* releases the weights and the publishers. With
+``autostart`` (the default) it configures and activates itself at start-up; a problem then
+stops it with one line (exit status 1), as for every lifecycle node here
+(:func:`hupr_ros.nodes.common.autostart`).
 """
 
 from collections import deque
@@ -42,8 +44,8 @@ from hupr_ros.inference import NewestWindowWorker, PoseEstimator, PoseResult, pr
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.msg_conversions import AxisSpec, ConversionError, image_to_msg, msg_to_axes, \
     msg_to_cube, ns_from_stamp, skeleton_to_msg
-from hupr_ros.nodes.common import Changes, declarer, Diagnostics, guarded, report, run_node, \
-    StageTimer, StartupError
+from hupr_ros.nodes.common import autostart, Changes, declarer, Diagnostics, guarded, report, \
+    run_node, StageTimer, StartupError, transition_failed
 from hupr_ros.nodes.markers import clear_markers, skeleton_markers
 from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
 from hupr_ros.nodes.raw_input import RawPairInput
@@ -139,9 +141,7 @@ class PoseNode(LifecycleNode):
         # horizontal cubes of the frames in the window, by stamp, for the overlay of the
         # target frame (with a centered window it is 3 frames older than the newest)
         self._cubes = BoundedDict(1)
-        self.skeleton_pub = self.create_publisher(Skeleton2D, topics.POSE_SKELETON, RESULT_QOS)
-        self.marker_pub = self.create_publisher(MarkerArray, topics.POSE_MARKERS, RESULT_QOS)
-        self.overlay_pub = self.create_publisher(Image, topics.POSE_OVERLAY, RESULT_QOS)
+        self.skeleton_pub = self.marker_pub = self.overlay_pub = None   # made by configure
         self._config_checked = BoundedDict(16)     # bounded, whatever arrives
         self.create_timer(float(self._param('stats_period_s')), self.log_stats)
         self._stamp_latency = deque(maxlen=100)      # s from a pair's stamp to its skeleton
@@ -151,11 +151,7 @@ class PoseNode(LifecycleNode):
         self._worker = NewestWindowWorker(self._infer, self._inference_failed,
                                           name='hupr_pose_inference')
         if self._param('autostart'):
-            self._autostarting = True
-            if self.trigger_configure() != TransitionCallbackReturn.SUCCESS:
-                raise StartupError(self._failure or 'configuration failed')
-            self.trigger_activate()
-        self._autostarting = False
+            autostart(self)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def on_configure(self, state: State) -> TransitionCallbackReturn:
@@ -163,10 +159,14 @@ class PoseNode(LifecycleNode):
         try:
             self._configure()
         except (StartupError, ValueError) as error:
-            self._failure = str(error)
-            if not getattr(self, '_autostarting', False):   # autostart: main() says it
-                self.get_logger().error(f'cannot configure: {error}')
-            return TransitionCallbackReturn.FAILURE
+            return transition_failed(self, f'cannot configure: {error}')
+        if self.skeleton_pub is None:     # lifecycle publishers: they publish while active
+            self.skeleton_pub = self.create_lifecycle_publisher(
+                Skeleton2D, topics.POSE_SKELETON, RESULT_QOS)
+            self.marker_pub = self.create_lifecycle_publisher(
+                MarkerArray, topics.POSE_MARKERS, RESULT_QOS)
+            self.overlay_pub = self.create_lifecycle_publisher(
+                Image, topics.POSE_OVERLAY, RESULT_QOS)
         return TransitionCallbackReturn.SUCCESS
 
     def _configure(self) -> None:
@@ -220,19 +220,23 @@ class PoseNode(LifecycleNode):
             self._subscribed = True
         self.estimator.reset()
         self._active = True
-        return TransitionCallbackReturn.SUCCESS
+        return super().on_activate(state)
 
     def on_deactivate(self, state: State) -> TransitionCallbackReturn:
         """Stop taking pairs (they are dropped uncounted) and forget the window."""
         self._active = False
         self._worker.clear()
-        return TransitionCallbackReturn.SUCCESS
+        return super().on_deactivate(state)
 
     def on_cleanup(self, state: State) -> TransitionCallbackReturn:
         """Release the weights."""
         self._active = False
         self._worker.clear()
         self.estimator = None
+        for publisher in (self.skeleton_pub, self.marker_pub, self.overlay_pub):
+            if publisher is not None:
+                self.destroy_lifecycle_publisher(publisher)
+        self.skeleton_pub = self.marker_pub = self.overlay_pub = None
         return TransitionCallbackReturn.SUCCESS
 
     def on_shutdown(self, state: State) -> TransitionCallbackReturn:
@@ -388,6 +392,8 @@ class PoseNode(LifecycleNode):
 
     def publish(self, result: PoseResult, cube) -> None:
         from hupr_ros.visualization import draw_skeleton, range_azimuth_image
+        if not self._active:          # deactivated or cleaned up during the inference
+            return
         if not result.present:
             self.counts['nobody'] += 1
             if self._shown:       # the person left: clear their skeleton in RViz now

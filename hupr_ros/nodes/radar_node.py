@@ -11,6 +11,10 @@ Radar driver node: one IWR1843 + DCA1000EVM -> ``radar/<hori|vert>/raw``, a life
 - deactivate: stop the sensor and the recording; cleanup / shutdown: release the port and the
   sockets. SIGINT stops the radar and the DCA1000 too.
 
+Under a lifecycle manager a failed transition can be retried. With ``autostart`` (what the
+launch file sets) it configures and activates itself, and a failure stops it with one line
+(exit status 1), as for every lifecycle node here (:func:`hupr_ros.nodes.common.autostart`).
+
 Frames (hupr_msgs/RadarFrame, complex int16 I first) are stamped at the frame start: the
 arrival of the frame's first datagram minus ``first_datagram_latency_s`` (docs/hardware.md
 gives the error of this estimate). Frames with lost datagrams are published zero-filled and
@@ -31,7 +35,8 @@ from hupr_ros import topics
 from hupr_ros.guards import ErrorLog
 from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import frame_to_msg
-from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, report, run_node
+from hupr_ros.nodes.common import autostart, declarer, Diagnostics, RateMeter, report, \
+    run_node, transition_failed
 from hupr_ros.nodes.qos import SENSOR_QOS
 from hupr_ros.radar.cfg import CfgError, HARDWARE_TRIGGER, RadarCfg, SOFTWARE_TRIGGER
 from hupr_ros.radar.cli import RadarCliError
@@ -103,7 +108,8 @@ class RadarNode(LifecycleNode):
                         "'loss=0.02,reorder=0.05,duplicate=0.01,truncate=0.01,garbage=0.01'",
             **ro))
         p('autostart', False, ParameterDescriptor(
-            description='configure and activate at start-up (without a lifecycle manager)',
+            description='configure and activate at start-up (without a lifecycle manager); '
+                        'a failure then stops the node with one line (exit status 1)',
             **ro))
         self.orientation = self.get_parameter('orientation').value
         self.source = self.get_parameter('source').value
@@ -123,9 +129,9 @@ class RadarNode(LifecycleNode):
         self.publisher = None
         self.diagnostics = Diagnostics(self, self.diagnose, hardware_id=self.frame_id,
                                        errors=self.errors)
+        self._failure = ''
         if self.get_parameter('autostart').value:
-            if self.trigger_configure() == TransitionCallbackReturn.SUCCESS:
-                self.trigger_activate()
+            autostart(self)
 
     def _param(self, name: str):
         return self.get_parameter(name).value
@@ -135,9 +141,9 @@ class RadarNode(LifecycleNode):
         try:
             self._configure()
         except (CfgError, RadarCliError, Dca1000Error, ValueError, OSError) as error:
-            self.get_logger().error(f'cannot configure the {self.orientation} radar: {error}')
             self._release()
-            return TransitionCallbackReturn.FAILURE
+            return transition_failed(self, f'cannot configure the {self.orientation} radar: '
+                                           f'{error}')
         self.publisher = self.create_lifecycle_publisher(
             RadarFrame, topics.RADAR_HORI_RAW if self.orientation == 'horizontal'
             else topics.RADAR_VERT_RAW, SENSOR_QOS)
@@ -206,8 +212,7 @@ class RadarNode(LifecycleNode):
             self.radar.start()
         except (RadarCliError, Dca1000Error, OSError) as error:
             self._active = False
-            self.get_logger().error(f'cannot start the {self.orientation} radar: {error}')
-            return TransitionCallbackReturn.FAILURE
+            return transition_failed(self, f'cannot start the {self.orientation} radar: {error}')
         self.get_logger().info(f'{self.orientation} radar streaming')
         return super().on_activate(state)
 
