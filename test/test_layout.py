@@ -133,3 +133,20 @@ def test_python_m_nodes_names_the_executables_when_asked_for_an_unknown_one():
                             capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 2
     assert 'pose_node' in result.stderr and 'hupr-record' in result.stderr
+
+
+def test_nodes_declare_parameters_from_one_table_each():
+    """One way to declare and read parameters: a module's PARAMETERS, read once."""
+    import importlib
+    nodes = pathlib.Path(hupr_ros.__file__).parent / 'nodes'
+    by_hand = [f'{path.name}: {needle}' for path in sorted(nodes.glob('*.py'))
+               if path.name != 'common.py'
+               for needle in ('declare_parameter(', 'declarer(', 'get_parameter(', '_param(')
+               if needle in path.read_text()]
+    assert by_hand == []
+    for name in ('camera_node', 'labeller_node', 'pose_node', 'preprocess_node', 'radar_node',
+                 'raw_input', 'sim_node', 'tf_node'):
+        table = importlib.import_module(f'hupr_ros.nodes.{name}').PARAMETERS
+        names = [param.name for param in table]
+        assert len(names) == len(set(names)), name
+        assert all(param.description.strip() for param in table), name

@@ -24,9 +24,9 @@ from hupr_ros.camera import Calibration, CameraError, crop_square, load_calibrat
 from hupr_ros.guards import ErrorLog
 from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import image_to_msg, make_header
-from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, report, run_node, StartupError
+from hupr_ros.nodes.common import declare_parameters, Diagnostics, Param, RateMeter, report, \
+    run_node, StartupError
 from hupr_ros.nodes.qos import SENSOR_QOS
-from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.node import Node
 from sensor_msgs.msg import CameraInfo, Image
 
@@ -40,49 +40,43 @@ def camera_info(calibration: Calibration, stamp_ns: int, frame_id: str) -> Camer
                       r=calibration.r.reshape(-1), p=calibration.p.reshape(-1))
 
 
+#: The node's parameters (``ros2 param describe`` shows these descriptions).
+PARAMETERS = (
+    Param('source', '0', "device index ('0'), V4L2 path (/dev/video0), video file or image "
+          'folder'),
+    Param('width', 0, 'requested width (0: the default)', range=(0, 16384)),
+    Param('height', 0, 'requested height (0: the default)', range=(0, 16384)),
+    Param('fps', 10.0, 'frames published per second', range=(0.1, 240.0)),
+    Param('pixel_format', '', "capture FOURCC, e.g. 'MJPG' or 'YUYV' ('' = the device default)"),
+    Param('encoding', 'bgr8', "'bgr8', 'rgb8' or 'mono8'"),
+    Param('frame_id', '', "'' = camera_optical under the namespace's tf prefix"),
+    Param('calibration_file', '', "ROS camera_calibration YAML ('' = a pinhole guess: 60-degree "
+          'horizontal field of view, centred)'),
+    Param('crop_square', False, "centre-crop to a square and resize to crop_size (the paper's "
+          'frames)'),
+    Param('crop_size', 256, 'side of the square frames', range=(16, 4096)),
+    Param('loop', False, 'video file / folder: start over'),
+    Param('reconnect', True, 'reopen the source after it stalled for reconnect_s'),
+    Param('reconnect_s', 2.0, 'stall before reopening', range=(0.1, 3600.0)),
+)
+
+
 class CameraNode(Node):
     """Publishes camera frames and their CameraInfo at ``fps``."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__('hupr_camera', **kwargs)
-        p = declarer(self)
-        p('source', '0', ParameterDescriptor(
-            description="device index ('0'), V4L2 path (/dev/video0), video file or image "
-                        'folder'))
-        p('width', 0, ParameterDescriptor(description='requested width (0: the default)'),
-          range=(0, 16384))
-        p('height', 0, ParameterDescriptor(description='requested height (0: the default)'),
-          range=(0, 16384))
-        p('fps', 10.0, ParameterDescriptor(description='frames published per second'),
-          range=(0.1, 240.0))
-        p('pixel_format', '', ParameterDescriptor(
-            description="capture FOURCC, e.g. 'MJPG' or 'YUYV' ('' = the device default)"))
-        p('encoding', 'bgr8', ParameterDescriptor(description="'bgr8', 'rgb8' or 'mono8'"))
-        p('frame_id', '', ParameterDescriptor(
-            description="'' = camera_optical under the namespace's tf prefix"))
-        p('calibration_file', '', ParameterDescriptor(
-            description="ROS camera_calibration YAML ('' = a pinhole guess: 60-degree "
-                        'horizontal field of view, centred)'))
-        p('crop_square', False, ParameterDescriptor(
-            description="centre-crop to a square and resize to crop_size (the paper's frames)"))
-        p('crop_size', 256, ParameterDescriptor(description='side of the square frames'),
-          range=(16, 4096))
-        p('loop', False, ParameterDescriptor(description='video file / folder: start over'))
-        p('reconnect', True, ParameterDescriptor(
-            description='reopen the source after it stalled for reconnect_s'))
-        p('reconnect_s', 2.0, ParameterDescriptor(description='stall before reopening'),
-          range=(0.1, 3600.0))
-        value = self.get_parameter
-        self.encoding = value('encoding').value
+        self.params = declare_parameters(self, PARAMETERS)
+        self.encoding = self.params.encoding
         if self.encoding not in ('bgr8', 'rgb8', 'mono8'):
             raise StartupError(f"encoding must be 'bgr8', 'rgb8' or 'mono8', got "
                                f'{self.encoding!r}')
-        self.frame_id = value('frame_id').value or \
+        self.frame_id = self.params.frame_id or \
             frame_prefix(self.get_namespace()) + topics.FRAME_CAMERA
         self.calibration = None
-        if value('calibration_file').value:
+        if self.params.calibration_file:
             try:
-                self.calibration = load_calibration(value('calibration_file').value)
+                self.calibration = load_calibration(self.params.calibration_file)
             except CameraError as error:
                 raise StartupError(str(error)) from None
         self.errors = ErrorLog()
@@ -93,16 +87,15 @@ class CameraNode(Node):
         self._open()
         self.image_pub = self.create_publisher(Image, topics.CAMERA_IMAGE, SENSOR_QOS)
         self.info_pub = self.create_publisher(CameraInfo, CAMERA_INFO, SENSOR_QOS)
-        self.diagnostics = Diagnostics(self, self.diagnose, hardware_id=value('source').value,
+        self.diagnostics = Diagnostics(self, self.diagnose, hardware_id=self.params.source,
                                        errors=self.errors)
-        self.create_timer(1.0 / float(value('fps').value), self.tick)
+        self.create_timer(1.0 / float(self.params.fps), self.tick)
 
     def _open(self) -> None:
-        value = self.get_parameter
         try:
-            self.source = open_source(value('source').value, value('width').value,
-                                      value('height').value, value('fps').value,
-                                      value('pixel_format').value, value('loop').value)
+            self.source = open_source(self.params.source, self.params.width,
+                                      self.params.height, self.params.fps,
+                                      self.params.pixel_format, self.params.loop)
         except CameraError as error:
             if self.source is None and self.counts['reconnects'] == 0:
                 raise StartupError(str(error)) from None
@@ -118,16 +111,16 @@ class CameraNode(Node):
         if frame is None:
             self.counts['stalls'] += 1
             stalled = time.monotonic() - self._last_frame
-            if self.get_parameter('reconnect').value and \
-                    stalled > self.get_parameter('reconnect_s').value:
+            if self.params.reconnect and \
+                    stalled > self.params.reconnect_s:
                 self._reconnect(stalled)
             return
         self._last_frame = time.monotonic()
         calibration = self.calibration or Calibration.pinhole(
             frame.shape[1], frame.shape[0], 0.866 * frame.shape[1], 0.866 * frame.shape[1],
             frame.shape[1] / 2, frame.shape[0] / 2)
-        if self.get_parameter('crop_square').value:
-            frame, calibration = crop_square(frame, self.get_parameter('crop_size').value,
+        if self.params.crop_square:
+            frame, calibration = crop_square(frame, self.params.crop_size,
                                              calibration)
         self.image_pub.publish(image_to_msg(to_encoding(frame, self.encoding), stamp_ns=stamp,
                                             frame_id=self.frame_id, encoding=self.encoding))

@@ -2,16 +2,21 @@
 # SPDX-License-Identifier: Apache-2.0
 
 """
-What every hupr_ros node shares.
+What every hupr_ros node shares: the node contract.
 
-QoS profiles, stage timing, error reporting, /diagnostics and the main() wrapper.
+Parameters declared from a table and read once (:class:`Param`, :func:`declare_parameters`),
+one lifecycle policy (:func:`autostart`), error reporting into ``/diagnostics``
+(:func:`report`, :class:`Diagnostics`), stage timing, and the main() wrapper
+(:func:`run_node`). QoS profiles are in :mod:`hupr_ros.nodes.qos`.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 import functools
 import time
 import traceback
-from typing import Callable, Dict, List, Optional, Tuple
+from types import SimpleNamespace
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from hupr_ros.guards import ErrorLog
@@ -181,6 +186,39 @@ def declarer(node: Node) -> Callable:
                     from_value=float(low), to_value=float(high), step=0.0)]
         return node.declare_parameter(name, default, descriptor)
     return declare
+
+
+@dataclass(frozen=True)
+class Param:
+    """
+    One entry of a node's parameter table: name, default, description and a numeric range.
+
+    Each node module holds its table (``PARAMETERS``); :func:`declare_parameters` declares it
+    and reads every value once. The description is what ``ros2 param describe`` shows.
+    """
+
+    name: str
+    default: Any
+    description: str
+    range: Optional[tuple] = None     # noqa: A003 - the descriptor's word, as in declarer
+
+
+def declare_parameters(node: Node, table: Sequence[Param]) -> SimpleNamespace:
+    """
+    Declare a parameter table on ``node`` (read-only, with ranges) and read it once.
+
+    A parameter the node already declared (a shared one, e.g. ``max_future_s`` of the pose
+    node and its raw input) keeps its first declaration. Returns the values as attributes
+    (``node.params.fps``).
+    """
+    from rcl_interfaces.msg import ParameterDescriptor
+    declare = declarer(node)
+    for param in table:
+        if not node.has_parameter(param.name):
+            declare(param.name, param.default, ParameterDescriptor(description=param.description),
+                    range=param.range)
+    return SimpleNamespace(**{param.name: node.get_parameter(param.name).value
+                              for param in table})
 
 
 class StartupError(RuntimeError):

@@ -28,14 +28,36 @@ from hupr_ros.bags import BagError
 from hupr_ros.labeller.backends import BACKENDS, LabellerError, make_labeller
 from hupr_ros.labeller.recorder import LabelRecorder
 from hupr_ros.msg_conversions import ns_from_stamp
-from hupr_ros.nodes.common import declarer, Diagnostics, report, run_node, StartupError
+from hupr_ros.nodes.common import declare_parameters, Diagnostics, Param, report, run_node, \
+    StartupError
 from hupr_ros.nodes.qos import RESULT_QOS, rosbags_qos, SENSOR_QOS
 from hupr_ros.recording import RecordingWriter
 import numpy as np
-from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.node import Node
 from rclpy.serialization import deserialize_message
 from sensor_msgs.msg import Image
+
+
+#: The node's parameters (``ros2 param describe`` shows these descriptions).
+PARAMETERS = (
+    Param('backend', '', f"label source: {', '.join(BACKENDS)}; '' = hrnet when weights are "
+          "given (the paper's labeller), else ground_truth (the simulator)"),
+    Param('weights', '', 'hrnet: official HRNet-W32 checkpoint'),
+    Param('device', 'cpu', "hrnet: 'cpu' or 'cuda[:N]'"),
+    Param('flip_test', False, 'hrnet: average with the mirror'),
+    Param('blazepose_python', '', "blazepose: a Python with mediapipe 0.10.21 ('' = this one)"),
+    Param('output_dir', '.', 'folder for the bag'),
+    Param('bag_name', '', "'' = labels_YYYYmmdd_HHMMSS"),
+    Param('storage', 'sqlite3', 'sqlite3 (survives a kill, splits) or mcap (readable once '
+          'closed)'),
+    Param('jpeg_quality', 0, '0: raw images; 1-100: JPEG CompressedImage on .../compressed',
+          range=(0, 100)),
+    Param('split_size_mb', 0.0, 'new file after this (0: no)', range=(0.0, 1e6)),
+    Param('split_duration_s', 0.0, 'new file after (0: no)', range=(0.0, 1e6)),
+    Param('flush_s', 1.0, 'commit to disk this often', range=(0.05, 60.0)),
+    Param('queue_size', 4, 'images waiting for the labeller; beyond it frames get no label',
+          range=(1, 1000)),
+)
 
 
 class LabellerNode(Node):
@@ -43,49 +65,24 @@ class LabellerNode(Node):
 
     def __init__(self, **kwargs) -> None:
         super().__init__('hupr_labeller', **kwargs)
-        p = declarer(self)
-        p('backend', '', ParameterDescriptor(
-            description=f"label source: {', '.join(BACKENDS)}; '' = hrnet when weights are "
-                        "given (the paper's labeller), else ground_truth (the simulator)"))
-        p('weights', '', ParameterDescriptor(description='hrnet: official HRNet-W32 checkpoint'))
-        p('device', 'cpu', ParameterDescriptor(description="hrnet: 'cpu' or 'cuda[:N]'"))
-        p('flip_test', False, ParameterDescriptor(description='hrnet: average with the mirror'))
-        p('blazepose_python', '', ParameterDescriptor(
-            description="blazepose: a Python with mediapipe 0.10.21 ('' = this one)"))
-        p('output_dir', '.', ParameterDescriptor(description='folder for the bag'))
-        p('bag_name', '', ParameterDescriptor(description="'' = labels_YYYYmmdd_HHMMSS"))
-        p('storage', 'sqlite3', ParameterDescriptor(
-            description='sqlite3 (survives a kill, splits) or mcap (readable once closed)'))
-        p('jpeg_quality', 0, ParameterDescriptor(
-            description='0: raw images; 1-100: JPEG CompressedImage on .../compressed'),
-          range=(0, 100))
-        p('split_size_mb', 0.0, ParameterDescriptor(description='new file after this (0: no)'),
-          range=(0.0, 1e6))
-        p('split_duration_s', 0.0, ParameterDescriptor(description='new file after (0: no)'),
-          range=(0.0, 1e6))
-        p('flush_s', 1.0, ParameterDescriptor(description='commit to disk this often'),
-          range=(0.05, 60.0))
-        p('queue_size', 4, ParameterDescriptor(
-            description='images waiting for the labeller; beyond it frames get no label'),
-          range=(1, 1000))
-        value = lambda name: self.get_parameter(name).value      # noqa: E731
-        backend = value('backend') or ('hrnet' if value('weights') else 'ground_truth')
+        self.params = declare_parameters(self, PARAMETERS)
+        backend = self.params.backend or ('hrnet' if self.params.weights else 'ground_truth')
         if backend not in BACKENDS:
             raise StartupError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
         labeller = None
         if backend != 'ground_truth':
             try:
-                labeller = make_labeller(backend, value('weights'), value('device'),
-                                         value('flip_test'), value('blazepose_python'))
+                labeller = make_labeller(backend, self.params.weights, self.params.device,
+                                         self.params.flip_test, self.params.blazepose_python)
             except LabellerError as error:
                 raise StartupError(str(error)) from None
-        name = value('bag_name') or time.strftime('labels_%Y%m%d_%H%M%S')
-        path = pathlib.Path(value('output_dir')).expanduser() / name
+        name = self.params.bag_name or time.strftime('labels_%Y%m%d_%H%M%S')
+        path = pathlib.Path(self.params.output_dir).expanduser() / name
         try:
-            writer = RecordingWriter(path, flush_s=value('flush_s'),
-                                     split_bytes=int(value('split_size_mb') * 1e6),
-                                     split_s=value('split_duration_s'),
-                                     storage=value('storage')).open()
+            writer = RecordingWriter(path, flush_s=self.params.flush_s,
+                                     split_bytes=int(self.params.split_size_mb * 1e6),
+                                     split_s=self.params.split_duration_s,
+                                     storage=self.params.storage).open()
         except (BagError, ValueError) as error:
             if labeller is not None:
                 labeller.close()
@@ -97,7 +94,7 @@ class LabellerNode(Node):
         qos[topics.LABEL_SKELETON] = (rosbags_qos(RESULT_QOS),)
         self.recorder = LabelRecorder(
             writer, labeller, namespace=self.get_namespace(),
-            jpeg_quality=value('jpeg_quality'), live=True, queue_size=value('queue_size'),
+            jpeg_quality=self.params.jpeg_quality, live=True, queue_size=self.params.queue_size,
             qos=qos, clock_ns=lambda: self.get_clock().now().nanoseconds,
             log=lambda line: self.get_logger().warning(line))
         self.errors = self.recorder.errors

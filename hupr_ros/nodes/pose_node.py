@@ -44,17 +44,62 @@ from hupr_ros.inference import NewestWindowWorker, PoseEstimator, PoseResult, pr
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.msg_conversions import AxisSpec, ConversionError, image_to_msg, msg_to_axes, \
     msg_to_cube, ns_from_stamp, skeleton_to_msg
-from hupr_ros.nodes.common import autostart, Changes, declarer, Diagnostics, guarded, report, \
-    run_node, StageTimer, StartupError, transition_failed
+from hupr_ros.nodes.common import autostart, Changes, declare_parameters, Diagnostics, guarded, \
+    Param, report, run_node, StageTimer, StartupError, transition_failed
 from hupr_ros.nodes.markers import clear_markers, skeleton_markers
 from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
 from hupr_ros.nodes.raw_input import RawPairInput
 from hupr_ros.presence import PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
 import numpy as np
-from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.lifecycle import LifecycleNode, State, TransitionCallbackReturn
 from sensor_msgs.msg import Image
 from visualization_msgs.msg import MarkerArray
+
+
+#: The node's parameters (``ros2 param describe`` shows these descriptions).
+PARAMETERS = (
+    Param('weights_path', '', 'local checkpoint (published model_best.pth or ours) or the name '
+          "of a shipped model; '' = the shipped default; never downloaded"),
+    Param('allow_random_weights', False, 'tests only: run untrained weights instead of the '
+          'shipped default'),
+    Param('variant', 'csam_prgcn', 'csam_prgcn (published), realtime, csam, ca, sa, baseline'),
+    Param('num_filters', 0, "F; 0 = the variant's default", range=(0, 512)),
+    Param('device', 'cpu', "'cpu' or 'cuda'"),
+    Param('precision', 'fp32', "'fp32' (default, the published numbers), 'bf16' (opt-in: faster "
+          'on CPUs with AVX-512 BF16 or AMX, refused on others, where it is emulated; heat maps '
+          "differ slightly) or 'fp16' (cuda)"),
+    Param('torch_threads', 0, 'CPU threads for inference; 0 = half the cores (at most 4), '
+          'leaving the rest to the radar, preprocessing and DDS threads (on 2 cores: 1)',
+          range=(0, 256)),
+    Param('window_alignment', '', "'centered' (published, +0.3 s latency), 'causal' (no "
+          "look-ahead) or '' = the one the weights were trained with"),
+    Param('presence', True, 'publish no skeleton when the radars see nobody (radar energy)'),
+    Param('presence_on_db', PRESENCE_ON_DB, 'motion energy (peak over median, dB) above which a '
+          'person appears'),
+    Param('presence_off_db', PRESENCE_OFF_DB, 'motion energy below which the person has left'),
+    Param('smoothing', False, 'One-Euro filter on the keypoints (less jitter, a little lag)'),
+    Param('smoothing_min_cutoff', 1.0, 'One-Euro cut-off at rest, Hz (lower = smoother)',
+          range=(0.001, 100.0)),
+    Param('smoothing_beta', 0.05, 'One-Euro speed coefficient (higher = less lag when moving)',
+          range=(0.0, 100.0)),
+    Param('subpixel', False, 'sub-pixel decoding'),
+    Param('camera_frame', '', "frame of the skeleton pixels and markers; '' = camera_optical "
+          "under the namespace's tf prefix (as tf_node publishes it)"),
+    Param('mount_file', '', "sensor mount YAML, the camera intrinsics for the markers' "
+          "back-projection (tf_node publishes the same file's transforms); '' = the shipped "
+          'config/mount.yaml'),
+    Param('marker_lifetime_s', 0.5, 'markers vanish after', range=(0.0, 60.0)),
+    Param('stats_period_s', 10.0, 'rate / latency log period', range=(0.1, 3600.0)),
+    Param('max_future_s', 1.0, 'pairs stamped further ahead of the node clock are refused',
+          range=(0.0, 3600.0)),
+    Param('fused', False, 'subscribe the raw radar frames and compute the VRDAEMaps here (no '
+          'preprocessing node, no cube pairs over DDS: for small robots)'),
+    Param('max_frame_gap_s', 0.55, 'a longer step between pairs (an outage) restarts the '
+          'window; shorter gaps (up to 4 pairs lost at 10 Hz) are filled with the pair before '
+          'them', range=(0.001, 60.0)),
+    Param('autostart', True, 'configure (load the weights) and activate (subscribe) at '
+          'start-up; false: wait for a lifecycle manager'),
+)
 
 
 class PoseNode(LifecycleNode):
@@ -63,78 +108,17 @@ class PoseNode(LifecycleNode):
     def __init__(self, **kwargs) -> None:
         super().__init__('hupr_pose', **kwargs)
         self._active = False     # set first: on_shutdown runs even if a parameter is refused
-        p = declarer(self)
-        p('weights_path', '', ParameterDescriptor(
-            description='local checkpoint (published model_best.pth or ours) or the name of a '
-                        "shipped model; '' = the shipped default; never downloaded"))
-        p('allow_random_weights', False, ParameterDescriptor(
-            description='tests only: run untrained weights instead of the shipped default'))
-        p('variant', 'csam_prgcn', ParameterDescriptor(
-            description='csam_prgcn (published), realtime, csam, ca, sa, baseline'))
-        p('num_filters', 0, ParameterDescriptor(description="F; 0 = the variant's default"),
-          range=(0, 512))
-        p('device', 'cpu', ParameterDescriptor(description="'cpu' or 'cuda'", read_only=True))
-        p('precision', 'fp32', ParameterDescriptor(
-            description="'fp32' (default, the published numbers), 'bf16' (opt-in: faster on "
-                        'CPUs with AVX-512 BF16 or AMX, refused on others, where it is '
-                        "emulated; heat maps differ slightly) or 'fp16' (cuda)",
-            read_only=True))
-        p('torch_threads', 0, ParameterDescriptor(
-            description='CPU threads for inference; 0 = half the cores (at most 4), leaving '
-                        'the rest to the radar, preprocessing and DDS threads (on 2 cores: 1)'),
-          range=(0, 256))
-        p('window_alignment', '', ParameterDescriptor(
-            description="'centered' (published, +0.3 s latency), 'causal' (no look-ahead) or "
-                        "'' = the one the weights were trained with"))
-        p('presence', True, ParameterDescriptor(
-            description='publish no skeleton when the radars see nobody (radar energy)'))
-        p('presence_on_db', PRESENCE_ON_DB, ParameterDescriptor(
-            description='motion energy (peak over median, dB) above which a person appears'))
-        p('presence_off_db', PRESENCE_OFF_DB, ParameterDescriptor(
-            description='motion energy below which the person has left'))
-        p('smoothing', False, ParameterDescriptor(
-            description='One-Euro filter on the keypoints (less jitter, a little lag)'))
-        p('smoothing_min_cutoff', 1.0, ParameterDescriptor(
-            description='One-Euro cut-off at rest, Hz (lower = smoother)'), range=(0.001, 100.0))
-        p('smoothing_beta', 0.05, ParameterDescriptor(
-            description='One-Euro speed coefficient (higher = less lag when moving)'),
-          range=(0.0, 100.0))
-        p('subpixel', False, ParameterDescriptor(description='sub-pixel decoding'))
-        p('camera_frame', '', ParameterDescriptor(
-            description="frame of the skeleton pixels and markers; '' = camera_optical under "
-                        "the namespace's tf prefix (as tf_node publishes it)", read_only=True))
-        p('mount_file', '', ParameterDescriptor(
-            description="sensor mount YAML, the camera intrinsics for the markers' "
-                        "back-projection (tf_node publishes the same file's transforms); '' = "
-                        'the shipped config/mount.yaml', read_only=True))
-        p('marker_lifetime_s', 0.5, ParameterDescriptor(description='markers vanish after'),
-          range=(0.0, 60.0))
-        p('stats_period_s', 10.0, ParameterDescriptor(description='rate / latency log period'),
-          range=(0.1, 3600.0))
-        p('max_future_s', 1.0, ParameterDescriptor(
-            description='pairs stamped further ahead of the node clock are refused'),
-          range=(0.0, 3600.0))
-        p('fused', False, ParameterDescriptor(
-            description='subscribe the raw radar frames and compute the VRDAEMaps here (no '
-                        'preprocessing node, no cube pairs over DDS: for small robots)',
-            read_only=True))
-        p('max_frame_gap_s', 0.55, ParameterDescriptor(
-            description='a longer step between pairs (an outage) restarts the window; '
-                        'shorter gaps (up to 4 pairs lost at 10 Hz) are filled with the pair '
-                        'before them'), range=(0.001, 60.0))
-        p('autostart', True, ParameterDescriptor(
-            description='configure (load the weights) and activate (subscribe) at start-up; '
-                        'false: wait for a lifecycle manager', read_only=True))
+        self.params = declare_parameters(self, PARAMETERS)
         # State that does not depend on the weights.
         self.estimator: Optional[PoseEstimator] = None
         self._active = False
         self._subscribed = False
         self._failure = ''
         self._shown = False      # a skeleton is on screen (markers to clear when one leaves)
-        self.lifetime = float(self._param('marker_lifetime_s'))
+        self.lifetime = float(self.params.marker_lifetime_s)
         self.timer_stats = StageTimer()
         self.errors = ErrorLog()
-        self.stamps = StampGuard('cube pair', float(self._param('max_future_s')))
+        self.stamps = StampGuard('cube pair', float(self.params.max_future_s))
         self.counts = {'pairs': 0, 'malformed': 0, 'bad_stamp': 0, 'wrong_geometry': 0,
                        'restarts': 0, 'filled': 0, 'windows_dropped': 0, 'inferences': 0,
                        'errors': 0, 'nobody': 0}
@@ -143,14 +127,14 @@ class PoseNode(LifecycleNode):
         self._cubes = BoundedDict(1)
         self.skeleton_pub = self.marker_pub = self.overlay_pub = None   # made by configure
         self._config_checked = BoundedDict(16)     # bounded, whatever arrives
-        self.create_timer(float(self._param('stats_period_s')), self.log_stats)
+        self.create_timer(float(self.params.stats_period_s), self.log_stats)
         self._stamp_latency = deque(maxlen=100)      # s from a pair's stamp to its skeleton
         self._changes = Changes()
         self.diagnostics = Diagnostics(self, self.diagnose, errors=self.errors)
         self._window_start, self._logged_inferences = time.monotonic(), 0
         self._worker = NewestWindowWorker(self._infer, self._inference_failed,
                                           name='hupr_pose_inference')
-        if self._param('autostart'):
+        if self.params.autostart:
             autostart(self)
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -171,32 +155,32 @@ class PoseNode(LifecycleNode):
 
     def _configure(self) -> None:
         model = self._load_model()
-        alignment = self._param('window_alignment') or model.alignment
+        alignment = self.params.window_alignment or model.alignment
         if alignment != model.alignment:
             self.get_logger().warning(
                 f'window_alignment {alignment!r} differs from the {model.alignment!r} window '
                 'the weights were trained with: the skeleton will lag or lead the body')
-        presence = PresenceDetector(float(self._param('presence_on_db')),
-                                    float(self._param('presence_off_db'))) \
-            if self._param('presence') else None
-        smoother = OneEuroFilter(float(self._param('smoothing_min_cutoff')),
-                                 float(self._param('smoothing_beta'))) \
-            if self._param('smoothing') else None
-        problem = precision_problem(self._param('precision'), self._param('device'))
+        presence = PresenceDetector(float(self.params.presence_on_db),
+                                    float(self.params.presence_off_db)) \
+            if self.params.presence else None
+        smoother = OneEuroFilter(float(self.params.smoothing_min_cutoff),
+                                 float(self.params.smoothing_beta)) \
+            if self.params.smoothing else None
+        problem = precision_problem(self.params.precision, self.params.device)
         if problem:
             raise StartupError(problem)
         try:
-            estimator = PoseEstimator(model, alignment, self._param('device'),
-                                      bool(self._param('subpixel')), presence=presence,
+            estimator = PoseEstimator(model, alignment, self.params.device,
+                                      bool(self.params.subpixel), presence=presence,
                                       smoother=smoother,
-                                      max_gap_s=float(self._param('max_frame_gap_s')),
-                                      precision=self._param('precision'))
+                                      max_gap_s=float(self.params.max_frame_gap_s),
+                                      precision=self.params.precision)
         except ValueError as error:
             raise StartupError(str(error)) from error
-        self.camera_frame = self._param('camera_frame') or \
+        self.camera_frame = self.params.camera_frame or \
             frame_prefix(self.get_namespace()) + topics.FRAME_CAMERA
         try:
-            self.intrinsics = load_mount(self._param('mount_file') or default_mount()) \
+            self.intrinsics = load_mount(self.params.mount_file or default_mount()) \
                 .camera_intrinsics
         except MountError as error:
             raise StartupError(str(error)) from None
@@ -212,7 +196,7 @@ class PoseNode(LifecycleNode):
     def on_activate(self, state: State) -> TransitionCallbackReturn:
         """Subscribe (once) and start taking pairs, with a fresh window."""
         if not self._subscribed:
-            if self._param('fused'):     # preprocessing here: no cube pair crosses DDS
+            if self.params.fused:     # preprocessing here: no cube pair crosses DDS
                 self.raw = RawPairInput(self, guarded(PoseNode.on_raw_pair).__get__(self))
             else:
                 self.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR, self.on_pair,
@@ -243,24 +227,21 @@ class PoseNode(LifecycleNode):
         self._active = False
         return TransitionCallbackReturn.SUCCESS
 
-    def _param(self, name: str):
-        return self.get_parameter(name).value
-
     def _load_model(self):
         from hupr_ros.model import build_model, CheckpointError, load_official_checkpoint, \
             resolve_weights
         from hupr_ros.model.pretrained import WEIGHTS_DIR
         import torch
-        threads = int(self._param('torch_threads')) or auto_threads()
+        threads = int(self.params.torch_threads) or auto_threads()
         torch.set_num_threads(max(1, threads))
         try:
             torch.set_num_interop_threads(1)      # one inference at a time: no inter-op pool
         except RuntimeError:                      # already set (nodes sharing a process)
             pass
-        path, variant = self._param('weights_path'), self._param('variant')
-        filters = int(self._param('num_filters')) or None
+        path, variant = self.params.weights_path, self.params.variant
+        filters = int(self.params.num_filters) or None
         try:
-            if self._param('allow_random_weights'):
+            if self.params.allow_random_weights:
                 self.get_logger().warning('running with RANDOM weights (allow_random_weights)')
                 return build_model(variant, filters).eval()
             resolved = resolve_weights(path)

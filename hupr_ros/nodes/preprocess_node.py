@@ -21,11 +21,19 @@ from hupr_ros.dsp import cube_axes, vrdae_map
 from hupr_ros.dsp.vrdae import PreprocessingError
 from hupr_ros.guards import ErrorLog
 from hupr_ros.msg_conversions import ConversionError, cube_to_msg, make_header, ns_from_stamp
-from hupr_ros.nodes.common import Changes, declarer, Diagnostics, report, run_node, StageTimer
+from hupr_ros.nodes.common import Changes, declare_parameters, Diagnostics, Param, report, \
+    run_node, StageTimer
 from hupr_ros.nodes.qos import SENSOR_QOS
 from hupr_ros.nodes.raw_input import RawPairInput
-from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.node import Node
+
+
+#: The node's parameters (``ros2 param describe`` shows these descriptions); the raw-frame
+#: pairing adds its own (:data:`hupr_ros.nodes.raw_input.PARAMETERS`).
+PARAMETERS = (
+    Param('stats_period_s', 10.0, 'period of the rate / timing / drop-count log line',
+          range=(0.1, 3600.0)),
+)
 
 
 class PreprocessNode(Node):
@@ -33,8 +41,7 @@ class PreprocessNode(Node):
 
     def __init__(self, **kwargs) -> None:
         super().__init__('hupr_preprocess', **kwargs)
-        declarer(self)('stats_period_s', 10.0, ParameterDescriptor(
-            description='period of the rate / timing / drop-count log line'), range=(0.1, 3600.0))
+        self.params = declare_parameters(self, PARAMETERS)
         self.timer_stats = StageTimer()
         self.errors = ErrorLog()
         self.counts = {'frames': 0, 'malformed': 0, 'bad_stamp': 0, 'zero_filled': 0,
@@ -44,7 +51,7 @@ class PreprocessNode(Node):
         self.publisher = self.create_publisher(RadarCubePair, topics.RADAR_CUBE_PAIR, SENSOR_QOS)
         self.raw = RawPairInput(self, self.publish_pair)
         self.pairer = self.raw.pairer
-        self.create_timer(float(self.get_parameter('stats_period_s').value), self.log_stats)
+        self.create_timer(float(self.params.stats_period_s), self.log_stats)
         self._changes = Changes()
         self.diagnostics = Diagnostics(self, self.diagnose, errors=self.errors)
 

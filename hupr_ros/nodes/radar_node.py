@@ -35,8 +35,8 @@ from hupr_ros import topics
 from hupr_ros.guards import ErrorLog
 from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import frame_to_msg
-from hupr_ros.nodes.common import autostart, declarer, Diagnostics, RateMeter, report, \
-    run_node, transition_failed
+from hupr_ros.nodes.common import autostart, declare_parameters, Diagnostics, Param, RateMeter, \
+    report, run_node, transition_failed
 from hupr_ros.nodes.qos import SENSOR_QOS
 from hupr_ros.radar.cfg import CfgError, HARDWARE_TRIGGER, RadarCfg, SOFTWARE_TRIGGER
 from hupr_ros.radar.cli import RadarCliError
@@ -46,7 +46,6 @@ from hupr_ros.radar.dca1000_net import AssembledFrame, CONFIG_PORT, DATA_PORT, D
 from hupr_ros.radar.rig import Radar, RadarLink
 from hupr_ros.shipped import shipped_file
 import numpy as np
-from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.lifecycle import LifecycleNode, State, TransitionCallbackReturn
 
 SOURCES = ('hardware', 'emulator')
@@ -55,6 +54,37 @@ SOURCES = ('hardware', 'emulator')
 def shipped_cfg() -> str:
     """Return the shipped radar configuration (config/iwr1843_hupr.cfg); '' when absent."""
     return str(shipped_file('hupr_ros', 'config', 'iwr1843_hupr.cfg') or '')
+
+
+#: The node's parameters (``ros2 param describe`` shows these descriptions).
+PARAMETERS = (
+    Param('orientation', topics.ORIENTATION_HORIZONTAL, "'horizontal' or 'vertical' (rotated 90 "
+          'degrees)'),
+    Param('source', 'hardware', "'hardware' or 'emulator' (CLI + DCA1000 emulators fed by the "
+          'simulator)'),
+    Param('cfg_file', '', "mmWave SDK .cfg ('' = the shipped config/iwr1843_hupr.cfg)"),
+    Param('trigger', '', "'software', 'hardware' (SYNC_IN) or '' = software for the horizontal "
+          'radar (the master), hardware for the vertical one'),
+    Param('cli_port', '/dev/ttyACM0', 'CLI serial port (the lower-numbered XDS110 port)'),
+    Param('fpga_ip', FPGA_IP, 'DCA1000 address'),
+    Param('config_port', CONFIG_PORT, 'DCA1000 configuration port', range=(1, 65535)),
+    Param('host_ip', HOST_IP, "this host's address on the DCA1000 network"),
+    Param('data_port', DATA_PORT, 'DCA1000 data port', range=(1, 65535)),
+    Param('packet_delay_us', 10.0, 'DCA1000 delay between datagrams', range=(0.0, 1000.0)),
+    Param('frame_id', '', "'' = radar_hori / radar_vert from the orientation"),
+    Param('iq_order', '', "'iq', 'qi' or '' = from the .cfg (adcbufCfg sample swap)"),
+    Param('first_datagram_latency_s', 0.0005, 'time from the frame start to its first datagram '
+          'arriving', range=(0.0, 1.0)),
+    Param('drop_incomplete', False, 'drop frames with lost datagrams instead of zero-filling '
+          'them'),
+    Param('emulator_loop_frames', 30, 'source:=emulator: simulate this many frames once and '
+          'repeat them (0 = simulate every frame, as fast as the simulator allows)',
+          range=(0, 10000)),
+    Param('emulator_faults', '', 'source:=emulator: faults to inject in the data stream, e.g. '
+          "'loss=0.02,reorder=0.05,duplicate=0.01,truncate=0.01,garbage=0.01'"),
+    Param('autostart', False, 'configure and activate at start-up (without a lifecycle '
+          'manager); a failure then stops the node with one line (exit status 1)'),
+)
 
 
 class RadarNode(LifecycleNode):
@@ -67,52 +97,9 @@ class RadarNode(LifecycleNode):
         self._active = False
         self.radar: Optional[Radar] = None
         self.emulator = None
-        p = declarer(self)
-        ro = {'read_only': True}
-        p('orientation', topics.ORIENTATION_HORIZONTAL, ParameterDescriptor(
-            description="'horizontal' or 'vertical' (rotated 90 degrees)", **ro))
-        p('source', 'hardware', ParameterDescriptor(
-            description="'hardware' or 'emulator' (CLI + DCA1000 emulators fed by the "
-                        'simulator)', **ro))
-        p('cfg_file', '', ParameterDescriptor(
-            description="mmWave SDK .cfg ('' = the shipped config/iwr1843_hupr.cfg)", **ro))
-        p('trigger', '', ParameterDescriptor(
-            description="'software', 'hardware' (SYNC_IN) or '' = software for the horizontal "
-                        'radar (the master), hardware for the vertical one', **ro))
-        p('cli_port', '/dev/ttyACM0', ParameterDescriptor(
-            description='CLI serial port (the lower-numbered XDS110 port)', **ro))
-        p('fpga_ip', FPGA_IP, ParameterDescriptor(description='DCA1000 address', **ro))
-        p('config_port', CONFIG_PORT, ParameterDescriptor(
-            description='DCA1000 configuration port', **ro), range=(1, 65535))
-        p('host_ip', HOST_IP, ParameterDescriptor(
-            description="this host's address on the DCA1000 network", **ro))
-        p('data_port', DATA_PORT, ParameterDescriptor(description='DCA1000 data port', **ro),
-          range=(1, 65535))
-        p('packet_delay_us', 10.0, ParameterDescriptor(
-            description='DCA1000 delay between datagrams', **ro), range=(0.0, 1000.0))
-        p('frame_id', '', ParameterDescriptor(
-            description="'' = radar_hori / radar_vert from the orientation", **ro))
-        p('iq_order', '', ParameterDescriptor(
-            description="'iq', 'qi' or '' = from the .cfg (adcbufCfg sample swap)", **ro))
-        p('first_datagram_latency_s', 0.0005, ParameterDescriptor(
-            description='time from the frame start to its first datagram arriving', **ro),
-          range=(0.0, 1.0))
-        p('drop_incomplete', False, ParameterDescriptor(
-            description='drop frames with lost datagrams instead of zero-filling them', **ro))
-        p('emulator_loop_frames', 30, ParameterDescriptor(
-            description='source:=emulator: simulate this many frames once and repeat them '
-                        '(0 = simulate every frame, as fast as the simulator allows)', **ro),
-          range=(0, 10000))
-        p('emulator_faults', '', ParameterDescriptor(
-            description='source:=emulator: faults to inject in the data stream, e.g. '
-                        "'loss=0.02,reorder=0.05,duplicate=0.01,truncate=0.01,garbage=0.01'",
-            **ro))
-        p('autostart', False, ParameterDescriptor(
-            description='configure and activate at start-up (without a lifecycle manager); '
-                        'a failure then stops the node with one line (exit status 1)',
-            **ro))
-        self.orientation = self.get_parameter('orientation').value
-        self.source = self.get_parameter('source').value
+        self.params = declare_parameters(self, PARAMETERS)
+        self.orientation = self.params.orientation
+        self.source = self.params.source
         self.errors = ErrorLog()
         self.radar: Optional[Radar] = None
         self.emulator = None
@@ -122,7 +109,7 @@ class RadarNode(LifecycleNode):
         self._lock = threading.Lock()
         self._active = False
         self._rate = RateMeter()
-        self.frame_id = self.get_parameter('frame_id').value or \
+        self.frame_id = self.params.frame_id or \
             frame_prefix(self.get_namespace()) + (
                 topics.FRAME_RADAR_HORI if self.orientation == topics.ORIENTATION_HORIZONTAL
                 else topics.FRAME_RADAR_VERT)
@@ -130,11 +117,8 @@ class RadarNode(LifecycleNode):
         self.diagnostics = Diagnostics(self, self.diagnose, hardware_id=self.frame_id,
                                        errors=self.errors)
         self._failure = ''
-        if self.get_parameter('autostart').value:
+        if self.params.autostart:
             autostart(self)
-
-    def _param(self, name: str):
-        return self.get_parameter(name).value
 
     # -- lifecycle -----------------------------------------------------------------------------
     def on_configure(self, state: State) -> TransitionCallbackReturn:
@@ -159,11 +143,11 @@ class RadarNode(LifecycleNode):
                              f'{self.orientation!r}')
         if self.source not in SOURCES:
             raise ValueError(f'source must be one of {SOURCES}, got {self.source!r}')
-        trigger = self._param('trigger') or (
+        trigger = self.params.trigger or (
             'software' if self.orientation == topics.ORIENTATION_HORIZONTAL else 'hardware')
         if trigger not in ('software', 'hardware'):
             raise ValueError(f"trigger must be 'software', 'hardware' or '', got {trigger!r}")
-        cfg_file = self._param('cfg_file') or shipped_cfg()
+        cfg_file = self.params.cfg_file or shipped_cfg()
         if not cfg_file:
             raise ValueError('no cfg_file given, and the shipped config/iwr1843_hupr.cfg is '
                              'not installed')
@@ -173,26 +157,26 @@ class RadarNode(LifecycleNode):
         self.cfg = cfg.with_trigger(SOFTWARE_TRIGGER if trigger == 'software'
                                     else HARDWARE_TRIGGER)
         self.chirp = self.cfg.check_hupr()
-        self.iq_order = self._param('iq_order') or self.cfg.iq_order
+        self.iq_order = self.params.iq_order or self.cfg.iq_order
         if self.iq_order not in ('iq', 'qi'):
             raise ValueError(f"iq_order must be 'iq', 'qi' or '', got {self.iq_order!r}")
         if self.source == 'emulator':
             link = self._start_emulator()
         else:
-            link = RadarLink(self.orientation[:4], self._param('cli_port'),
-                             self._param('fpga_ip'), int(self._param('config_port')),
-                             self._param('host_ip'), int(self._param('config_port')),
-                             int(self._param('data_port')),
-                             float(self._param('packet_delay_us')))
+            link = RadarLink(self.orientation[:4], self.params.cli_port,
+                             self.params.fpga_ip, int(self.params.config_port),
+                             self.params.host_ip, int(self.params.config_port),
+                             int(self.params.data_port),
+                             float(self.params.packet_delay_us))
         self.radar = Radar(link, self.cfg, self.on_frame,
-                           zero_fill=not self._param('drop_incomplete'))
+                           zero_fill=not self.params.drop_incomplete)
         self.radar.open()
 
     def _start_emulator(self) -> RadarLink:
         from hupr_ros.radar.dca1000 import encode_samples
         from hupr_ros.radar.rig import EmulatedRig
         from hupr_ros.sim.adc_source import SimFrames
-        frames = SimFrames(loop=max(0, int(self._param('emulator_loop_frames'))))
+        frames = SimFrames(loop=max(0, int(self.params.emulator_loop_frames)))
         name = self.orientation[:4]
         # The emulated board sends what a radar with this .cfg's sample order would send.
         if self.iq_order == 'qi':
@@ -202,7 +186,7 @@ class RadarNode(LifecycleNode):
         else:
             source = frames
         self.emulator = EmulatedRig(source, (name,), faults={
-            name: parse_faults(self._param('emulator_faults'))}).__enter__()
+            name: parse_faults(self.params.emulator_faults)}).__enter__()
         return self.emulator.links[0]
 
     def on_activate(self, state: State) -> TransitionCallbackReturn:
@@ -257,7 +241,7 @@ class RadarNode(LifecycleNode):
         try:
             age = time.monotonic() - frame.first_arrival
             stamp = self.get_clock().now().nanoseconds - int(
-                (age + float(self._param('first_datagram_latency_s'))) * 1e9)
+                (age + float(self.params.first_datagram_latency_s)) * 1e9)
             samples = decode_samples(np.frombuffer(frame.data, np.int16), self.iq_order)
             c = self.chirp
             msg = frame_to_msg(samples.reshape(c.num_chirps, c.num_rx, c.num_samples), c,

@@ -16,14 +16,28 @@ from typing import Callable
 from hupr_msgs.msg import RadarFrame
 from hupr_ros import topics
 from hupr_ros.dsp import VRDAEConfig
-from hupr_ros.guards import StampGuard
+from hupr_ros.guards import BoundedDict, StampGuard
 from hupr_ros.msg_conversions import chirp_config_from_msg, ConversionError, msg_to_frame, \
     ns_from_stamp
-from hupr_ros.nodes.common import declarer, guarded, report
+from hupr_ros.nodes.common import declare_parameters, guarded, Param, report
 from hupr_ros.nodes.qos import SENSOR_QOS
 from hupr_ros.pairing import FramePairer, PAIR_TOLERANCE_S
 from hupr_ros.topics import ORIENTATIONS
-from rcl_interfaces.msg import ParameterDescriptor
+
+
+#: Parameters the raw-frame pairing adds to its node (``ros2 param describe``); one the node
+#: declared already (the pose node's ``max_future_s``) keeps the node's declaration.
+PARAMETERS = (
+    Param('tolerance_s', PAIR_TOLERANCE_S, 'largest stamp difference of a frame pair (default: '
+          'half a period)', range=(0.0001, 10.0)),
+    Param('max_pending', 4, 'frames kept per radar while waiting for the other',
+          range=(1, 1000)),
+    Param('drop_zero_filled', False, 'drop frames with zero-filled samples instead of passing '
+          'them flagged'),
+    Param('representation', 'vrdaemap', "'vrdaemap' (paper) or 'raemap' (traditional)"),
+    Param('max_future_s', 1.0, 'frames stamped further ahead of the node clock are refused',
+          range=(0.0, 3600.0)),
+)
 
 
 class RawPairInput:
@@ -42,30 +56,12 @@ class RawPairInput:
         self.node, self.on_pair = node, on_pair
         self.errors = node.errors
 
-        declare = declarer(node)
-
-        def p(name, default, descriptor, **kw):   # a parameter the node may have declared
-            if not node.has_parameter(name):
-                declare(name, default, descriptor, **kw)
-        p('tolerance_s', PAIR_TOLERANCE_S, ParameterDescriptor(
-            description='largest stamp difference of a frame pair (default: half a period)'),
-          range=(0.0001, 10.0))
-        p('max_pending', 4, ParameterDescriptor(
-            description='frames kept per radar while waiting for the other'), range=(1, 1000))
-        p('drop_zero_filled', False, ParameterDescriptor(
-            description='drop frames with zero-filled samples instead of passing them flagged'))
-        p('representation', 'vrdaemap', ParameterDescriptor(
-            description="'vrdaemap' (paper) or 'raemap' (traditional)"))
-        p('max_future_s', 1.0, ParameterDescriptor(
-            description='frames stamped further ahead of the node clock are refused'),
-          range=(0.0, 3600.0))
-        value = node.get_parameter
-        self.base_config = VRDAEConfig(representation=value('representation').value)
-        self._configs = {}
-        self.drop_zero_filled = bool(value('drop_zero_filled').value)
-        self.pairer = FramePairer(int(value('tolerance_s').value * 1e9),
-                                  int(value('max_pending').value))
-        future = float(value('max_future_s').value)
+        params = declare_parameters(node, PARAMETERS)
+        self.base_config = VRDAEConfig(representation=params.representation)
+        self._configs = BoundedDict(8)            # bounded, whatever arrives
+        self.drop_zero_filled = bool(params.drop_zero_filled)
+        self.pairer = FramePairer(int(params.tolerance_s * 1e9), int(params.max_pending))
+        future = float(params.max_future_s)
         self.stamp_guards = {o: StampGuard(f'{o} raw frame', max_future_s=future)
                              for o in ORIENTATIONS}
         for name in ('frames', 'malformed', 'bad_stamp', 'zero_filled', 'dropped_zero_filled'):
@@ -85,8 +81,6 @@ class RawPairInput:
         config = self._configs.get(chirp)
         if config is None:
             config = dataclasses.replace(self.base_config, chirp=chirp)   # may raise
-            if len(self._configs) >= 8:             # bounded, whatever arrives
-                self._configs.pop(next(iter(self._configs)))
             self._configs[chirp] = config
             self.node.get_logger().info(
                 f'chirp configuration {chirp}: range resolution '

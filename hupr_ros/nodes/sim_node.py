@@ -24,15 +24,30 @@ from hupr_msgs.msg import RadarFrame, Skeleton2D
 from hupr_ros import topics
 from hupr_ros.mount import frame_prefix
 from hupr_ros.msg_conversions import frame_to_msg, image_to_msg, skeleton_to_msg
-from hupr_ros.nodes.common import declarer, Diagnostics, RateMeter, run_node, StageTimer, \
-    StartupError
+from hupr_ros.nodes.common import declare_parameters, Diagnostics, Param, RateMeter, run_node, \
+    StageTimer, StartupError
 from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
 from hupr_ros.sim.body import ALL_MOTIONS, make_subjects, random_motion
 from hupr_ros.sim.scene import SimConfig, Simulator
 import numpy as np
-from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.node import Node
 from sensor_msgs.msg import Image
+
+
+#: The node's parameters (``ros2 param describe`` shows these descriptions).
+PARAMETERS = (
+    Param('seed', 0, 'random seed (subjects, motions, noise)'),
+    Param('subject', 0, 'subject index 0..5', range=(0, 5)),
+    Param('motion', '', f"one of {ALL_MOTIONS}, or '' for random scripted motions"),
+    Param('sequence_s', 20.0, 'seconds per random motion', range=(0.1, 3600.0)),
+    Param('frame_rate', 10.0, 'frames per second', range=(0.1, 100.0)),
+    Param('brightness', 1.0, 'camera brightness (0.05 = dark)', range=(0.01, 10.0)),
+    Param('noise_std', 3.0, 'radar receiver noise, ADC counts', range=(0.0, 10000.0)),
+    Param('max_frames', 0, 'stop publishing after (0 = never)', range=(0, 2 ** 31 - 1)),
+    Param('lookahead', True, 'simulate each frame one period ahead and publish it at its '
+          'trigger time, as a radar delivers a frame as soon as its chirps end; false: simulate '
+          "at the trigger, so the simulator's compute time shows in every latency downstream"),
+)
 
 
 class SimNode(Node):
@@ -40,50 +55,31 @@ class SimNode(Node):
 
     def __init__(self, **kwargs) -> None:
         super().__init__('hupr_sim', **kwargs)
-        p = declarer(self)
-        p('seed', 0, ParameterDescriptor(description='random seed (subjects, motions, noise)'))
-        p('subject', 0, ParameterDescriptor(description='subject index 0..5'), range=(0, 5))
-        p('motion', '', ParameterDescriptor(
-            description=f"one of {ALL_MOTIONS}, or '' for random scripted motions"))
-        p('sequence_s', 20.0, ParameterDescriptor(description='seconds per random motion'),
-          range=(0.1, 3600.0))
-        p('frame_rate', 10.0, ParameterDescriptor(description='frames per second'),
-          range=(0.1, 100.0))
-        p('brightness', 1.0, ParameterDescriptor(description='camera brightness (0.05 = dark)'),
-          range=(0.01, 10.0))
-        p('noise_std', 3.0, ParameterDescriptor(description='radar receiver noise, ADC counts'),
-          range=(0.0, 10000.0))
-        p('max_frames', 0, ParameterDescriptor(description='stop publishing after (0 = never)'),
-          range=(0, 2 ** 31 - 1))
-        p('lookahead', True, ParameterDescriptor(
-            description='simulate each frame one period ahead and publish it at its trigger '
-                        'time, as a radar delivers a frame as soon as its chirps end; false: '
-                        "simulate at the trigger, so the simulator's compute time shows in "
-                        'every latency downstream', read_only=True))
-        self.rng = np.random.default_rng(int(self._param('seed')))
-        subjects = make_subjects(int(self._param('seed')))
-        index = int(self._param('subject'))
+        self.params = declare_parameters(self, PARAMETERS)
+        self.rng = np.random.default_rng(int(self.params.seed))
+        subjects = make_subjects(int(self.params.seed))
+        index = int(self.params.subject)
         if not 0 <= index < len(subjects):
             raise StartupError(f'subject must be 0..{len(subjects) - 1}, got {index}')
-        motion = self._param('motion')
+        motion = self.params.motion
         if motion and motion not in ALL_MOTIONS:
             raise StartupError(f'motion must be one of {ALL_MOTIONS} or empty, '
                                f'got {motion!r}')
         for name, low in (('frame_rate', 0.0), ('brightness', 0.0)):
-            if not float(self._param(name)) > low:
-                raise StartupError(f'{name} must be > {low:g}, got {self._param(name)}')
-        if not float(self._param('noise_std')) >= 0:
-            raise StartupError(f'noise_std must be >= 0, got {self._param("noise_std")}')
+            if not float(getattr(self.params, name)) > low:
+                raise StartupError(f'{name} must be > {low:g}, got {getattr(self.params, name)}')
+        if not float(self.params.noise_std) >= 0:
+            raise StartupError(f'noise_std must be >= 0, got {self.params.noise_std}')
         self.subject, self.motion_kind = subjects[index], motion
-        self.config = SimConfig(frame_rate=float(self._param('frame_rate')),
-                                brightness=float(self._param('brightness')),
-                                noise_std=float(self._param('noise_std')))
-        self.frames_per_sequence = max(1, int(self._param('sequence_s') *
+        self.config = SimConfig(frame_rate=float(self.params.frame_rate),
+                                brightness=float(self.params.brightness),
+                                noise_std=float(self.params.noise_std))
+        self.frames_per_sequence = max(1, int(self.params.sequence_s *
                                               self.config.frame_rate))
-        self.max_frames = int(self._param('max_frames'))
+        self.max_frames = int(self.params.max_frames)
         self.sim = None
         self.count = 0
-        self.lookahead = bool(self._param('lookahead'))
+        self.lookahead = bool(self.params.lookahead)
         self._ahead = None        # (index, frame) simulated one period early
         self.timer_stats = StageTimer()
         self.pub_hori = self.create_publisher(RadarFrame, topics.RADAR_HORI_RAW, SENSOR_QOS)
@@ -102,9 +98,6 @@ class SimNode(Node):
                        'vert': prefix + topics.FRAME_RADAR_VERT,
                        'camera': prefix + topics.FRAME_CAMERA}
         self.diagnostics = Diagnostics(self, self.diagnose, hardware_id='hupr_sim')
-
-    def _param(self, name: str):
-        return self.get_parameter(name).value
 
     def _simulate(self, k: int):
         """Frame ``k`` of the stream (a new random sequence every ``sequence_s``)."""

@@ -15,9 +15,8 @@ ids are prefixed with it (``rig_b/radar_hori``) so two rigs on one TF tree don't
 from geometry_msgs.msg import Quaternion, TransformStamped, Vector3
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, Mount, MountError
 from hupr_ros.msg_conversions import make_header
-from hupr_ros.nodes.common import run_node, StartupError
+from hupr_ros.nodes.common import declare_parameters, Param, run_node, StartupError
 from hupr_ros.nodes.qos import TF_STATIC_QOS
-from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.node import Node
 
 try:
@@ -46,19 +45,23 @@ def mount_to_msg(mount: Mount, stamp_ns: int, prefix: str = '') -> 'TFMessage':
     return TFMessage(transforms=out)
 
 
+#: The node's parameters (``ros2 param describe`` shows these descriptions).
+PARAMETERS = (
+    Param('mount_file', '', "sensor mount YAML; '' = the shipped config/mount.yaml"),
+)
+
+
 class TfNode(Node):
     """Publishes the mount's static transforms once (latched)."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__('hupr_tf', **kwargs)
-        self.declare_parameter('mount_file', '', ParameterDescriptor(
-            description="sensor mount YAML; '' = the shipped config/mount.yaml",
-            read_only=True))
+        self.params = declare_parameters(self, PARAMETERS)
         if TFMessage is None:
             raise StartupError('tf2_msgs is not installed (a ROS install has it; without '
                                'one, tools/setup.sh builds it)')
         try:
-            self.mount = load_mount(self.get_parameter('mount_file').value or default_mount())
+            self.mount = load_mount(self.params.mount_file or default_mount())
         except MountError as error:
             raise StartupError(str(error)) from None
         self.prefix = frame_prefix(self.get_namespace())
