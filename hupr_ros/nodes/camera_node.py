@@ -129,7 +129,7 @@ class CameraNode(Node):
 
     def _reconnect(self, stalled: float) -> None:
         report(self, self.errors, 'stall', f'no frame for {stalled:.1f} s from '
-               f'{self.get_parameter("source").value}: reopening it', warn=True)
+               f'{self.params.source}: reopening it', warn=True)
         if self.source is not None:
             self.source.close()
         self.counts['reconnects'] += 1
