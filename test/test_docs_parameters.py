@@ -31,10 +31,10 @@ def _cell(value) -> str:
 def render() -> str:
     """Return docs/parameters.md as the tables say it."""
     out = ['# Node parameters', '',
-           'Generated from each node\'s `PARAMETERS` table (`hupr_ros/nodes/*.py`) by',
-           '`python test/test_docs_parameters.py`; a test keeps it equal to the code. On a running',
-           'graph, `ros2 param describe /hupr_pose <name>` shows the same description and',
-           'range. Every parameter is read-only: it is read once at start-up, so',
+           "Generated from each node's `PARAMETERS` table (`hupr_ros/nodes/*.py`) by",
+           '`python test/test_docs_parameters.py`; a test keeps it equal to the code. On a',
+           'running graph, `ros2 param describe /hupr_pose <name>` shows the same description',
+           'and range. Every parameter is read-only: it is read once at start-up, so',
            '`ros2 param set` refuses it instead of ignoring it.', '']
     for executable, module, extra in NODES:
         table = list(importlib.import_module(f'hupr_ros.nodes.{module}').PARAMETERS)
