@@ -18,11 +18,11 @@ import subprocess
 import sys
 import time
 
-import hupr_ros.nodes  # noqa: F401  (DDS profile and BLAS defaults, before numpy / rclpy)
-from hupr_msgs.msg import RadarCubePair, RadarFrame  # noqa: I100  (hupr_ros.nodes goes first)
+from hupr_msgs.msg import RadarCubePair, RadarFrame
 from hupr_ros import msg_conversions as conv
 from hupr_ros import topics
 from hupr_ros.dsp import vrdae_map
+from hupr_ros.nodes.environment import apply_process_defaults
 from hupr_ros.nodes.qos import SENSOR_QOS
 from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, VERTICAL_MOUNT
 from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
@@ -50,6 +50,7 @@ def main() -> None:
     node_process = subprocess.Popen(
         [sys.executable, '-m', 'hupr_ros.nodes', 'preprocess_node', '--ros-args', '-p',
          'stats_period_s:=1000.0'])
+    apply_process_defaults()     # the large-data transport before rclpy starts DDS
     rclpy.init()
     tester = Node('bench_tester')
     executor = SingleThreadedExecutor()

@@ -65,7 +65,8 @@ class Graph:
         self.rss: Dict[str, List[float]] = {name: [] for name in NODES}
         os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(101, 200)))
         os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
-        import hupr_ros.nodes  # noqa: F401  (DDS profile before rclpy)
+        from hupr_ros.nodes.environment import apply_process_defaults
+        apply_process_defaults()     # the large-data transport before rclpy starts DDS
         import rclpy
         from hupr_msgs.msg import RadarCubePair, RadarFrame, Skeleton2D
         from rclpy.executors import SingleThreadedExecutor

@@ -49,7 +49,8 @@ def run(seconds: float, out: pathlib.Path, weights: Optional[str] = '', seed: in
     """Run the graph; ``weights``: '' = the shipped default model, None = no pose node."""
     os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(20, 99)))
     os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
-    import hupr_ros.nodes  # noqa: F401  (DDS profile + BLAS defaults before rclpy)
+    from hupr_ros.nodes.environment import apply_process_defaults
+    apply_process_defaults()     # the large-data transport before rclpy starts DDS
     import rclpy
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
     from rclpy.executors import SingleThreadedExecutor
