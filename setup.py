@@ -28,7 +28,7 @@ NODES = {
 TOOLS = {
     'hupr-preprocess': 'hupr_ros.tools.preprocess:main',
     'hupr-sim': 'hupr_ros.tools.sim:main',
-    'hupr-demo': 'hupr_ros.nodes.demo:main',
+    'hupr-demo': 'hupr_ros.tools.demo:main',
     'hupr-sim-figure': 'hupr_ros.tools.sim_figure:main',
     'hupr-train': 'hupr_ros.tools.train:main',
     'hupr-eval': 'hupr_ros.tools.evaluate:main',

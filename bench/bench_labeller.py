@@ -51,7 +51,7 @@ def record_cost(frames) -> float:
     from hupr_ros.bags import rosbags_backend
     from hupr_ros.labeller.recorder import LabelRecorder
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
-    from hupr_ros.recording import RecordingWriter
+    from hupr_ros.bags.recording import RecordingWriter
     with tempfile.TemporaryDirectory() as tmp:
         writer = RecordingWriter(pathlib.Path(tmp) / 'bag').open()
         recorder = LabelRecorder(writer, None, live=False)

@@ -4,7 +4,7 @@
 """
 Benchmark: NumPy <-> message conversion of a 2 MiB VRDAEMap cube and a raw radar frame.
 
-Prints ms per conversion for our fast path (hupr_ros.msg_conversions) and for the
+Prints ms per conversion for our fast path (hupr_ros.messages.ros) and for the
 straightforward baseline (assigning the numpy array to the message field, reading it back
 with np.array), measured in the same run.
 
@@ -12,7 +12,7 @@ with np.array), measured in the same run.
 """
 
 from hupr_msgs.msg import RadarCube
-from hupr_ros import msg_conversions as conv
+from hupr_ros.messages import ros as conv
 from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
 import numpy as np
 from timing import time_ms

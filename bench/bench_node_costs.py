@@ -62,9 +62,9 @@ def main() -> None:
     from hupr_ros.data.cache import training_input
     from hupr_ros.dsp import cube_axes, model_input, vrdae_map, VRDAEConfig
     from hupr_ros.inference import PoseEstimator
+    from hupr_ros.messages.ros import (cube_to_msg, frame_to_msg, make_header, msg_to_cube,
+                                       msg_to_frame, skeleton_to_msg)
     from hupr_ros.model.pretrained import load_pretrained
-    from hupr_ros.msg_conversions import (cube_to_msg, frame_to_msg, make_header, msg_to_cube,
-                                          msg_to_frame, skeleton_to_msg)
     from hupr_ros.nodes.markers import skeleton_markers
     from hupr_ros.presence import PresenceDetector
     from hupr_ros.mount import default_mount, load_mount

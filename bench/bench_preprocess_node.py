@@ -19,9 +19,9 @@ import sys
 import time
 
 from hupr_msgs.msg import RadarCubePair, RadarFrame
-from hupr_ros import msg_conversions as conv
 from hupr_ros import topics
 from hupr_ros.dsp import vrdae_map
+from hupr_ros.messages import ros as conv
 from hupr_ros.nodes.environment import apply_process_defaults
 from hupr_ros.nodes.qos import SENSOR_QOS
 from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, VERTICAL_MOUNT

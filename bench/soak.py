@@ -73,7 +73,7 @@ class Graph:
         from rclpy.node import Node
 
         from hupr_ros import topics
-        from hupr_ros.msg_conversions import ns_from_stamp
+        from hupr_ros.messages.ros import ns_from_stamp
         from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
         self.context = rclpy.Context()
         rclpy.init(context=self.context)

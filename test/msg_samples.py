@@ -10,7 +10,7 @@ DDS test in another process builds the same samples from the same seed and compa
 
 import sys
 
-from hupr_ros import msg_conversions as conv
+from hupr_ros.messages import ros as conv
 from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
 import numpy as np
 

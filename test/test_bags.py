@@ -35,7 +35,7 @@ def test_sim_bag_holds_every_topic_of_every_frame(tmp_path):
 def test_bag_bytes_deserialize_with_rclpy(tmp_path):
     from hupr_msgs.msg import RadarFrame, Skeleton2D
     from hupr_ros.bags import typestore
-    from hupr_ros.msg_conversions import msg_to_frame, msg_to_skeleton
+    from hupr_ros.messages.ros import msg_to_frame, msg_to_skeleton
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
     from rclpy.serialization import deserialize_message
     from rosbags.highlevel import AnyReader
@@ -74,7 +74,7 @@ def test_bad_bags(tmp_path):
 
 def test_mono8_images_round_trip_through_our_own_bags(tmp_path):
     from hupr_ros.bags import typestore
-    from hupr_ros.msg_conversions import msg_to_image
+    from hupr_ros.messages.ros import msg_to_image
     from rclpy.serialization import deserialize_message
     from rosbags.highlevel import AnyReader
     from sensor_msgs.msg import Image
@@ -101,7 +101,7 @@ def test_bags_and_nodes_build_messages_in_one_place():
     orientation or a NaN joint is refused by both).
     """
     from hupr_ros import messages
-    from hupr_ros import msg_conversions as conv
+    from hupr_ros.messages import ros as conv
     from hupr_ros.bags import rosbags_backend, typestore
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG as config
     from rclpy.serialization import deserialize_message

@@ -109,7 +109,7 @@ def test_our_image_messages_match_rosbags_image(encoding):
 @requires_ros
 @pytest.mark.slow
 def test_camera_node_publishes_images_and_camera_info(folder, tmp_path, monkeypatch):
-    from hupr_ros import msg_conversions as conv
+    from hupr_ros.messages import ros as conv
     from hupr_ros import topics
     from hupr_ros.nodes.camera_node import CAMERA_INFO, CameraNode
     from hupr_ros.nodes.qos import SENSOR_QOS

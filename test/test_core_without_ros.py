@@ -12,7 +12,7 @@ from conftest import REPO
 import hupr_ros
 
 # Modules allowed to need ROS: the nodes (rclpy) and the message conversions (hupr_msgs).
-ROS_MODULES = ('hupr_ros.nodes', 'hupr_ros.msg_conversions')
+ROS_MODULES = ('hupr_ros.nodes', 'hupr_ros.messages.ros')
 
 BLOCKER = """
 import importlib.abc, sys

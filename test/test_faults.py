@@ -106,7 +106,7 @@ def other_geometry_axes():
 
 def pair_msg(stamp_ns, number, seed=0, scale=1.0, axes=None):
     from hupr_msgs.msg import RadarCubePair
-    from hupr_ros import msg_conversions as conv
+    from hupr_ros.messages import ros as conv
     from hupr_ros.dsp import cube_axes
     rng = np.random.default_rng(seed)
     pair = RadarCubePair(header=conv.make_header(max(stamp_ns, 0), 'radar_hori'))
@@ -161,7 +161,7 @@ def pose_rig(data_dir):
 
 @requires_ros
 def test_pose_node_survives_hostile_pairs_and_never_goes_back_in_time(pose_rig):
-    from hupr_ros.msg_conversions import ns_from_stamp
+    from hupr_ros.messages.ros import ns_from_stamp
     h, node, send, skeletons = pose_rig
     period = SECOND // 10
 
@@ -267,7 +267,7 @@ def test_preprocess_node_survives_bad_stamps():
                                   ('vertical', VERTICAL_MOUNT))}
     with harness() as h:
         node, send, pubs, received = make_rig(h, frames)
-        from hupr_ros import msg_conversions as conv
+        from hupr_ros.messages import ros as conv
         from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
 
         def raw(orientation, stamp, number):
@@ -502,7 +502,7 @@ def test_samples_saturate_never_wrap_and_orientations_are_checked():
     assert encode_samples(frame).tolist() == [32767, -12, -32768, 4]
     if requires_ros.args[0]:        # no rclpy: conversions to messages are not importable
         return
-    from hupr_ros.msg_conversions import ConversionError, frame_to_msg
+    from hupr_ros.messages.ros import ConversionError, frame_to_msg
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
     with pytest.raises(ConversionError, match="orientation must be one of .* 'diagonal'"):
         frame_to_msg(np.zeros((192, 4, 256), np.complex64), HUPR_CHIRP_CONFIG, stamp_ns=0,

@@ -228,7 +228,7 @@ def test_blazepose_finds_the_simulated_person():
 
 def test_split_recording_is_one_bag(tmp_path):
     from hupr_ros.bags import typestore
-    from hupr_ros.recording import bag_summary, RecordingWriter
+    from hupr_ros.bags.recording import bag_summary, RecordingWriter
     from rosbags.rosbag2 import Reader
     store = typestore()
     string = store.types['std_msgs/msg/String']

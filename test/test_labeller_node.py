@@ -36,7 +36,7 @@ def _labeller(tmp_path, name, *params):
 @pytest.mark.slow
 def test_record_with_the_labeller_then_train_and_evaluate_from_the_bags(tmp_path):
     from hupr_ros import topics
-    from hupr_ros.recording import bag_summary, recorded_counts
+    from hupr_ros.bags.recording import bag_summary, recorded_counts
     from hupr_ros.tools import evaluate
     from hupr_ros.training.config import TrainConfig
     from hupr_ros.training.trainer import Trainer
@@ -118,7 +118,7 @@ def test_hrnet_labeller_live_accounts_for_every_frame(tmp_path):
 
     from hupr_ros import topics
     from hupr_ros.labeller.hrnet import PoseHighResolutionNet
-    from hupr_ros.recording import bag_summary, recorded_counts
+    from hupr_ros.bags.recording import bag_summary, recorded_counts
     import torch
     weights = tmp_path / 'hrnet.pth'
     torch.save(PoseHighResolutionNet(16).state_dict(), weights)

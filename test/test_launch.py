@@ -39,7 +39,7 @@ def test_bringup_sim_under_launch_testing(tmp_path, realtime_slot):
     assert len(re.findall(r'^Ran 1 test', output, re.M)) == 2, output[-3000:]
     assert 'process has finished cleanly' in output
     # the labeller recorded the simulator's ground truth with the radars, and closed the bag
-    from hupr_ros.recording import bag_summary
+    from hupr_ros.bags.recording import bag_summary
     bags = [p for p in tmp_path.iterdir() if (p / 'metadata.yaml').is_file()]
     assert len(bags) == 1, list(tmp_path.iterdir())
     counts = bag_summary(bags[0])

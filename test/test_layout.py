@@ -26,10 +26,10 @@ LAYERS = (
     ('cli', 'filters', 'guards', 'jobs', 'memory', 'metrics', 'mount', 'camera', 'pairing',
      'presence', 'reports', 'shipped', 'skeleton', 'topics', 'visualization', 'yaml_files'),
     ('radar',),                                       # 1: drivers, capture formats
-    ('bags', 'dsp', 'messages', 'recording'),         # 2: preprocessing, stored messages
+    ('bags', 'dsp', 'messages'),                      # 2: preprocessing, messages and bags
     ('model', 'sim'),                                 # 3: the network, the simulator
     ('data', 'inference', 'labeller'),                # 4: datasets, inference, labelling
-    ('msg_conversions', 'training'),                  # 5: ROS messages, training
+    ('training',),                                    # 5: training
     ('nodes',),                                       # 6: rclpy nodes
     ('tools',),                                       # 7: command-line programs
 )

@@ -12,7 +12,7 @@ pytestmark = requires_ros
 
 @pytest.fixture(scope='session')
 def conv():
-    from hupr_ros import msg_conversions
+    from hupr_ros.messages import ros as msg_conversions
     return msg_conversions
 
 

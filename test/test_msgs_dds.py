@@ -16,7 +16,7 @@ pytestmark = requires_ros
 
 
 def test_every_message_type_over_dds():
-    from hupr_ros import msg_conversions as conv
+    from hupr_ros.messages import ros as conv
     from msg_samples import make_samples, message_class, TOPICS
     import rclpy
     from rclpy.executors import SingleThreadedExecutor

@@ -12,7 +12,7 @@ pytestmark = requires_ros
 
 def make_pair(stamp_ns, number, seed, shape=(16, 64, 64, 8)):
     from hupr_msgs.msg import RadarCubePair
-    from hupr_ros import msg_conversions as conv
+    from hupr_ros.messages import ros as conv
     from hupr_ros.dsp import cube_axes
     rng = np.random.default_rng(seed)
     pair = RadarCubePair(header=conv.make_header(stamp_ns, 'radar_hori'))
@@ -30,7 +30,7 @@ def make_pair(stamp_ns, number, seed, shape=(16, 64, 64, 8)):
 
 def test_pose_node_publishes_skeleton_markers_overlay(data_dir):
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
-    from hupr_ros import msg_conversions as conv
+    from hupr_ros.messages import ros as conv
     from hupr_ros import topics
     from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.pose_node import PoseNode
@@ -124,7 +124,7 @@ def test_pose_node_runs_the_shipped_model_by_default_and_refuses_bad_weights(tmp
 
 def test_pose_node_publishes_nothing_for_an_empty_room_and_clears_markers():
     from hupr_msgs.msg import RadarCubePair, Skeleton2D
-    from hupr_ros import msg_conversions as conv
+    from hupr_ros.messages import ros as conv
     from hupr_ros import topics
     from hupr_ros.dsp import cube_axes, vrdae_map
     from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
@@ -182,7 +182,7 @@ def test_fused_pose_node_estimates_from_raw_frames(data_dir):
     Its skeleton equals what the two-node path gives for the same frames.
     """
     from hupr_msgs.msg import RadarFrame, Skeleton2D
-    from hupr_ros import msg_conversions as conv
+    from hupr_ros.messages import ros as conv
     from hupr_ros import topics
     from hupr_ros.dsp import vrdae_map
     from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS

@@ -33,7 +33,7 @@ def make_rig(h, frames, **parameters):
     pairs).
     """
     from hupr_msgs.msg import RadarCubePair, RadarFrame
-    from hupr_ros import msg_conversions as conv
+    from hupr_ros.messages import ros as conv
     from hupr_ros import topics
     from hupr_ros.nodes.qos import SENSOR_QOS
     from hupr_ros.nodes.preprocess_node import PreprocessNode
@@ -64,7 +64,7 @@ def make_rig(h, frames, **parameters):
 
 
 def test_preprocess_node_pairs_and_converts(frames):
-    from hupr_ros import msg_conversions as conv
+    from hupr_ros.messages import ros as conv
     from hupr_ros.dsp import vrdae_map
     from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
     from ros_harness import harness

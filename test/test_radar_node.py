@@ -21,7 +21,7 @@ pytest.importorskip('serial')
 def test_two_radar_nodes_stream_exact_frames_through_their_lifecycle():
     from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
     from hupr_msgs.msg import RadarFrame
-    from hupr_ros import msg_conversions as conv
+    from hupr_ros.messages import ros as conv
     from hupr_ros import topics
     from hupr_ros.nodes.qos import SENSOR_QOS
     from hupr_ros.nodes.radar_node import RadarNode
@@ -87,7 +87,7 @@ def test_two_radar_nodes_stream_exact_frames_through_their_lifecycle():
 @pytest.mark.slow
 def test_lost_datagrams_are_published_zero_filled_and_counted():
     from hupr_msgs.msg import RadarFrame
-    from hupr_ros import msg_conversions as conv
+    from hupr_ros.messages import ros as conv
     from hupr_ros import topics
     from hupr_ros.nodes.qos import SENSOR_QOS
     from hupr_ros.nodes.radar_node import RadarNode

@@ -83,7 +83,7 @@ def read_counts(path, storage) -> dict:
 
 KILLED_WRITER = textwrap.dedent("""
     import os, signal, sys
-    from hupr_ros.recording import RecordingWriter
+    from hupr_ros.bags.recording import RecordingWriter
     from rclpy.serialization import serialize_message
     from std_msgs.msg import String
     writer = RecordingWriter(sys.argv[1], flush_s=1e9).open()
@@ -105,7 +105,7 @@ def test_ros2_bag_opens_recordings_closed_and_killed(tmp_path, ros2_bag):
     rosbag2 keeps in the sqlite3 ``metadata`` table the bag information itself, and opens
     files read-only: a killed recording must need no roll-back to be read.
     """
-    from hupr_ros.recording import RecordingWriter
+    from hupr_ros.bags.recording import RecordingWriter
     from rclpy.serialization import serialize_message
     from std_msgs.msg import String
     closed = tmp_path / 'closed'
@@ -140,7 +140,7 @@ def test_ros2_bag_opens_recordings_closed_and_killed(tmp_path, ros2_bag):
     assert result.returncode == 0, result.stderr
     assert info_counts(ros2_bag, tmp_path / 'converted') == {'/chatter': 25}
     # our own reader still reads it (the log folded into the database)
-    from hupr_ros.recording import bag_summary
+    from hupr_ros.bags.recording import bag_summary
     assert bag_summary(killed) == {'/chatter': 25}
 
 

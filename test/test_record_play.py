@@ -49,7 +49,7 @@ def test_subscription_qos_matches_every_publisher():
 def test_killed_recorder_leaves_a_readable_bag_that_drives_the_pose_node(tmp_path):
     from hupr_msgs.msg import Skeleton2D
     from hupr_ros import topics
-    from hupr_ros.recording import bag_summary, recorded_counts
+    from hupr_ros.bags.recording import bag_summary, recorded_counts
     from rclpy.node import Node
     from rclpy.qos import QoSProfile, QoSReliabilityPolicy
     from ros_harness import harness
@@ -135,7 +135,7 @@ import os
 import numpy as np
 from rclpy.serialization import serialize_message
 from sensor_msgs.msg import Image
-from hupr_ros.recording import RecordingWriter
+from hupr_ros.bags.recording import RecordingWriter
 w = RecordingWriter({str(tmp_path / 'bag')!r}, flush_s=1000.0).open()
 w.add_topic('/img', 'sensor_msgs/msg/Image')
 def msg(n):
@@ -151,7 +151,7 @@ os._exit(9)
     result = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True,
                             timeout=120, cwd=REPO)
     assert result.returncode == 9, result.stderr
-    from hupr_ros.recording import bag_summary
+    from hupr_ros.bags.recording import bag_summary
     assert bag_summary(tmp_path / 'bag') == {'/img': 5}
 
 

@@ -16,7 +16,7 @@ pytestmark = requires_ros
 
 def test_sim_node_publishes_both_radars_camera_and_truth_on_one_clock():
     from hupr_msgs.msg import RadarFrame, Skeleton2D
-    from hupr_ros import msg_conversions as conv
+    from hupr_ros.messages import ros as conv
     from hupr_ros import topics
     from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.sim_node import SimNode
@@ -78,7 +78,7 @@ def test_sim_node_stops_after_max_frames():
 @pytest.mark.slow
 def test_demo_runs_the_graph_and_writes_pictures(tmp_path):
     result = subprocess.run(
-        [sys.executable, '-m', 'hupr_ros.nodes.demo', '--seconds', '2', '--out',
+        [sys.executable, '-m', 'hupr_ros.tools.demo', '--seconds', '2', '--out',
          str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
     rates = json.loads((tmp_path / 'rates.json').read_text())

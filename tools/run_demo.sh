@@ -12,4 +12,4 @@ set +u
 # shellcheck disable=SC1091
 source install/setup.bash
 set -u
-exec python -m hupr_ros.nodes.demo "$@"
+exec python -m hupr_ros.tools.demo "$@"

@@ -15,8 +15,8 @@ from typing import Optional
 
 from hupr_ros import messages, topics
 from hupr_ros.bags import open_reader
+from hupr_ros.bags.recording import RecordingWriter
 from hupr_ros.labeller.recorder import LabelRecorder
-from hupr_ros.recording import RecordingWriter
 import numpy as np
 
 

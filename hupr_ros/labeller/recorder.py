@@ -20,8 +20,8 @@ from typing import Callable, Dict, Optional
 
 from hupr_ros import messages, topics
 from hupr_ros.bags import rosbags_backend
+from hupr_ros.bags.recording import RecordingWriter
 from hupr_ros.guards import ErrorLog
-from hupr_ros.recording import RecordingWriter
 import numpy as np
 
 IMAGE_TYPE = topics.MSG_TYPES[topics.CAMERA_IMAGE]

@@ -24,9 +24,9 @@ from typing import Dict, List, Optional
 
 from hupr_ros import topics
 from hupr_ros.bags import BagError, fully_qualified, open_reader
+from hupr_ros.bags.recording import RecordingWriter
 from hupr_ros.cli import fail
 from hupr_ros.nodes.qos import rclpy_qos, rosbags_qos, subscription_qos
-from hupr_ros.recording import RecordingWriter
 import rclpy
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node

@@ -22,8 +22,8 @@ from hupr_ros import topics
 from hupr_ros.camera import Calibration, CameraError, crop_square, load_calibration, open_source, \
     to_encoding
 from hupr_ros.guards import ErrorLog
+from hupr_ros.messages.ros import image_to_msg, make_header
 from hupr_ros.mount import frame_prefix
-from hupr_ros.msg_conversions import image_to_msg, make_header
 from hupr_ros.nodes.common import declare_parameters, Diagnostics, Param, RateMeter, report, \
     run_node, StartupError
 from hupr_ros.nodes.qos import SENSOR_QOS

@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from hupr_ros.guards import ErrorLog
 from hupr_ros.memory import keep_freed_memory
-from hupr_ros.msg_conversions import make_header
+from hupr_ros.messages.ros import make_header
 from hupr_ros.nodes.environment import apply_process_defaults
 from hupr_ros.nodes.qos import DIAGNOSTICS_QOS
 import rclpy

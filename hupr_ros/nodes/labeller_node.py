@@ -25,13 +25,13 @@ import time
 from hupr_msgs.msg import RadarFrame, Skeleton2D
 from hupr_ros import messages, topics
 from hupr_ros.bags import BagError
+from hupr_ros.bags.recording import RecordingWriter
 from hupr_ros.labeller.backends import BACKENDS, LabellerError, make_labeller
 from hupr_ros.labeller.recorder import LabelRecorder
-from hupr_ros.msg_conversions import ns_from_stamp
+from hupr_ros.messages.ros import ns_from_stamp
 from hupr_ros.nodes.common import declare_parameters, Diagnostics, Param, report, run_node, \
     StartupError
 from hupr_ros.nodes.qos import RESULT_QOS, rosbags_qos, SENSOR_QOS
-from hupr_ros.recording import RecordingWriter
 import numpy as np
 from rclpy.node import Node
 from rclpy.serialization import deserialize_message

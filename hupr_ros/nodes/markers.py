@@ -12,7 +12,7 @@ from typing import Tuple
 
 from builtin_interfaces.msg import Duration
 from geometry_msgs.msg import Point
-from hupr_ros.msg_conversions import make_header
+from hupr_ros.messages.ros import make_header
 from hupr_ros.skeleton import EDGES
 from hupr_ros.visualization import confidence_colour
 import numpy as np

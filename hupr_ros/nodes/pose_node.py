@@ -41,9 +41,9 @@ from hupr_ros.dsp.axes import axes_mismatch
 from hupr_ros.filters import OneEuroFilter
 from hupr_ros.guards import BoundedDict, ErrorLog, StampGuard
 from hupr_ros.inference import NewestWindowWorker, PoseEstimator, PoseResult, precision_problem
-from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
-from hupr_ros.msg_conversions import AxisSpec, ConversionError, image_to_msg, msg_to_axes, \
+from hupr_ros.messages.ros import AxisSpec, ConversionError, image_to_msg, msg_to_axes, \
     msg_to_cube, ns_from_stamp, skeleton_to_msg
+from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.nodes.common import autostart, Changes, declare_parameters, Diagnostics, guarded, \
     Param, report, run_node, StageTimer, StartupError, transition_failed
 from hupr_ros.nodes.markers import clear_markers, skeleton_markers

@@ -20,7 +20,7 @@ from hupr_ros import topics
 from hupr_ros.dsp import cube_axes, vrdae_map
 from hupr_ros.dsp.vrdae import PreprocessingError
 from hupr_ros.guards import ErrorLog
-from hupr_ros.msg_conversions import ConversionError, cube_to_msg, make_header, ns_from_stamp
+from hupr_ros.messages.ros import ConversionError, cube_to_msg, make_header, ns_from_stamp
 from hupr_ros.nodes.common import Changes, declare_parameters, Diagnostics, Param, report, \
     run_node, StageTimer
 from hupr_ros.nodes.qos import SENSOR_QOS

@@ -33,8 +33,8 @@ from typing import Optional
 from hupr_msgs.msg import RadarFrame
 from hupr_ros import topics
 from hupr_ros.guards import ErrorLog
+from hupr_ros.messages.ros import frame_to_msg
 from hupr_ros.mount import frame_prefix
-from hupr_ros.msg_conversions import frame_to_msg
 from hupr_ros.nodes.common import autostart, declare_parameters, Diagnostics, Param, RateMeter, \
     report, run_node, transition_failed
 from hupr_ros.nodes.qos import SENSOR_QOS

@@ -17,7 +17,7 @@ from hupr_msgs.msg import RadarFrame
 from hupr_ros import topics
 from hupr_ros.dsp import VRDAEConfig
 from hupr_ros.guards import BoundedDict, StampGuard
-from hupr_ros.msg_conversions import chirp_config_from_msg, ConversionError, msg_to_frame, \
+from hupr_ros.messages.ros import chirp_config_from_msg, ConversionError, msg_to_frame, \
     ns_from_stamp
 from hupr_ros.nodes.common import declare_parameters, guarded, Param, report
 from hupr_ros.nodes.qos import SENSOR_QOS

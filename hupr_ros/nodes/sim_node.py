@@ -22,8 +22,8 @@ import sys
 
 from hupr_msgs.msg import RadarFrame, Skeleton2D
 from hupr_ros import topics
+from hupr_ros.messages.ros import frame_to_msg, image_to_msg, skeleton_to_msg
 from hupr_ros.mount import frame_prefix
-from hupr_ros.msg_conversions import frame_to_msg, image_to_msg, skeleton_to_msg
 from hupr_ros.nodes.common import declare_parameters, Diagnostics, Param, RateMeter, run_node, \
     StageTimer, StartupError
 from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS

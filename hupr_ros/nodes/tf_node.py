@@ -13,8 +13,8 @@ ids are prefixed with it (``rig_b/radar_hori``) so two rigs on one TF tree don't
 """
 
 from geometry_msgs.msg import Quaternion, TransformStamped, Vector3
+from hupr_ros.messages.ros import make_header
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, Mount, MountError
-from hupr_ros.msg_conversions import make_header
 from hupr_ros.nodes.common import declare_parameters, Param, run_node, StartupError
 from hupr_ros.nodes.qos import TF_STATIC_QOS
 from rclpy.node import Node

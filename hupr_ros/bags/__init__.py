@@ -4,6 +4,8 @@
 """
 rosbag2 bags without ROS: write and read hupr_msgs topics with the pure-Python ``rosbags``.
 
+:mod:`hupr_ros.bags.recording` is the writer of live recordings (it survives being killed).
+
 Bags written here are ordinary rosbag2 bags (mcap by default, or sqlite3) with the message
 definitions stored, so ``ros2 bag info/play`` on a ROS 2 install and :class:`rosbags` readers
 both open them; the CDR bytes are what rclpy publishes.

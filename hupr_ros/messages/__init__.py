@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: Apache-2.0
 
 """
-Building and validating the messages we write: the one place, for both message backends.
+What crosses DDS and goes into bags: building, validating and reading our messages.
 
-The same functions fill a message for rclpy (``hupr_ros.msg_conversions``, the generated
+This package is the ROS edge in one place. This module (ROS-free) builds and validates every
+message we write; :mod:`hupr_ros.messages.ros` gives it rclpy's generated classes and reads
+messages back into arrays (it needs the generated message packages, not rclpy).
+
+The same functions fill a message for rclpy (``hupr_ros.messages.ros``, the generated
 classes) and for the rosbags writer (``hupr_ros.bags``, the typestore's classes), so a bag
 written without ROS holds exactly what a node publishes. A backend is a :class:`Backend`:
 ``make(type_name, **fields)`` builds a message from *all* its fields, and ``array(typecode,

@@ -37,7 +37,7 @@ import numpy as np
 def panel(camera: np.ndarray, truth: Optional[np.ndarray], cube_pair, predicted=None
           ) -> np.ndarray:
     """Return the sensor panel of one recorded frame (see hupr_ros.visualization.sensor_panel)."""
-    from hupr_ros.msg_conversions import msg_to_cube
+    from hupr_ros.messages.ros import msg_to_cube
     from hupr_ros.visualization import sensor_panel
     return sensor_panel(camera, msg_to_cube(cube_pair.horizontal),
                         msg_to_cube(cube_pair.vertical), truth, predicted)
@@ -58,7 +58,7 @@ def run(seconds: float, out: pathlib.Path, weights: Optional[str] = '', seed: in
     from sensor_msgs.msg import Image
 
     from hupr_ros import topics
-    from hupr_ros.msg_conversions import msg_to_image, msg_to_skeleton, ns_from_stamp
+    from hupr_ros.messages.ros import msg_to_image, msg_to_skeleton, ns_from_stamp
     from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
 
     python = sys.executable
