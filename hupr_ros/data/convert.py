@@ -4,11 +4,6 @@
 """
 The public HuPR layout <-> rosbag2 bags, bit-exact both ways (the ``hupr-import`` command).
 
-    hupr-import to-bags ROOT OUT [--sequences single_1 ...]   # one bag per sequence: OUT/single_N
-    hupr-import to-layout BAGS OUT                            # back to the HuPR layout
-    hupr-import play ROOT --sequence single_3 [--rate 1 --loop]   # live on the hardware topics
-    hupr-import from-recordings BAG... OUT [--val BAG ...] [--test BAG ...]  # for training
-
 The HuPR layout (the public dataset, and what ``hupr-sim`` writes): ``single_N/hori|vert/
 adc_data.bin`` (DCA1000 stream format), ``frames/single_N/NNNNNNNNN.jpg`` (camera),
 ``hrnet_annot_{train,val,test}.json`` (one block of frame annotations per sequence, in the

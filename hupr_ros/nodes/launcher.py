@@ -37,49 +37,23 @@ def run(name: str):
     return getattr(importlib.import_module(f'hupr_ros.nodes.{module}'), function)()
 
 
-def preprocess_node():
-    """``preprocess_node``: raw radar pairs -> VRDAEMap cube pairs."""
-    return run('preprocess_node')
+def _executable(name: str):
+    def start():
+        return run(name)
+    start.__name__ = start.__qualname__ = name.replace('-', '_')
+    start.__doc__ = f'The ``{name}`` executable.'
+    return start
 
 
-def pose_node():
-    """``pose_node``: cube pairs -> skeletons, markers, overlay."""
-    return run('pose_node')
-
-
-def sim_node():
-    """``sim_node``: the simulated radars and camera."""
-    return run('sim_node')
-
-
-def radar_node():
-    """``radar_node``: one radar's driver (CLI + DCA1000)."""
-    return run('radar_node')
-
-
-def tf_node():
-    """``tf_node``: the rig's static transforms."""
-    return run('tf_node')
-
-
-def camera_node():
-    """``camera_node``: the USB camera."""
-    return run('camera_node')
-
-
-def labeller_node():
-    """``labeller_node``: camera labels recorded beside the radars."""
-    return run('labeller_node')
-
-
-def hupr_record():
-    """``hupr-record``: record the graph's topics into a bag."""
-    return run('hupr-record')
-
-
-def hupr_play():
-    """``hupr-play``: replay a bag on the graph."""
-    return run('hupr-play')
+preprocess_node = _executable('preprocess_node')
+pose_node = _executable('pose_node')
+sim_node = _executable('sim_node')
+radar_node = _executable('radar_node')
+tf_node = _executable('tf_node')
+camera_node = _executable('camera_node')
+labeller_node = _executable('labeller_node')
+hupr_record = _executable('hupr-record')
+hupr_play = _executable('hupr-play')
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -9,22 +9,8 @@ hupr-import: the public HuPR layout <-> rosbag2 bags, bit-exact both ways, and l
     hupr-import play ROOT --sequence single_3 [--rate 1 --loop]   # live on the hardware topics
     hupr-import from-recordings BAG... OUT [--val BAG ...] [--test BAG ...]  # for training
 
-The HuPR layout (the public dataset, and what ``hupr-sim`` writes): ``single_N/hori|vert/
-adc_data.bin`` (DCA1000 stream format), ``frames/single_N/NNNNNNNNN.jpg`` (camera),
-``hrnet_annot_{train,val,test}.json`` (one block of frame annotations per sequence, in the
-order of ``splits.json``) and ``splits.json``.
-
-A sequence's bag holds ``radar/hori/raw`` and ``radar/vert/raw`` (hupr_msgs/RadarFrame, the
-HuPR chirp configuration), ``camera/image_raw/compressed`` (the JPEG files' bytes as they
-are) and ``labels/skeleton`` (hupr_msgs/Skeleton2D, float32 joints), all stamped at
-``--start-ns`` + k / frame rate. The original annotation records (float64 as in the JSON) and
-the split ride in the bag's ``custom_data``, so ``to-layout`` gives back the same files
-byte for byte (ADC captures and JPEGs) and the same annotations (JSON values).
-
-``from-recordings`` takes live recordings instead (``hupr-record`` of the radars with
-``labels/skeleton`` or the simulator's ``sim/ground_truth``): one sequence per bag, splits by
-bag, radar pairs and labels matched by stamp. hupr-preprocess, hupr-train and hupr-eval then
-work on the result as on the public data. ROS-free except ``play``.
+What the layout and the bags hold: :mod:`hupr_ros.data.convert` (shown by ``--help``).
+ROS-free except ``play``.
 """
 
 import argparse
@@ -35,6 +21,7 @@ from typing import Optional, Sequence
 
 from hupr_ros.bags import BagError
 from hupr_ros.cli import fail
+from hupr_ros.data import convert
 from hupr_ros.data.convert import ConversionError, LABEL_TOPICS, recordings_to_layout, to_bags, \
     to_layout
 from hupr_ros.data.layout import DatasetError
@@ -43,7 +30,9 @@ from hupr_ros.pairing import PAIR_TOLERANCE_S
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog='hupr-import',
-                                     description=__doc__.strip().split('\n')[0])
+                                     description=__doc__.strip().split('\n')[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=convert.__doc__.strip().split('\n', 1)[1])
     sub = parser.add_subparsers(dest='command', required=True)
     a = sub.add_parser('to-bags', help='HuPR layout -> one bag per sequence')
     a.add_argument('root', type=pathlib.Path)

@@ -4,29 +4,9 @@
 """
 hupr-preprocess: HuPR-layout captures -> cached VRDAEMaps on disk (no ROS).
 
-Input (the public HuPR layout)::
+    hupr-preprocess ROOT OUT [--output cube|input] [--dtype complex64|float16] [--workers 2]
 
-    ROOT/single_N/hori/adc_data.bin
-    ROOT/single_N/vert/adc_data.bin
-
-Output, per sequence and radar::
-
-    OUT/single_N/hori/vrdae.npy    (frames, 16, 64, 64, 8), complex64 (default, exact) or
-                                   float16 (frames, 16, 64, 64, 8, 2) re/im, each frame scaled
-                                   by 1/max|.| (halves the disk; ~1e-3 relative error, which the
-                                   per-map normalisation does not remove: not for reproducing
-                                   published numbers)
-    OUT/single_N/hori/vrdae.json   written last: source size, frame count, dtype, config
-
-With ``--output input`` it writes the training cache instead: the published network input of
-every frame (K Doppler bins, re/im, normalised per map) already averaged over elevation -- the
-network's first operation -- as float32 (frames, K, 2, 64, 64) in ``input.npy`` / ``input.json``.
-That is 256 KiB per radar frame instead of 4 MiB (a 5,000-frame set: 2.5 GB for both radars)
-and saves the per-map normalisation at every training step, with the same numbers to float32
-rounding. ``hupr_ros.data.HuPRDataset`` reads either cache.
-
-Resumable: frames are written into the .npy in place and a ``.progress`` file records how many
-are done; a sequence whose ``vrdae.json`` matches its source is skipped.
+What it writes, and how it resumes: :mod:`hupr_ros.data.preprocess` (shown by ``--help``).
 """
 
 import argparse
@@ -37,6 +17,7 @@ import sys
 from typing import Optional, Sequence
 
 from hupr_ros.cli import fail, INTERRUPTED, output_dir_problem
+from hupr_ros.data import preprocess
 from hupr_ros.data.cache import OUTPUTS
 from hupr_ros.data.preprocess import DTYPES, find_jobs, frame_count_mismatches, is_done, \
     preprocess_job
@@ -50,7 +31,8 @@ _LOG = logging.getLogger('hupr-preprocess')
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog='hupr-preprocess', description=__doc__.strip().split('\n')[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=preprocess.__doc__.strip().split('\n', 1)[1])
     parser.add_argument('root', type=pathlib.Path, help='folder holding single_N/ sequences')
     parser.add_argument('out', type=pathlib.Path,
                         help='cache folder (mirrors the layout; created)')

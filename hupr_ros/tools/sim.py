@@ -4,29 +4,9 @@
 """
 hupr-sim: write a HuPR-Sim dataset in the public HuPR on-disk layout (no ROS).
 
-    OUT/single_N/hori/adc_data.bin     DCA1000 captures (complex int16, 2 lanes), N = 1, 2, ...
-    OUT/single_N/vert/adc_data.bin
-    OUT/single_N/joints_3d.npy         ground-truth 3-D joints (frames, 14, 3), sensor frame
-    OUT/frames/single_N/000000000.jpg  camera frames, 256x256
-    OUT/hrnet_annot_{train,val,test}.json   per split, a list per sequence of
-                                       {"image", "joints" [[x, y] x 14], "bbox" [x0, y0, x1, y1]}
-                                       (the published annotation format)
-    OUT/splits.json                    sequence numbers of each split
-    OUT/sim_meta.json                  subject and motion of every sequence, simulator config
-    OUT/bags/single_N/                 with --bags: a rosbag2 (mcap) bag of the sequence with
-                                       both raw radar topics, the camera and the ground truth
+    hupr-sim OUT [--plan generative|classic] [--sequences 6] [--frames 100] [--seed 0] [--bags]
 
-Two plans. ``--plan generative`` (the default): every sequence has a body of its own, drawn
-from anthropometric ranges, and a generated motion (each arm raised, lowered, swung and held at
-random angles and speeds, independently or together; standing, turning, walking in any
-direction across the field of view, leaning), at a random noise and clutter level; sequences
-go to the splits at random (75% train, 10% val, 15% test), so the test split holds bodies and
-motions never seen in training. ``--plan classic``: six subjects, the last only in the test
-split (as in the paper), sequences cycling through four scripted motions. Deterministic for a
-seed. Interrupted runs resume: run the same command
-again and finished sequences are kept (a capture is written as ``adc_data.bin.partial`` and
-renamed when complete). A folder made with other parameters is refused unless ``--overwrite``
-replaces it; ``sim_meta.json`` says ``"complete": false`` until every sequence is written.
+What it writes and the two plans: :mod:`hupr_ros.sim.dataset` (shown by ``--help``).
 """
 
 import argparse
@@ -37,6 +17,7 @@ import sys
 from typing import Optional, Sequence
 
 from hupr_ros.cli import fail, INTERRUPTED, output_dir_problem
+from hupr_ros.sim import dataset
 from hupr_ros.sim.dataset import DatasetExists, PLANS, write_dataset
 from hupr_ros.sim.scene import SimConfig
 
@@ -44,7 +25,7 @@ from hupr_ros.sim.scene import SimConfig
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog='hupr-sim', description=__doc__.strip().split('\n')[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.strip().split('\n', 1)[1])
+                                     epilog=dataset.__doc__.strip().split('\n', 1)[1])
     parser.add_argument('out', type=pathlib.Path,
                         help='output folder (created); the dataset root for hupr-preprocess')
     parser.add_argument('--plan', choices=PLANS, default='generative',
