@@ -176,3 +176,14 @@ def test_newest_window_worker_clear_and_stop():
     assert worker.stopping and not worker.is_alive()
     worker.offer('late')          # after stop: kept, never handled, no error
     worker.clear()
+
+
+def test_auto_precision_is_bf16_only_where_the_cpu_has_bf16_kernels(monkeypatch):
+    import hupr_ros.inference as inference
+    monkeypatch.setattr(inference, 'cpu_has_native_bf16', lambda: True)
+    assert inference.resolve_precision('auto', 'cpu') == 'bf16'
+    assert inference.resolve_precision('auto', 'cuda') == 'fp32'
+    assert inference.resolve_precision('fp32', 'cpu') == 'fp32'
+    monkeypatch.setattr(inference, 'cpu_has_native_bf16', lambda: False)
+    assert inference.resolve_precision('auto', 'cpu') == 'fp32'
+    assert inference.precision_problem(inference.resolve_precision('auto', 'cpu')) is None

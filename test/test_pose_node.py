@@ -218,7 +218,7 @@ def test_fused_pose_node_estimates_from_raw_frames(data_dir):
             assert h.spin_until(lambda: len(got) == i + 1, 20), node.counts
     # The same frames through the estimator directly (what the two-node path computes).
     from hupr_ros.inference import PoseEstimator
-    estimator = PoseEstimator(node.estimator.model, 'causal')
+    estimator = PoseEstimator(node.estimator.model, 'causal', precision=node.estimator.precision)
     for i, pair in enumerate(frames):
         window = estimator.push(t0 + i * 100_000_000, vrdae_map(pair['horizontal']),
                                 vrdae_map(pair['vertical']))
