@@ -66,7 +66,7 @@ setup(
         'bags': ['rosbags>=0.11'],
         'hardware': ['pyserial'],
         'camera': ['opencv-python-headless'],
-        # BlazePose (mediapipe 0.10.21) needs numpy < 2: its own venv, tools/setup.sh --blazepose
+        # BlazePose (mediapipe 0.10.21) needs numpy < 2: its own venv, scripts/setup.sh --blazepose
         'labeller': ['torch', 'opencv-python-headless', 'rosbags>=0.11'],
         'test': ['pytest', 'flake8'],
     },

@@ -88,7 +88,7 @@ def main() -> None:
     if pathlib.Path(python).is_file():
         backends['blazepose'] = BlazePoseLabeller(python)
     else:
-        print(f'blazepose: not measured ({python} missing: tools/setup.sh --blazepose)')
+        print(f'blazepose: not measured ({python} missing: scripts/setup.sh --blazepose)')
     for labeller in backends.values():
         labeller(frames[0])                                     # warm-up
     wall = dict.fromkeys(backends, 0.0)

@@ -46,7 +46,7 @@ def _has_module(name: str) -> bool:
 HAVE_ROS = _has_module('rclpy') and _has_module('hupr_msgs.msg')
 requires_ros = pytest.mark.skipif(
     not HAVE_ROS and not os.environ.get('CI'),
-    reason='rclpy / hupr_msgs not importable (run tools/setup.sh and source install/setup.bash)')
+    reason='rclpy / hupr_msgs not importable (run scripts/setup.sh and source install/setup.bash)')
 
 
 @pytest.fixture(scope='session')

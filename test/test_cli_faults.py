@@ -145,9 +145,9 @@ def test_preprocess_warns_when_the_radars_disagree(small_set, tmp_path, caplog):
 
 
 def test_offline_tools_are_on_path_after_setup():
-    """The README's commands work as written after its set-up (tools/setup.sh)."""
+    """The README's commands work as written after its set-up (scripts/setup.sh)."""
     if not (REPO / 'install' / 'setup.bash').is_file():
-        pytest.skip('tools/setup.sh has not run in this checkout')
+        pytest.skip('scripts/setup.sh has not run in this checkout')
     names = re.findall(r"'(hupr-[a-z-]+)': 'hupr_ros\.tools\.", (REPO / 'setup.py').read_text())
     assert 'hupr-sim' in names and 'hupr-preprocess' in names
     script = ('source .venv/bin/activate && set +u && source install/setup.bash && '

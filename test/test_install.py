@@ -155,7 +155,7 @@ def test_installed_tools_run_from_the_colcon_install():
     """After `source install/setup.bash`, the README's commands are on PATH."""
     bin_dir = REPO / 'install' / 'hupr_ros' / 'bin'
     if not bin_dir.is_dir():
-        pytest.skip('no colcon install here (tools/setup.sh)')
+        pytest.skip('no colcon install here (scripts/setup.sh)')
     assert str(bin_dir) in os.environ.get('PATH', '').split(os.pathsep), \
         'install/hupr_ros/bin is not on PATH: source install/setup.bash'
     result = subprocess.run(['hupr-import', '--help'], capture_output=True, text=True,
@@ -167,7 +167,7 @@ def test_installed_tool_with_worker_processes(tmp_path):
     """A colcon-installed command whose jobs run in worker processes (hupr-sim's default)."""
     bin_dir = REPO / 'install' / 'hupr_ros' / 'bin'
     if not (bin_dir / 'hupr-sim').is_file():
-        pytest.skip('no colcon install here (tools/setup.sh)')
+        pytest.skip('no colcon install here (scripts/setup.sh)')
     result = subprocess.run([sys.executable, str(bin_dir / 'hupr-sim'), str(tmp_path / 'sim'),
                              '--sequences', '2', '--frames', '2', '--workers', '2'],
                             capture_output=True, text=True, timeout=300)
@@ -192,7 +192,7 @@ def test_sourcing_the_workspace_sets_the_large_data_profile_unless_the_user_chos
     """
     setup = REPO / 'install' / 'setup.bash'
     if not setup.is_file():
-        pytest.skip('no colcon install here (tools/setup.sh)')
+        pytest.skip('no colcon install here (scripts/setup.sh)')
     env = {'HOME': os.environ.get('HOME', '/tmp'), 'PATH': '/usr/bin:/bin', **preset}
     result = subprocess.run(['bash', '-c', f'set +u; source {setup}; '
                              'printf "%s" "${FASTDDS_DEFAULT_PROFILES_FILE:-}"'],

@@ -202,7 +202,7 @@ def test_labellers_refuse_what_cannot_run_here(tmp_path):
 
 requires_blazepose = pytest.mark.skipif(
     not BLAZEPOSE_PYTHON.is_file() and not os.environ.get('CI'),
-    reason='no .venv-blazepose (tools/setup.sh --blazepose)')
+    reason='no .venv-blazepose (scripts/setup.sh --blazepose)')
 
 
 @requires_blazepose

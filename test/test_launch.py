@@ -26,8 +26,8 @@ def test_bringup_sim_under_launch_testing(tmp_path, realtime_slot):
     if launch_test is None:
         if os.environ.get('HUPR_ROS2_TOOLS'):
             pytest.fail('HUPR_ROS2_TOOLS is set but launch_test is not on PATH: '
-                        'source install/setup.bash after tools/setup.sh')
-        pytest.skip('launch_testing is not installed (tools/setup.sh --ros2-tools SRC)')
+                        'source install/setup.bash after scripts/setup.sh')
+        pytest.skip('launch_testing is not installed (scripts/setup.sh --ros2-tools SRC)')
     env = dict(os.environ, HUPR_LAUNCH_TEST_BAGS=str(tmp_path))     # labeller:=true too
     result = subprocess.run([launch_test, str(REPO / 'test' / 'launch' / 'bringup_sim.py')],
                             capture_output=True, text=True, timeout=300, cwd=REPO, env=env)

@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 from conftest import REPO
 import pytest
 
-PY_DIRS = [p for p in ('hupr_ros', 'test', 'bench', 'launch', 'tools', 'setup.py')
+PY_DIRS = [p for p in ('hupr_ros', 'test', 'bench', 'launch', 'scripts', 'setup.py')
            if (REPO / p).exists()]
 
 
@@ -88,7 +88,7 @@ ROSDEP_KEYS = {'numpy': 'python3-numpy', 'yaml': 'python3-yaml', 'serial': 'pyth
 #: package.xml says so.
 PIP_ONLY = ('torch', 'rosbags', 'pycocotools')
 #: Imported only by the BlazePose worker, which runs in a venv of its own (mediapipe needs
-#: numpy < 2; tools/setup.sh --blazepose).
+#: numpy < 2; scripts/setup.sh --blazepose).
 OWN_VENV = ('mediapipe',)
 
 

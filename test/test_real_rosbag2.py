@@ -5,7 +5,7 @@
 Our bags in the real ``ros2 bag`` (rosbag2), and bags the real ``ros2 bag record`` wrote in ours.
 
 These run where ``ros2 bag`` exists: on a ROS install, or here with the rosbag2 prefix that
-``.ci/run`` unpacks (tools/setup.sh, HUPR_ROSBAG2_PREFIX). Where CI provides the prefix a
+``.ci/run`` unpacks (scripts/setup.sh, HUPR_ROSBAG2_PREFIX). Where CI provides the prefix a
 missing ``ros2 bag`` is a failure, not a skip.
 """
 
@@ -40,7 +40,7 @@ def ros2_bag():
     if not _ros2_bag_available():
         if os.environ.get('HUPR_ROSBAG2_PREFIX'):
             pytest.fail('HUPR_ROSBAG2_PREFIX is set but `ros2 bag` does not run: '
-                        'source install/setup.bash after tools/setup.sh')
+                        'source install/setup.bash after scripts/setup.sh')
         pytest.skip('the real `ros2 bag` is not installed here')
 
     def run(*args, timeout=120):

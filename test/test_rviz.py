@@ -11,7 +11,7 @@ the 3-D view, both image panels must show an image (not "No Image"), and the Dis
 show no warning or error (a missing fixed frame, a topic of the wrong type).
 
 Runs where rviz2 is installed: on a ROS install, or with the rviz2 prefix that ``.ci/run``
-unpacks (tools/setup.sh, HUPR_RVIZ_PREFIX); there a missing rviz2 is a failure, not a skip.
+unpacks (scripts/setup.sh, HUPR_RVIZ_PREFIX); there a missing rviz2 is a failure, not a skip.
 """
 
 import os
@@ -40,7 +40,7 @@ def _rviz_shell_prefix() -> str:
     if shutil.which('rviz2'):
         return ''
     if os.environ.get('HUPR_RVIZ_PREFIX'):
-        pytest.fail('HUPR_RVIZ_PREFIX is set but no rviz2 prefix was unpacked (tools/setup.sh)')
+        pytest.fail('HUPR_RVIZ_PREFIX is set but no rviz2 prefix was unpacked (scripts/setup.sh)')
     pytest.skip('rviz2 is not installed here')
 
 

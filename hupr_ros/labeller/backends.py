@@ -74,7 +74,7 @@ class BlazePoseLabeller:
 
     mediapipe 0.10.21 needs numpy < 2. When ``python`` is given (or
     ``$HUPR_BLAZEPOSE_PYTHON`` is set) BlazePose runs in that Python (e.g. the venv that
-    ``tools/setup.sh --blazepose`` makes), behind a pipe; otherwise mediapipe must import
+    ``scripts/setup.sh --blazepose`` makes), behind a pipe; otherwise mediapipe must import
     here.
     """
 
@@ -94,7 +94,7 @@ class BlazePoseLabeller:
         except ImportError as error:
             raise LabellerError(
                 f'the blazepose labeller needs mediapipe==0.10.21 ({error}); it needs numpy < 2, '
-                'so install it in its own venv (tools/setup.sh --blazepose) and pass '
+                'so install it in its own venv (scripts/setup.sh --blazepose) and pass '
                 'blazepose_python:=.venv-blazepose/bin/python') from None
 
     def _start_worker(self, python: str) -> None:

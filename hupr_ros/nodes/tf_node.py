@@ -21,7 +21,7 @@ from rclpy.node import Node
 
 try:
     from tf2_msgs.msg import TFMessage
-except ImportError:      # pragma: no cover - tools/setup.sh builds it where ROS lacks it
+except ImportError:      # pragma: no cover - scripts/setup.sh builds it where ROS lacks it
     TFMessage = None
 
 
@@ -59,7 +59,7 @@ class TfNode(Node):
         self.params = declare_parameters(self, PARAMETERS)
         if TFMessage is None:
             raise StartupError('tf2_msgs is not installed (a ROS install has it; without '
-                               'one, tools/setup.sh builds it)')
+                               'one, scripts/setup.sh builds it)')
         try:
             self.mount = load_mount(self.params.mount_file or default_mount())
         except MountError as error:

@@ -6,7 +6,7 @@
 # Needs root (or password-less sudo) only once, for the two include-folder symlinks that the
 # PyPI ROS wheels' CMake exports name (see docs/ros2_without_ros_install.md).
 #
-#   usage: tools/setup.sh [--ros2-tools SRC] [--blazepose]
+#   usage: scripts/setup.sh [--ros2-tools SRC] [--blazepose]
 #
 # --ros2-tools SRC (or HUPR_ROS2_TOOLS=SRC): also build the ROS 2 launch system and the `ros2`
 # command line from their sources (a folder or .tar.gz; see docs/ros2_without_ros_install.md)
@@ -110,7 +110,7 @@ link "$np_inc" "$want_np"
 #    below so that install/setup.bash chains to them.
 tools_stamp=""
 if [ -n "$ROS2_TOOLS_SRC" ]; then
-  bash tools/build_ros2_tools.sh "$ROS2_TOOLS_SRC" "$VENV/ros2_tools"
+  bash scripts/build_ros2_tools.sh "$ROS2_TOOLS_SRC" "$VENV/ros2_tools"
   tools_stamp=$(cat "$VENV/ros2_tools/.hupr_ros2_tools")
 elif [ -f "$VENV/ros2_tools/.hupr_ros2_tools" ]; then
   tools_stamp=$(cat "$VENV/ros2_tools/.hupr_ros2_tools")   # built before: keep them
@@ -170,11 +170,11 @@ else
   unset COLCON_PREFIX_PATH
 fi
 build_inputs=()
-# tf2_msgs (for /tf_static) is not among the PyPI wheels: build TFMessage from tools/tf2_msgs
+# tf2_msgs (for /tf_static) is not among the PyPI wheels: build TFMessage from scripts/tf2_msgs
 # when no ROS install provides it.
 extra_paths=()
 if ! python -c 'import tf2_msgs' 2>/dev/null || [ -d install/tf2_msgs ]; then
-  extra_paths=(tools/tf2_msgs)
+  extra_paths=(scripts/tf2_msgs)
 fi
 for p in hupr_msgs "${extra_paths[@]}" package.xml setup.py setup.cfg resource launch config rviz bin; do
   [ -e "$p" ] && build_inputs+=("$p")
@@ -190,6 +190,16 @@ else
   # --symlink-install leaves links to files that were since renamed or removed, and setup.py's
   # globs then find them in the build folder: drop the dangling ones first
   [ -d build ] && find build -xtype l -delete
+  # A CMake package whose sources moved (tools/tf2_msgs became scripts/tf2_msgs) keeps the old
+  # source folder in its build cache, and CMake then refuses to build: start that one afresh.
+  for cache in build/*/CMakeCache.txt; do
+    [ -f "$cache" ] || continue
+    home=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$cache")
+    if [ -n "$home" ] && [ ! -d "$home" ]; then
+      log "rebuilding $(basename "$(dirname "$cache")") (its sources moved from $home)"
+      rm -rf "$(dirname "$cache")"
+    fi
+  done
   colcon build --symlink-install --base-paths . hupr_msgs "${extra_paths[@]}" \
     --cmake-args -DBUILD_TESTING=OFF -DPython3_EXECUTABLE="$VENV/bin/python" \
     --event-handlers console_cohesion+ summary+ > log/colcon_build.txt 2>&1 \
@@ -205,7 +215,7 @@ fi
 #    Each keeps a value the user already has. (The large-data Fast DDS profile comes with
 #    install/setup.bash: hupr_msgs' environment hook.)
 activate_block=$(cat <<EOF
-# >>> hupr_ros (tools/setup.sh) >>>
+# >>> hupr_ros (scripts/setup.sh) >>>
 case ":\${AMENT_PREFIX_PATH:-}:" in
   *":\$VIRTUAL_ENV:"*) ;;
   *) export AMENT_PREFIX_PATH="\${AMENT_PREFIX_PATH:+\$AMENT_PREFIX_PATH:}\$VIRTUAL_ENV" ;;

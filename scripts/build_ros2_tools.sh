@@ -2,14 +2,14 @@
 # Build the ROS 2 launch system and `ros2` command line (pure Python, not on PyPI) from source
 # into a prefix, for a machine that has the ROS 2 runtime from PyPI wheels but no ROS install.
 #
-#   usage: tools/build_ros2_tools.sh SRC PREFIX
+#   usage: scripts/build_ros2_tools.sh SRC PREFIX
 #
 # SRC is a folder or a .tar.gz holding the upstream sources of the packages listed in PACKAGES
 # below (any layout: colcon finds the package.xml files; extra packages in the upstream
 # repositories are ignored). docs/ros2_without_ros_install.md says how to get them from the
 # upstream repositories at the tags this project is tested with.
 #
-# Run by tools/setup.sh --ros2-tools SRC (or HUPR_ROS2_TOOLS=SRC), with the project venv active.
+# Run by scripts/setup.sh --ros2-tools SRC (or HUPR_ROS2_TOOLS=SRC), with the project venv active.
 # Idempotent: a stamp records the source hash and the interpreter; with nothing changed it
 # returns at once, otherwise PREFIX is rebuilt (about a minute on 2 cores).
 set -euo pipefail

@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-bash tools/setup.sh
+bash scripts/setup.sh
 # shellcheck disable=SC1091
 . .venv/bin/activate
 set +u

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Set up (tools/setup.sh, idempotent) and run the whole test suite. Extra arguments go to pytest.
+# Set up (scripts/setup.sh, idempotent) and run the whole test suite. Extra arguments go to pytest.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-bash tools/setup.sh --blazepose     # the BlazePose labeller's tests need its venv
+bash scripts/setup.sh --blazepose     # the BlazePose labeller's tests need its venv
 # shellcheck disable=SC1091
 . .venv/bin/activate
 set +u
