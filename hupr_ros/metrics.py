@@ -107,6 +107,10 @@ class PoseMetrics:
     mean_error_px: float = float('nan')
     joint_error_px: Dict[str, float] = field(default_factory=dict)
     pck: float = float('nan')
+    #: frames where exactly one arm of the ground truth is raised (wrist above its shoulder)
+    one_arm_frames: int = 0
+    #: of those, the fraction where the prediction raises the other arm and not this one
+    wrong_arm: float = float('nan')
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -148,6 +152,29 @@ def pck(pred: np.ndarray, gt: np.ndarray, fraction: float = PCK_FRACTION) -> flo
     return float((pixel_errors(pred, gt) <= fraction * torso[:, None]).mean())
 
 
+def raised_arms(poses: np.ndarray) -> np.ndarray:
+    """Which arm is raised, (M, 2) bool for (left, right): the wrist above its shoulder."""
+    poses = np.asarray(poses, np.float64)
+    return np.stack([poses[:, JOINT_INDEX[f'{side}_Wrist'], 1] <
+                     poses[:, JOINT_INDEX[f'{side}_Shoulder'], 1] for side in 'LR'], axis=1)
+
+
+def wrong_arm(pred: np.ndarray, gt: np.ndarray) -> tuple:
+    """
+    How often the other arm is the one raised: (frames with one arm raised, fraction wrong).
+
+    Over the frames where exactly one arm of the ground truth is raised (image y grows
+    downwards), the fraction where the prediction does not raise that arm but raises the
+    other: a model that follows the body but mixes up left and right.
+    """
+    truth, guess = raised_arms(gt), raised_arms(pred)
+    one = truth.sum(axis=1) == 1
+    if not one.any():
+        return 0, float('nan')
+    swapped = (guess[one] == ~truth[one]).all(axis=1)
+    return int(one.sum()), float(swapped.mean())
+
+
 def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
                    per_joint: bool = True) -> PoseMetrics:
     """
@@ -165,4 +192,4 @@ def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
     return PoseMetrics(len(pred), overall['AP'], overall['AP50'], overall['AP75'], joint_ap,
                        float(errors.mean()),
                        {name: float(errors[:, j].mean()) for j, name in enumerate(JOINT_NAMES)},
-                       pck(pred, gt))
+                       pck(pred, gt), *wrong_arm(pred, gt))

@@ -94,3 +94,22 @@ def test_bad_input_is_refused():
         evaluate_poses(gt * np.nan, gt, BOX[None])
     with pytest.raises(ValueError, match=r'\(M, 14, 2\)'):
         coco_ap(gt[:, :13], gt[:, :13], BOX[None])
+
+
+def test_wrong_arm_counts_the_other_arm_raised():
+    from hupr_ros.metrics import wrong_arm
+
+    def raise_arm(p, side):
+        p = p.copy()
+        p[JOINT_INDEX[f'{side}_Wrist'], 1] = p[JOINT_INDEX[f'{side}_Shoulder'], 1] - 30
+        return p
+    left, right, rest = raise_arm(pose(), 'L'), raise_arm(pose(), 'R'), pose()
+    gt = np.stack([left, left, right, rest, raise_arm(left, 'R')])
+    pred = np.stack([left, right, right, left, rest])
+    frames, fraction = wrong_arm(pred, gt)
+    assert frames == 3                      # frames 0-2 raise one arm; 3 none, 4 both
+    assert fraction == pytest.approx(1 / 3)     # frame 1 raised the right arm, not the left
+    metrics = evaluate_poses(pred, gt, np.stack([BOX] * 5), per_joint=False)
+    assert metrics.one_arm_frames == 3 and metrics.wrong_arm == pytest.approx(1 / 3)
+    assert wrong_arm(np.stack([rest]), np.stack([rest])) == (0, pytest.approx(float('nan'),
+                                                                              nan_ok=True))

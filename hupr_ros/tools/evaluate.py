@@ -8,8 +8,9 @@ hupr-eval: accuracy of a checkpoint on a HuPR-layout split, as the paper reports
 CHECKPOINT is a .pth file, the name of a shipped model (e.g. realtime_causal_sim), or
 ``baseline``: the no-radar baseline, which predicts for every frame the mean pose of the training
 split placed at the image centre (what a model that ignores the radars can reach). Prints
-paper Table 3 style rows (AP, AP50, AP75, per-joint-type AP) plus the mean pixel error and
-PCK@0.2, and writes to --out (default: eval_<checkpoint>_<split> beside the cache):
+paper Table 3 style rows (AP, AP50, AP75, per-joint-type AP) plus the mean pixel error,
+PCK@0.2 and how often the wrong arm is raised (of the frames with one arm raised), and writes
+to --out (default: eval_<checkpoint>_<split> beside the cache):
 metrics.json, joint_ap.png (bar chart), contact_sheet.png (predicted skeletons in red over the
 ground truth in green, on the camera frames) and predictions.npz. Several splits are evaluated
 with one model load; then --out names a folder per split with ``{split}``, e.g.
@@ -134,6 +135,8 @@ def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.P
     print(f'{split} split of {data}: {metrics.frames} frames, {seconds:.1f} s\n')
     print(metrics.table_rows(name))
     print('\nper joint AP: ' + ', '.join(f'{k} {v:.1f}' for k, v in metrics.joint_ap.items()))
+    print(f'wrong arm raised: {100 * metrics.wrong_arm:.1f}% of the {metrics.one_arm_frames} '
+          'frames where one arm is raised')
     report = {'checkpoint': str(path), 'data': str(data), 'split': split,
               'alignment': alignment, 'seconds': round(seconds, 2), **metrics.as_dict()}
     (out / 'metrics.json').write_text(json.dumps(report, indent=1))
