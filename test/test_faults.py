@@ -449,18 +449,44 @@ def test_a_bad_parameter_stops_a_node_with_one_line(module, param, message):
 
 
 @requires_ros
-def test_pose_node_refuses_emulated_bf16():
-    """bf16 on a CPU without bfloat16 kernels: 16 s a window here, so one line and exit 1."""
-    from hupr_ros.inference import cpu_has_native_bf16
-    if cpu_has_native_bf16():
-        pytest.skip('this CPU has native bfloat16 kernels')
-    result = subprocess.run([sys.executable, '-m', 'hupr_ros.nodes', 'pose_node', '--ros-args',
-                             '-p', 'precision:=bf16'], capture_output=True, text=True,
-                            timeout=120, cwd=REPO)
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
-    assert 'Traceback' not in output and 'no native bfloat16 kernels' in output, output
-    assert "Use precision 'fp32'" in output, output
+@pytest.mark.parametrize('precision, refused', [('bf16', True), ('auto', False)])
+def test_pose_node_refuses_emulated_bf16(precision, refused):
+    """
+    bf16 on a CPU without bfloat16 kernels: 16 s a window there, so one line and exit 1.
+
+    The node process is told its CPU has no bfloat16 kernels (whatever this one has), so the
+    test runs on every CPU; ``auto`` then falls back to fp32 and starts.
+    """
+    script = ('import sys, hupr_ros.inference as inference\n'
+              'inference.cpu_has_native_bf16 = lambda: False\n'
+              'from hupr_ros.nodes.launcher import main\n'
+              'sys.exit(main(sys.argv[1:]))\n')
+    process = subprocess.Popen(
+        [sys.executable, '-c', script, 'pose_node', '--ros-args', '-p',
+         f'precision:={precision}', '-p', 'num_filters:=4', '-p',
+         f'weights_path:={REPO / "test" / "data" / "hupr_nf4_checkpoint.pth"}'],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO)
+    import threading
+    watchdog = threading.Timer(90, process.kill)      # bounded, however slow the machine
+    watchdog.start()
+    lines = []
+    try:
+        for line in process.stdout:              # until it exits, or reports its precision
+            lines.append(line)
+            if ' window' in line and ' in fp' in line:
+                break
+    finally:
+        process.terminate()
+        lines.append(process.communicate(timeout=30)[0])
+        watchdog.cancel()
+    output = ''.join(lines)
+    if refused:
+        assert process.returncode == 1, output
+        assert 'Traceback' not in output and 'no native bfloat16 kernels' in output, output
+        assert "Use precision 'fp32'" in output, output
+    else:
+        assert 'in fp32, causal window' in output or 'in fp32, centered window' in output, \
+            output
 
 
 @requires_ros
