@@ -46,7 +46,7 @@ from hupr_ros.messages.ros import AxisSpec, ConversionError, image_to_msg, msg_t
     msg_to_cube, ns_from_stamp, skeleton_to_msg
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.nodes.common import autostart, Changes, declare_parameters, Diagnostics, guarded, \
-    Param, report, run_node, StageTimer, StartupError, transition_failed
+    Param, RateMeter, report, run_node, StageTimer, StartupError, transition_failed
 from hupr_ros.nodes.markers import clear_markers, skeleton_markers
 from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
 from hupr_ros.nodes.raw_input import RawPairInput
@@ -133,7 +133,7 @@ class PoseNode(LifecycleNode):
         self._stamp_latency = deque(maxlen=100)      # s from a pair's stamp to its skeleton
         self._changes = Changes()
         self.diagnostics = Diagnostics(self, self.diagnose, errors=self.errors)
-        self._window_start, self._logged_inferences = time.monotonic(), 0
+        self._logged_rate = RateMeter()       # inferences per s between stats log lines
         self._worker = NewestWindowWorker(self._infer, self._inference_failed,
                                           name='hupr_pose_inference')
         if self.params.autostart:
@@ -434,10 +434,7 @@ class PoseNode(LifecycleNode):
         return level, message, values
 
     def log_stats(self) -> None:
-        now = time.monotonic()
-        done = self.counts['inferences']
-        rate = (done - self._logged_inferences) / max(now - self._window_start, 1e-9)
-        self._window_start, self._logged_inferences = now, done
+        rate = self._logged_rate(self.counts['inferences'])
         self.get_logger().info(f'{rate:.1f} inferences/s; {self.counts}; problems '
                                f'{self.errors.counts or "none"}; mean/max: '
                                f'{self.timer_stats.summary()}')

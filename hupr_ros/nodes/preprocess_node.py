@@ -13,7 +13,6 @@ per kind of problem; the node keeps running (docs/robustness.md).
 """
 
 import sys
-import time
 
 from hupr_msgs.msg import RadarCubePair
 from hupr_ros import topics
@@ -21,8 +20,8 @@ from hupr_ros.dsp import cube_axes, vrdae_map
 from hupr_ros.dsp.vrdae import PreprocessingError
 from hupr_ros.guards import ErrorLog
 from hupr_ros.messages.ros import ConversionError, cube_to_msg, make_header, ns_from_stamp
-from hupr_ros.nodes.common import Changes, declare_parameters, Diagnostics, Param, report, \
-    run_node, StageTimer
+from hupr_ros.nodes.common import Changes, declare_parameters, Diagnostics, Param, RateMeter, \
+    report, run_node, StageTimer
 from hupr_ros.nodes.qos import SENSOR_QOS
 from hupr_ros.nodes.raw_input import RawPairInput
 from rclpy.node import Node
@@ -46,8 +45,7 @@ class PreprocessNode(Node):
         self.errors = ErrorLog()
         self.counts = {'frames': 0, 'malformed': 0, 'bad_stamp': 0, 'zero_filled': 0,
                        'dropped_zero_filled': 0, 'published': 0}
-        self._window_start = time.monotonic()
-        self._window_published = 0
+        self._logged_rate = RateMeter()       # pairs per s between stats log lines
         self.publisher = self.create_publisher(RadarCubePair, topics.RADAR_CUBE_PAIR, SENSOR_QOS)
         self.raw = RawPairInput(self, self.publish_pair)
         self.pairer = self.raw.pairer
@@ -76,7 +74,6 @@ class PreprocessNode(Node):
         with self.timer_stats.measure('publish'):
             self.publisher.publish(out)
         self.counts['published'] += 1
-        self._window_published += 1
 
     def diagnose(self):
         """/diagnostics: pair rate, unpaired and dropped frames, problems since last."""
@@ -99,15 +96,13 @@ class PreprocessNode(Node):
         return level, message, values
 
     def log_stats(self) -> None:
-        elapsed = time.monotonic() - self._window_start
-        rate = self._window_published / elapsed if elapsed > 0 else 0.0
+        rate = self._logged_rate(self.counts['published'])
         stats = self.pairer.stats
         self.get_logger().info(
             f'{rate:.1f} pairs/s; {self.counts}; unpaired hori/vert '
             f'{stats.unpaired_horizontal}/{stats.unpaired_vertical}, out of order '
             f'{stats.out_of_order}; problems {self.errors.counts or "none"}; '
             f'per stage mean/max: {self.timer_stats.summary()}')
-        self._window_start, self._window_published = time.monotonic(), 0
 
 
 def main(args=None) -> None:
