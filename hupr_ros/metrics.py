@@ -111,6 +111,8 @@ class PoseMetrics:
     one_arm_frames: int = 0
     #: of those, the fraction where the prediction raises the other arm and not this one
     wrong_arm: float = float('nan')
+    #: of those, the fraction where the prediction raises this arm and not the other
+    right_arm: float = float('nan')
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -161,18 +163,20 @@ def raised_arms(poses: np.ndarray) -> np.ndarray:
 
 def wrong_arm(pred: np.ndarray, gt: np.ndarray) -> tuple:
     """
-    How often the other arm is the one raised: (frames with one arm raised, fraction wrong).
+    Which arm the prediction raises: (frames with one arm raised, fraction wrong, fraction right).
 
     Over the frames where exactly one arm of the ground truth is raised (image y grows
-    downwards), the fraction where the prediction does not raise that arm but raises the
-    other: a model that follows the body but mixes up left and right.
+    downwards): *wrong*, the prediction raises the other arm and not that one (a model that
+    follows the body but mixes up left and right); *right*, it raises that arm and not the
+    other. The rest raise both or neither.
     """
     truth, guess = raised_arms(gt), raised_arms(pred)
     one = truth.sum(axis=1) == 1
     if not one.any():
-        return 0, float('nan')
+        return 0, float('nan'), float('nan')
     swapped = (guess[one] == ~truth[one]).all(axis=1)
-    return int(one.sum()), float(swapped.mean())
+    same = (guess[one] == truth[one]).all(axis=1)
+    return int(one.sum()), float(swapped.mean()), float(same.mean())
 
 
 def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,

@@ -106,10 +106,12 @@ def test_wrong_arm_counts_the_other_arm_raised():
     left, right, rest = raise_arm(pose(), 'L'), raise_arm(pose(), 'R'), pose()
     gt = np.stack([left, left, right, rest, raise_arm(left, 'R')])
     pred = np.stack([left, right, right, left, rest])
-    frames, fraction = wrong_arm(pred, gt)
+    frames, fraction, right = wrong_arm(pred, gt)
     assert frames == 3                      # frames 0-2 raise one arm; 3 none, 4 both
     assert fraction == pytest.approx(1 / 3)     # frame 1 raised the right arm, not the left
+    assert right == pytest.approx(2 / 3)        # frames 0 and 2 raised the arm that is raised
     metrics = evaluate_poses(pred, gt, np.stack([BOX] * 5), per_joint=False)
     assert metrics.one_arm_frames == 3 and metrics.wrong_arm == pytest.approx(1 / 3)
-    assert wrong_arm(np.stack([rest]), np.stack([rest])) == (0, pytest.approx(float('nan'),
-                                                                              nan_ok=True))
+    assert metrics.right_arm == pytest.approx(2 / 3)
+    frames, fraction, right = wrong_arm(np.stack([rest]), np.stack([rest]))
+    assert frames == 0 and math.isnan(fraction) and math.isnan(right)

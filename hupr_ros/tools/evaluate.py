@@ -135,8 +135,8 @@ def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.P
     print(f'{split} split of {data}: {metrics.frames} frames, {seconds:.1f} s\n')
     print(metrics.table_rows(name))
     print('\nper joint AP: ' + ', '.join(f'{k} {v:.1f}' for k, v in metrics.joint_ap.items()))
-    print(f'wrong arm raised: {100 * metrics.wrong_arm:.1f}% of the {metrics.one_arm_frames} '
-          'frames where one arm is raised')
+    print(f'of the {metrics.one_arm_frames} frames where one arm is raised: that arm raised in '
+          f'{100 * metrics.right_arm:.1f}%, the other one in {100 * metrics.wrong_arm:.1f}%')
     report = {'checkpoint': str(path), 'data': str(data), 'split': split,
               'alignment': alignment, 'seconds': round(seconds, 2), **metrics.as_dict()}
     (out / 'metrics.json').write_text(json.dumps(report, indent=1))
