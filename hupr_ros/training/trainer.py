@@ -17,16 +17,11 @@ Resuming replays the same sample order: epoch ``e`` shuffles with a generator se
 ``seed + e``, and a resumed epoch skips the batches already done.
 """
 
-import contextlib
 from dataclasses import dataclass
-import functools
 import json
 import logging
 import math
 import pathlib
-import signal
-import subprocess
-import threading
 import time
 from typing import Optional
 
@@ -39,6 +34,7 @@ from hupr_ros.training.config import TrainConfig
 from hupr_ros.training.distributed import barrier, init_distributed
 from hupr_ros.training.evaluate import collate, evaluate_model
 from hupr_ros.training.loss import heatmap_loss
+from hupr_ros.training.process import git_commit, interrupt_on_signals
 from hupr_ros.training.sampling import epoch_batches, even_subset
 import numpy as np
 import torch
@@ -61,37 +57,6 @@ class Progress:
     batch_in_epoch: int = 0     # batches of ``epoch`` already done
     best_ap: float = -1.0
     best_error: float = math.inf
-
-
-@functools.lru_cache(maxsize=1)
-def git_commit() -> str:
-    try:
-        return subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True,
-                              cwd=pathlib.Path(__file__).parent, timeout=5).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return ''
-
-
-@contextlib.contextmanager
-def _interrupt_on_signals():
-    """
-    Turn SIGTERM (schedulers, ``kill``) and SIGINT into KeyboardInterrupt.
-
-    SIGINT too where a background shell ignored it, so that the loop saves a resumable
-    checkpoint whichever way it is stopped.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
 
 
 class Trainer:
@@ -274,7 +239,7 @@ class Trainer:
 
     def run(self) -> Progress:
         """Train until the step / epoch / time bound; Ctrl-C or SIGTERM save last.pth first."""
-        with _interrupt_on_signals():
+        with interrupt_on_signals():
             return self._run()
 
     def _run(self) -> Progress:
