@@ -5,7 +5,8 @@ Training HuPRNet on HuPR-layout data (no ROS): ``TrainConfig`` + ``Trainer``.
 
 ``config`` (what a run depends on), ``trainer`` (the loop, checkpoints, resume), ``loss``,
 ``evaluate`` (predictions and the paper's metric, also for ``hupr-eval``), ``sampling``
-(the seeded order of each epoch) and ``distributed`` (device, torchrun process group).
+(the seeded order of each epoch), ``distributed`` (device, torchrun process group) and
+``process`` (signals that stop a run resumably, the code's commit).
 """
 
 from hupr_ros.training.config import ConfigError, load_config, TrainConfig
