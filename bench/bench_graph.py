@@ -120,7 +120,7 @@ def model_ms(pose_args: Sequence[str], repeat: int = 20) -> dict:
 
     from hupr_ros.memory import keep_freed_memory
     from hupr_ros.model.pretrained import load_pretrained
-    from hupr_ros.nodes.pose_node import auto_threads
+    from hupr_ros.inference import auto_threads
     from timing import time_ms
     keep_freed_memory()
     params = dict(a.split(':=', 1) for a in pose_args if ':=' in a)

@@ -25,6 +25,7 @@ temporal smoothing (:class:`hupr_ros.filters.OneEuroFilter` on the keypoints).
 from collections import deque
 import copy
 from dataclasses import dataclass
+import os
 import threading
 import time
 from typing import Any, Callable, Deque, Optional, Tuple
@@ -65,6 +66,11 @@ def cpu_has_native_bf16() -> bool:
         return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
     except (AttributeError, RuntimeError):
         return False
+
+
+def auto_threads() -> int:
+    """Torch threads for inference when none are given: half the cores, 1 to 4."""
+    return max(1, min(4, (os.cpu_count() or 2) // 2))
 
 
 def resolve_precision(precision: str, device: str = 'cpu') -> str:
@@ -375,6 +381,6 @@ class NewestWindowWorker:
                     return
 
 
-__all__ = ['ALIGNMENTS', 'cpu_has_native_bf16', 'estimate_person_range', 'NewestWindowWorker',
-           'PoseEstimator', 'PoseResult', 'precision_problem', 'PRECISIONS', 'resolve_precision',
-           'Window', 'with_precision']
+__all__ = ['ALIGNMENTS', 'auto_threads', 'cpu_has_native_bf16', 'estimate_person_range',
+           'NewestWindowWorker', 'PoseEstimator', 'PoseResult', 'precision_problem', 'PRECISIONS',
+           'resolve_precision', 'Window', 'with_precision']

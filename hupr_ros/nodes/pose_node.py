@@ -40,8 +40,8 @@ from hupr_ros.dsp import cube_axes, vrdae_map
 from hupr_ros.dsp.axes import axes_mismatch
 from hupr_ros.filters import OneEuroFilter
 from hupr_ros.guards import BoundedDict, ErrorLog, StampGuard
-from hupr_ros.inference import NewestWindowWorker, PoseEstimator, PoseResult, precision_problem, \
-    resolve_precision
+from hupr_ros.inference import auto_threads, NewestWindowWorker, PoseEstimator, PoseResult, \
+    precision_problem, resolve_precision
 from hupr_ros.messages.ros import AxisSpec, ConversionError, image_to_msg, msg_to_axes, \
     msg_to_cube, ns_from_stamp, skeleton_to_msg
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
@@ -443,12 +443,6 @@ class PoseNode(LifecycleNode):
         if hasattr(self, '_worker'):         # absent when the constructor failed
             self._worker.stop()              # an inference in flight finishes first
         super().destroy_node()
-
-
-def auto_threads() -> int:
-    """Torch threads for inference when none are given: half the cores, 1 to 4."""
-    import os
-    return max(1, min(4, (os.cpu_count() or 2) // 2))
 
 
 def main(args=None) -> None:
