@@ -25,6 +25,7 @@ import pathlib
 from typing import List, Optional, Sequence, Tuple, Union
 
 from hupr_ros.model.checkpoint import CheckpointError, load_tensors
+from hupr_ros.model.decode import decode as decode_heatmaps
 import numpy as np
 import torch
 from torch import nn
@@ -329,19 +330,14 @@ def decode(heatmaps: np.ndarray, centre: np.ndarray, scale: np.ndarray
     (J, h, w) heat maps -> (J, 2) joints in image pixels and (J,) peak scores.
 
     Arg-max, then a quarter pixel towards the higher neighbour on each axis (the official
-    sub-pixel step), then the inverse crop transform (heat map pixel -> image pixel).
+    sub-pixel step, :func:`hupr_ros.model.decode.decode` with ``subpixel``), then the inverse
+    crop transform (heat map pixel -> image pixel).
     """
-    joints, h, w = heatmaps.shape
-    flat = heatmaps.reshape(joints, -1)
-    index = flat.argmax(axis=1)
-    scores = flat[np.arange(joints), index]
-    coords = np.stack([index % w, index // w], axis=1).astype(np.float64)
-    for j in range(joints):
-        px, py = int(coords[j, 0]), int(coords[j, 1])
-        if 1 < px < w - 1 and 1 < py < h - 1:
-            hm = heatmaps[j]
-            diff = np.array([hm[py, px + 1] - hm[py, px - 1], hm[py + 1, px] - hm[py - 1, px]])
-            coords[j] += np.sign(diff) * 0.25
+    _, h, w = heatmaps.shape
+    keypoints, peaks = decode_heatmaps(torch.from_numpy(np.ascontiguousarray(heatmaps))[None]
+                                       .float(), subpixel=True, stride=1)
+    coords = keypoints[0].double().numpy()
+    scores = peaks[0].numpy()
     coords[scores <= 0] = 0.0      # no peak: the official code zeroes such joints as well
     back = affine(centre, scale, (w, h), inverse=True)
     image_xy = coords @ back[:, :2].T + back[:, 2]

@@ -17,8 +17,9 @@ def decode(heatmaps: torch.Tensor, subpixel: bool = False,
     Return keypoints and per-joint confidence from heat maps.
 
     :param heatmaps: (B, C, H, W) probabilities.
-    :param subpixel: move each peak a quarter cell towards its higher neighbour (HRNet-style); off
-        by default so that published numbers reproduce.
+    :param subpixel: move each peak a quarter cell towards its higher neighbour on each axis, as
+        the official HRNet code does (only peaks with 1 < x < W - 1 and 1 < y < H - 1); off by
+        default so that published numbers reproduce. HRNet's labeller decodes with it.
     :param stride: image pixels per heat-map cell (4: 64x64 maps for 256x256 images).
     :return: keypoints (B, C, 2) float, (x, y) image pixels = argmax cell * stride;
     :return: confidence (B, C) float, the peak value.
@@ -38,9 +39,8 @@ def decode(heatmaps: torch.Tensor, subpixel: bool = False,
         left = maps[n, yf, (xf - 1).clamp(min=0)]
         down = maps[n, (yf + 1).clamp(max=h - 1), xf]
         up = maps[n, (yf - 1).clamp(min=0), xf]
-        inside_x = (xf > 0) & (xf < w - 1)
-        inside_y = (yf > 0) & (yf < h - 1)
-        dx = torch.sign(right - left) * 0.25 * inside_x
-        dy = torch.sign(down - up) * 0.25 * inside_y
+        inside = (xf > 1) & (xf < w - 1) & (yf > 1) & (yf < h - 1)
+        dx = torch.sign(right - left) * 0.25 * inside
+        dy = torch.sign(down - up) * 0.25 * inside
         xy = xy + torch.stack([dx, dy], -1).reshape(b, c, 2).to(xy.dtype)
     return xy * stride, confidence
