@@ -32,6 +32,11 @@ PRETRAINED: Dict[str, Pretrained] = {
     'realtime_centered_sim': Pretrained(
         'realtime_centered_sim.pth',
         'realtime variant (F=8), published centred window (0.3 s look-ahead), HuPR-Sim'),
+    'small_causal_gen': Pretrained(
+        'small_causal_gen.pth',
+        'realtime variant (F=4, half the CPU time), causal window, generative HuPR-Sim (a new '
+        'body and motion per sequence); still in training (docs/results.md): it follows the '
+        'body but not yet the arms, so it is not the default'),
 }
 DEFAULT_PRETRAINED = 'realtime_causal_sim'
 
