@@ -110,7 +110,8 @@ class TestGraphFlows(unittest.TestCase):
                        or level == DiagnosticStatus.WARN and any(b in message for b in behind)}
             for name in ('hupr_sim', 'hupr_preprocess', 'hupr_pose') + (
                     ('hupr_labeller',) if BAGS else ()):
-                self.assertIn(f'hupr_ros: /{NAMESPACE}/{name}', healthy, seen[-6:])
+                full = f'hupr_ros: /{NAMESPACE}/{name}'
+                self.assertIn(full, healthy, [s for s in seen if s[0] == full][-8:])
             self.assertFalse([s for s in seen if s[1] == DiagnosticStatus.ERROR], seen)
         finally:
             node.destroy_node()
