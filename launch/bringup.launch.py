@@ -41,6 +41,7 @@ integer 0).
 import os
 
 from ament_index_python.packages import get_package_share_directory, PackageNotFoundError
+from hupr_ros.nodes.environment import PROFILE_NAME, transport_chosen
 from launch import LaunchDescription
 from launch.actions import DeclareLaunchArgument, ExecuteProcess, GroupAction, LogInfo, \
     OpaqueFunction, SetEnvironmentVariable
@@ -49,11 +50,6 @@ from launch.substitutions import EqualsSubstitution, LaunchConfiguration, Python
 from launch_ros.actions import LifecycleNode, Node, PushRosNamespace
 from launch_ros.parameter_descriptions import ParameterValue
 from launch_ros.substitutions import ExecutableInPackage
-
-PROFILES_VARIABLE = 'FASTDDS_DEFAULT_PROFILES_FILE'
-#: Any of these set: the user chose how Fast DDS transports data (see hupr_ros.nodes).
-TRANSPORT_VARIABLES = (PROFILES_VARIABLE, 'FASTRTPS_DEFAULT_PROFILES_FILE',
-                       'FASTDDS_BUILTIN_TRANSPORTS')
 
 
 def text(name: str) -> ParameterValue:
@@ -161,9 +157,9 @@ def generate_launch_description() -> LaunchDescription:
                               description='node parameters (keys /**/node_name: any namespace)'),
         DeclareLaunchArgument('use_sim_time', default_value='false', choices=['true', 'false'],
                               description='take time from /clock (replaying a bag with one)'),
-        *([] if any(os.environ.get(v) for v in TRANSPORT_VARIABLES) else [SetEnvironmentVariable(
-            PROFILES_VARIABLE, os.path.join(get_package_share_directory('hupr_msgs'), 'config',
-                                            'fastdds_large_data.xml'))]),
+        *([] if transport_chosen() else [SetEnvironmentVariable(
+            'FASTDDS_DEFAULT_PROFILES_FILE', os.path.join(
+                get_package_share_directory('hupr_msgs'), 'config', PROFILE_NAME))]),
         GroupAction([
             PushRosNamespace(LaunchConfiguration('namespace')),
             Node(package='hupr_ros', executable='tf_node', name='hupr_tf', output='screen',
