@@ -63,5 +63,5 @@ def main(argv: Optional[List[str]] = None) -> int:
         print('usage: python -m hupr_ros.nodes NAME [ARGS]; NAME is one of '
               + ', '.join(EXECUTABLES), file=sys.stderr)
         return 2
-    sys.argv = [argv[0], *argv[1:]]
+    sys.argv = argv                   # NAME takes the program name's place
     return run(argv[0]) or 0
