@@ -32,6 +32,7 @@ TOOLS = {
     'hupr-sim-figure': 'hupr_ros.tools.sim_figure:main',
     'hupr-train': 'hupr_ros.tools.train:main',
     'hupr-eval': 'hupr_ros.tools.evaluate:main',
+    'hupr-quantize': 'hupr_ros.tools.quantize:main',
     'hupr-ablate': 'hupr_ros.tools.ablate:main',
     'hupr-capture': 'hupr_ros.tools.capture:main',
     'hupr-import': 'hupr_ros.tools.hupr_import:main',
@@ -48,7 +49,7 @@ setup(
     name=package_name,
     version='0.1.0',
     packages=find_packages(include=['hupr_ros', 'hupr_ros.*']),
-    package_data={'hupr_ros.model': ['weights/*.pth']},
+    package_data={'hupr_ros.model': ['weights/*.pth', 'weights/*.int8.json']},
     data_files=[
         ('share/ament_index/resource_index/packages', ['resource/' + package_name]),
         ('share/' + package_name, ['package.xml']),

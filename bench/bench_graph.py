@@ -22,6 +22,14 @@ pairs and the skeletons, waits until skeletons flow, then measures for ``--secon
 
 ``--load N`` adds N busy processes (one busy core each) for the whole run: the graph under the
 other work a robot's computer does.
+
+To see what a CPU without AVX-512 (AVX2 only) does on a newer one, cap the instruction sets of
+torch's kernels for every process of the run::
+
+    ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2 FBGEMM_ENABLE_INSTRUCTIONS=AVX2 \
+        python bench/bench_graph.py --seconds 30
+
+(oneDNN then reports no bfloat16 kernels, so ``precision:=auto`` resolves as it would there.)
 """
 
 import argparse
@@ -114,13 +122,15 @@ def model_ms(pose_args: Sequence[str], repeat: int = 20) -> dict:
     Time the pose node's model alone, batch 1, in this process: the yardstick for the node.
 
     Same weights (``weights_path``, else the shipped default), threads (``torch_threads``, else
-    the node's default), input (averaged over elevation) and allocator set-up as the node.
+    the node's default), precision (``precision``, ``auto`` resolved as the node does), input
+    (averaged over elevation) and allocator set-up as the node. When that precision is not
+    fp32, ``fp32_wall_ms`` is the fp32 model's time too: the yardstick across machines.
     """
     import torch
 
     from hupr_ros.memory import keep_freed_memory
-    from hupr_ros.model.pretrained import load_pretrained
-    from hupr_ros.inference import auto_threads
+    from hupr_ros.inference import auto_threads, resolve_precision, with_precision
+    from hupr_ros.model import load_official_checkpoint, resolve_weights
     from timing import time_ms
     keep_freed_memory()
     params = dict(a.split(':=', 1) for a in pose_args if ':=' in a)
@@ -128,18 +138,25 @@ def model_ms(pose_args: Sequence[str], repeat: int = 20) -> dict:
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        model = load_pretrained(params.get('weights_path') or None).eval()
-        shape = (1,) + model.config.input_shape[:-1] + (1,)
-        x, y = torch.randn(shape), torch.randn(shape)
+        fp32 = load_official_checkpoint(resolve_weights(params.get('weights_path', ''))).eval()
+        precision = resolve_precision(params.get('precision', 'auto'), 'cpu', fp32)
+        model, dtype = with_precision(fp32, precision)
+        shape = (1,) + fp32.config.input_shape[:-1] + (1,)
+        x, y = torch.randn(shape).to(dtype), torch.randn(shape).to(dtype)
         with torch.inference_mode():
             wall = time_ms(lambda: model(x, y), repeat)
             start = time.process_time()
             for _ in range(repeat):
                 model(x, y)
             cpu = 1e3 * (time.process_time() - start) / repeat
+            report = {'threads': threads, 'precision': precision, 'wall_ms': round(wall, 1),
+                      'cpu_ms': round(cpu, 1)}
+            if precision != 'fp32':
+                report['fp32_wall_ms'] = round(time_ms(lambda: fp32(x.float(), y.float()),
+                                                       repeat), 1)
     finally:
         torch.set_num_threads(previous)
-    return {'threads': threads, 'wall_ms': round(wall, 1), 'cpu_ms': round(cpu, 1)}
+    return report
 
 
 @contextlib.contextmanager

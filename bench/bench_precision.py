@@ -2,23 +2,26 @@
 # SPDX-License-Identifier: Apache-2.0
 
 """
-Benchmark: the opt-in bf16 inference against fp32, batch 1, on the CPU.
+Benchmark: bf16 and int8 inference against fp32, batch 1, on the CPU.
 
 For the shipped realtime model (its own weights) and the published csam_prgcn variant (fresh
-weights, full input): median ms per inference for fp32 and bf16 (a bfloat16 copy of the
-model, ``hupr_ros.inference.with_precision``), measured alternately in the same run (rounds
-of each), the speed-up, and the change in the refined heat maps and in the decoded
-keypoints. With ``--data`` the inputs are real windows of a HuPR-Sim cache; otherwise random
-normal inputs (timing only depends on shapes).
+weights, full input; not in int8, which needs trained weights' calibration): median ms per
+inference for fp32, bf16 (a bfloat16 copy of the model) and int8 (the encoders in int8,
+``hupr_ros.model.quantize``), each through ``hupr_ros.inference.with_precision``, measured
+alternately in the same run (rounds of each), the speed-up, and the change in the refined heat
+maps and in the decoded keypoints. Precisions this CPU cannot run well (bf16 without bfloat16
+kernels) are left out. With ``--data`` the inputs are real windows of a HuPR-Sim cache;
+otherwise random normal inputs (timing only depends on shapes).
 
     python bench/bench_precision.py [--threads 2] [--rounds 5] [--data data/hupr_sim]
+        [--precisions fp32 bf16 int8]
 """
 
 import argparse
 import pathlib
 import statistics
 
-from hupr_ros.inference import with_precision
+from hupr_ros.inference import precision_problem, with_precision
 from hupr_ros.model import build_model, load_pretrained
 from hupr_ros.model.decode import decode
 import numpy as np
@@ -32,25 +35,30 @@ def run(models, x, y, precision):
         return [o.float() for o in model(x.to(dtype), y.to(dtype))]
 
 
-def compare(name, model, inputs, rounds, repeat, trained=True):
-    models = {p: with_precision(model, p) for p in ('fp32', 'bf16')}
+def compare(name, model, inputs, rounds, repeat, precisions, trained=True):
+    """Time fp32 and each of ``precisions`` alternately; compare their outputs with fp32's."""
+    precisions = ['fp32'] + [p for p in precisions if p != 'fp32']
+    models = {p: with_precision(model, p) for p in precisions}
     x, y = inputs[0]
-    times = {'fp32': [], 'bf16': []}
-    for _ in range(rounds):          # alternate: load changes hit both alike
-        for precision in times:
+    times = {p: [] for p in precisions}
+    for _ in range(rounds):          # alternate: load changes hit all alike
+        for precision in precisions:
             times[precision].append(time_ms(lambda: run(models, x, y, precision), repeat))
-    fp32, bf16 = (statistics.median(times[p]) for p in ('fp32', 'bf16'))
-    heat, kp = [], []
-    for x, y in inputs:
-        a, b = run(models, x, y, 'fp32')[1], run(models, x, y, 'bf16')[1]
-        heat.append((a - b).abs().max().item())
-        kp.append((decode(a)[0] - decode(b)[0]).norm(dim=-1).numpy().ravel())
-    kp = np.concatenate(kp)
-    moved = (f'keypoints moved: {np.mean(kp > 0) * 100:.1f}% of joints, mean {kp.mean():.2f} '
-             f'px, max {kp.max():.1f} px' if trained else
-             'keypoints: not compared (fresh weights: flat heat maps, arg-max is noise)')
-    print(f'{name:22s} fp32 {fp32:7.1f} ms  bf16 {bf16:7.1f} ms  speed-up {fp32 / bf16:.2f}x  '
-          f'heat map max |diff| {max(heat):.2e}  {moved}  ({len(inputs)} windows)')
+    fp32 = statistics.median(times['fp32'])
+    print(f'{name:22s} fp32 {fp32:7.1f} ms  ({len(inputs)} windows)')
+    for precision in precisions[1:]:
+        ms = statistics.median(times[precision])
+        heat, kp = [], []
+        for x, y in inputs:
+            a, b = run(models, x, y, 'fp32')[1], run(models, x, y, precision)[1]
+            heat.append((a - b).abs().max().item())
+            kp.append((decode(a)[0] - decode(b)[0]).norm(dim=-1).numpy().ravel())
+        kp = np.concatenate(kp)
+        moved = (f'keypoints moved: {np.mean(kp > 0) * 100:.1f}% of joints, mean {kp.mean():.2f} '
+                 f'px, max {kp.max():.1f} px' if trained else
+                 'keypoints: not compared (fresh weights: flat heat maps, arg-max is noise)')
+        print(f'{"":22s} {precision} {ms:7.1f} ms  speed-up {fp32 / ms:.2f}x  '
+              f'heat map max |diff| {max(heat):.2e}  {moved}')
 
 
 def windows(data, model, count):
@@ -71,6 +79,9 @@ def main() -> None:
     parser.add_argument('--rounds', type=int, default=5)
     parser.add_argument('--repeat', type=int, default=5)
     parser.add_argument('--windows', type=int, default=20)
+    parser.add_argument('--precisions', nargs='+', default=['fp32', 'bf16', 'int8'],
+                        choices=('fp32', 'bf16', 'int8'),
+                        help='compared with fp32; those not usable on this CPU are left out')
     parser.add_argument('--data', type=pathlib.Path,
                         help='HuPR-Sim root whose <root>_cache holds the training cache')
     args = parser.parse_args()
@@ -84,12 +95,15 @@ def main() -> None:
     else:
         inputs = [(torch.randn(1, 8, 8, 2, 64, 64, 1), torch.randn(1, 8, 8, 2, 64, 64, 1))
                   for _ in range(args.windows)]
-    compare('realtime (shipped)', shipped, inputs, args.rounds, args.repeat)
+    usable = [p for p in args.precisions if not precision_problem(p, 'cpu', shipped)]
+    if usable != args.precisions:
+        print(f'left out (not usable here): {sorted(set(args.precisions) - set(usable))}')
+    compare('realtime (shipped)', shipped, inputs, args.rounds, args.repeat, usable)
     published = build_model('csam_prgcn').eval()
     full = [(torch.randn(1, 8, 8, 2, 64, 64, 8), torch.randn(1, 8, 8, 2, 64, 64, 8))
             for _ in range(3)]
     compare('csam_prgcn (published)', published, full, max(2, args.rounds // 2), 3,
-            trained=False)
+            [p for p in usable if p != 'int8'], trained=False)   # int8 needs trained weights
 
 
 if __name__ == '__main__':

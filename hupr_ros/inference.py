@@ -35,13 +35,14 @@ from hupr_ros.dsp import frame_window, model_input, VRDAEConfig
 from hupr_ros.dsp.axes import range_values
 from hupr_ros.filters import OneEuroFilter
 from hupr_ros.model import decode, HuPRNet
+from hupr_ros.model.quantize import int8_problem, quantized
 from hupr_ros.presence import motion_energy_db, motion_map, PresenceDetector
 import numpy as np
 import torch
 
 ALIGNMENTS = ('centered', 'causal')
 #: Inference numerics: fp32 (default, the published numbers) and the opt-in reduced ones.
-PRECISIONS = ('fp32', 'bf16', 'fp16')
+PRECISIONS = ('fp32', 'bf16', 'int8', 'fp16')
 
 
 def with_precision(model: HuPRNet, precision: str) -> Tuple[HuPRNet, torch.dtype]:
@@ -50,12 +51,16 @@ def with_precision(model: HuPRNet, precision: str) -> Tuple[HuPRNet, torch.dtype
 
     fp32 returns ``model`` itself; bf16 / fp16 return a copy whose weights and activations are
     bfloat16 / float16 (on CPUs with AVX-512 BF16, oneDNN's bf16 kernels: docs/benchmarks.md gives
-    the speed-up and the change in outputs). Outputs then need ``.float()``.
+    the speed-up and the change in outputs). Outputs then need ``.float()``. int8 returns a copy
+    whose encoders run in int8 with the model's calibration (:mod:`hupr_ros.model.quantize`;
+    raises its CalibrationError, a ValueError, when there is none); it takes float32.
     """
     if precision not in PRECISIONS:
         raise ValueError(f'precision must be one of {PRECISIONS}, got {precision!r}')
     if precision == 'fp32':
         return model, torch.float32
+    if precision == 'int8':
+        return quantized(model), torch.float32
     dtype = torch.bfloat16 if precision == 'bf16' else torch.float16
     return copy.deepcopy(model).to(dtype), dtype
 
@@ -73,32 +78,50 @@ def auto_threads() -> int:
     return max(1, min(4, (os.cpu_count() or 2) // 2))
 
 
-def resolve_precision(precision: str, device: str = 'cpu') -> str:
+def resolve_precision(precision: str, device: str = 'cpu',
+                      model: Optional[HuPRNet] = None) -> str:
     """
-    Return the precision ``'auto'`` means here; any other value as it is.
+    Return the precision ``'auto'`` means here for ``model``; any other value as it is.
 
     ``'auto'``: bf16 on a CPU with native bfloat16 kernels (AVX-512 BF16 or AMX), where it runs
     the shipped model about 2.5x faster with the same accuracy (within 0.1 AP on the held-out
-    split, docs/benchmarks.md); fp32 on every other CPU and on CUDA.
+    split, docs/benchmarks.md); else int8 where torch has its x86 int8 engine and ``model``
+    carries an int8 calibration (the shipped models do: docs/benchmarks.md gives its speed and
+    accuracy); fp32 on every other CPU, for models without a calibration, and on CUDA.
     """
     if precision != 'auto':
         return precision
-    native = torch.device(device).type == 'cpu' and cpu_has_native_bf16()
-    return 'bf16' if native else 'fp32'
+    if torch.device(device).type != 'cpu':
+        return 'fp32'
+    if cpu_has_native_bf16():
+        return 'bf16'
+    if model is not None and model.int8_calibration is not None and int8_problem() is None:
+        return 'int8'
+    return 'fp32'
 
 
-def precision_problem(precision: str, device: str = 'cpu') -> Optional[str]:
+def precision_problem(precision: str, device: str = 'cpu',
+                      model: Optional[HuPRNet] = None) -> Optional[str]:
     """
     Say why ``precision`` should not be used on ``device`` here (None: nothing against it).
 
     bfloat16 on a CPU without native bf16 kernels runs emulated: the shipped model took 16 s per
     window instead of 0.1 s on an AVX2 machine (docs/benchmarks.md), a pose node that would
-    publish nothing.
+    publish nothing. int8 runs on the CPU only, with torch's x86 engine, and needs the model's
+    calibration (``model``; not checked when None).
     """
-    if precision == 'bf16' and torch.device(device).type == 'cpu' and not cpu_has_native_bf16():
+    cpu = torch.device(device).type == 'cpu'
+    if precision == 'bf16' and cpu and not cpu_has_native_bf16():
         return (f"precision 'bf16' on this CPU ({torch.backends.cpu.get_cpu_capability()}) has "
                 'no native bfloat16 kernels (AVX-512 BF16 or AMX): it runs emulated, about 150x '
-                "slower than 'fp32'. Use precision 'fp32'")
+                "slower than 'fp32'. Use precision 'fp32' or 'int8'")
+    if precision == 'int8':
+        if not cpu:
+            return f"precision 'int8' runs on the CPU only, not on {device!r}"
+        if int8_problem():
+            return int8_problem()
+        if model is not None and model.int8_calibration is None:
+            return f"precision 'int8': {model.int8_problem}"
     return None
 
 
@@ -153,8 +176,9 @@ class PoseEstimator:
     :param presence: decides whether anybody is there (None: always publish a skeleton).
     :param smoother: One-Euro filter for the keypoints (None: raw keypoints, the default).
     :param precision: 'fp32' (default: the published numbers), or the opt-in 'bf16' (a bfloat16
-        copy of the model: oneDNN's AVX-512 BF16 kernels on CPUs that have them) or 'fp16' (CUDA
-        only); see :func:`with_precision`. Heat maps then differ from fp32 in the 3rd digit
+        copy of the model: oneDNN's AVX-512 BF16 kernels on CPUs that have them), 'int8' (the
+        encoders in int8, with the model's calibration) or 'fp16' (CUDA only); see
+        :func:`with_precision`. Heat maps then differ from fp32 in the 3rd digit
         (docs/benchmarks.md gives the measured change).
     :param max_gap_s: a longer step between consecutive pushed frames (an outage: an upstream
         restart, a sensor that stopped) restarts the window instead of letting it span the gap
@@ -183,6 +207,8 @@ class PoseEstimator:
                              f"{torch.__version__}); use device 'cpu'")
         if precision == 'fp16' and torch.device(device).type != 'cuda':
             raise ValueError("precision 'fp16' needs device 'cuda' (on CPU use 'bf16')")
+        if precision == 'int8' and torch.device(device).type != 'cpu':
+            raise ValueError(f"precision 'int8' runs on the CPU only, not on {device!r}")
         self.precision = precision
         model, self.input_dtype = with_precision(model, precision)
         self.model = model.eval().to(device)

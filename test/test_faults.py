@@ -448,45 +448,53 @@ def test_a_bad_parameter_stops_a_node_with_one_line(module, param, message):
     assert sum('cannot start' in line for line in output.splitlines()) == 1
 
 
+TEST_WEIGHTS = str(REPO / 'test' / 'data' / 'hupr_nf4_checkpoint.pth')
+
+
 @requires_ros
-@pytest.mark.parametrize('precision, refused', [('bf16', True), ('auto', False)])
-def test_pose_node_refuses_emulated_bf16(precision, refused):
+@pytest.mark.parametrize('precision, weights, expected', [
+    ('bf16', TEST_WEIGHTS, "refused: no native bfloat16 kernels|Use precision 'fp32'"),
+    ('int8', TEST_WEIGHTS, 'refused: has no int8 calibration|hupr-quantize'),
+    ('auto', TEST_WEIGHTS, 'started: in fp32|not in int8: hupr_nf4_checkpoint.pth has no int8'),
+    ('auto', 'realtime_causal_sim', 'started: in int8, causal window'),
+])
+def test_pose_node_precision_on_a_cpu_without_bf16(precision, weights, expected):
     """
     bf16 on a CPU without bfloat16 kernels: 16 s a window there, so one line and exit 1.
 
     The node process is told its CPU has no bfloat16 kernels (whatever this one has), so the
-    test runs on every CPU; ``auto`` then falls back to fp32 and starts.
+    test runs on every CPU. ``auto`` then runs the encoders in int8 where the weights have a
+    calibration (the shipped ones), fp32 where not (saying why); ``int8`` without one is refused.
     """
     script = ('import sys, hupr_ros.inference as inference\n'
               'inference.cpu_has_native_bf16 = lambda: False\n'
               'from hupr_ros.nodes.launcher import main\n'
               'sys.exit(main(sys.argv[1:]))\n')
+    extra = ['-p', 'num_filters:=4'] if weights == TEST_WEIGHTS else []
     process = subprocess.Popen(
         [sys.executable, '-c', script, 'pose_node', '--ros-args', '-p',
-         f'precision:={precision}', '-p', 'num_filters:=4', '-p',
-         f'weights_path:={REPO / "test" / "data" / "hupr_nf4_checkpoint.pth"}'],
+         f'precision:={precision}', '-p', f'weights_path:={weights}'] + extra,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO)
     import threading
     watchdog = threading.Timer(90, process.kill)      # bounded, however slow the machine
     watchdog.start()
     lines = []
     try:
-        for line in process.stdout:              # until it exits, or reports its precision
+        for line in process.stdout:   # until it exits, or has said its precision (and why)
             lines.append(line)
-            if ' window' in line and ' in fp' in line:
+            if 'not in int8' in line or (' window' in line and ' in fp32' not in line):
                 break
     finally:
         process.terminate()
         lines.append(process.communicate(timeout=30)[0])
         watchdog.cancel()
     output = ''.join(lines)
-    if refused:
+    outcome, texts = expected.split(': ', 1)
+    assert 'Traceback' not in output, output
+    if outcome == 'refused':
         assert process.returncode == 1, output
-        assert 'Traceback' not in output and 'no native bfloat16 kernels' in output, output
-        assert "Use precision 'fp32'" in output, output
-    else:
-        assert 'in fp32, causal window' in output or 'in fp32, centered window' in output, \
-            output
+    for text in texts.split('|'):
+        assert text in output, output
 
 
 @requires_ros

@@ -253,3 +253,28 @@ def test_ablation_driver_trains_each_row_and_resumes(tiny, tmp_path, capsys):
     logs = (out / 'k4.log').read_text()
     assert ablate.main(argv) == 0
     assert (out / 'k4.log').read_text() == logs
+
+
+@pytest.mark.skipif(__import__('hupr_ros.model.quantize', fromlist=['int8_problem'])
+                    .int8_problem() is not None, reason='no x86 int8 engine in this torch')
+def test_quantize_cli_then_int8_evaluation(tiny, tmp_path, capsys, caplog):
+    """hupr-quantize writes NAME.int8.json beside the weights; hupr-eval then runs int8."""
+    from hupr_ros.model import build_model, save_checkpoint
+    from hupr_ros.tools import quantize
+    torch.manual_seed(0)
+    path = tmp_path / 'small.pth'
+    save_checkpoint(build_model('realtime', num_filters=2), path)
+    data, cache = str(tiny / 'data'), str(tiny / 'cache')
+    eval_args = [str(path), data, '--cache', cache, '--split', 'train', '--precision', 'int8',
+                 '--out', str(tmp_path / 'eval')]
+    assert evaluate.main(eval_args) == 2                 # no calibration yet: refused, one line
+    assert 'no int8 calibration' in caplog.text and 'hupr-quantize' in caplog.text
+    assert quantize.main([str(path), data, '--cache', str(tmp_path / 'none')]) == 2
+    assert not (tmp_path / 'small.int8.json').exists()
+    assert quantize.main([str(path), data, '--cache', cache, '--windows', '3']) == 0
+    document = json.loads((tmp_path / 'small.int8.json').read_text())
+    assert document['weights'] == 'small.pth' and '3 windows' in document['source']
+    assert evaluate.main(eval_args) == 0
+    assert '| small (centered, int8) |' in capsys.readouterr().out
+    report = json.loads((tmp_path / 'eval' / 'metrics.json').read_text())
+    assert report['frames'] > 0

@@ -14,6 +14,7 @@ from typing import Any, Dict, Optional, Union
 
 from hupr_ros.model.hupr_net import build_model, config_dict, default_num_filters, HuPRNet, \
     ModelConfig
+from hupr_ros.model.quantize import read_calibration
 import torch
 
 
@@ -82,7 +83,9 @@ def load_official_checkpoint(path: Union[str, os.PathLike], num_filters: Optiona
     (variant, num_filters, ...) is used when present. Weights stored as float16 load into the
     float32 model. The returned model carries ``alignment`` (the window it was trained with;
     'centered' for published checkpoints) and ``training_metadata`` (what the trainer stored
-    beside the weights under ``hupr_ros_training``; empty for published checkpoints).
+    beside the weights under ``hupr_ros_training``; empty for published checkpoints), and its
+    int8 calibration when one is kept beside the file (``int8_calibration``, or None and the
+    reason in ``int8_problem``; :mod:`hupr_ros.model.quantize`).
 
     :raises CheckpointError: file missing or unreadable; keys or shapes do not match.
     """
@@ -99,6 +102,7 @@ def load_official_checkpoint(path: Union[str, os.PathLike], num_filters: Optiona
     metadata = checkpoint.get('hupr_ros_training')
     model.training_metadata = dict(metadata) if isinstance(metadata, dict) else {}
     model.alignment = model.training_metadata.get('alignment', 'centered')
+    model.int8_calibration, model.int8_problem = read_calibration(pathlib.Path(path))
     return model.eval()
 
 

@@ -95,6 +95,9 @@ class HuPRNet(nn.Module):
         #: stored about them; set by the checkpoint loaders.
         self.alignment = 'centered'
         self.training_metadata: dict = {}
+        #: int8 activation ranges of the encoders (hupr_ros.model.quantize), or None and why.
+        self.int8_calibration = None
+        self.int8_problem = 'a model not loaded from a checkpoint has no int8 calibration'
         fusion, use_prgcn = VARIANTS[config.variant].fusion, VARIANTS[config.variant].prgcn
         f = config.num_filters
         self.RAchirpNet = MNet(f, config.num_doppler)

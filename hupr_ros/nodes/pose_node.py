@@ -67,9 +67,11 @@ PARAMETERS = (
     Param('num_filters', 0, "F; 0 = the variant's default", range=(0, 512)),
     Param('device', 'cpu', "'cpu' or 'cuda'"),
     Param('precision', 'auto', "'auto' (default): 'bf16' on CPUs with native bfloat16 kernels "
-          "(AVX-512 BF16 or AMX: about 2.5x faster, AP within 0.1), else 'fp32'; 'fp32': the "
-          "published numbers exactly; 'bf16' (refused on CPUs without bfloat16 kernels, where "
-          "it is emulated); 'fp16' (cuda)"),
+          "(AVX-512 BF16 or AMX: about 2.5x faster, AP within 0.1), else 'int8' on x86 CPUs "
+          "when the weights have an int8 calibration (the shipped models do), else 'fp32'; "
+          "'fp32': the published numbers exactly; 'bf16' (refused on CPUs without bfloat16 "
+          "kernels, where it is emulated); 'int8' (the encoders in int8; needs the weights' "
+          "NAME.int8.json from hupr-quantize); 'fp16' (cuda)"),
     Param('torch_threads', 0, 'CPU threads for inference; 0 = half the cores (at most 4), '
           'leaving the rest to the radar, preprocessing and DDS threads (on 2 cores: 1)',
           range=(0, 256)),
@@ -168,8 +170,8 @@ class PoseNode(LifecycleNode):
         smoother = OneEuroFilter(float(self.params.smoothing_min_cutoff),
                                  float(self.params.smoothing_beta)) \
             if self.params.smoothing else None
-        precision = resolve_precision(self.params.precision, self.params.device)
-        problem = precision_problem(precision, self.params.device)
+        precision = resolve_precision(self.params.precision, self.params.device, model)
+        problem = precision_problem(precision, self.params.device, model)
         if problem:
             raise StartupError(problem)
         try:
@@ -195,6 +197,9 @@ class PoseNode(LifecycleNode):
         self.get_logger().info(
             f'{self.model_name} (F={estimator.model.config.num_filters}) on '
             f'{estimator.device} in {precision}, {estimator.alignment} window')
+        if self.params.precision == 'auto' and precision == 'fp32' and \
+                estimator.device.type == 'cpu' and model.int8_calibration is None:
+            self.get_logger().info(f'not in int8: {model.int8_problem}')
 
     def on_activate(self, state: State) -> TransitionCallbackReturn:
         """Subscribe (once) and start taking pairs, with a fresh window."""

@@ -74,8 +74,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('--batch-size', type=int, default=8)
     parser.add_argument('--sheet-frames', type=int, default=18)
     parser.add_argument('--threads', type=int, default=0, help='torch threads (0: default)')
-    parser.add_argument('--precision', choices=('fp32', 'bf16'), default='fp32',
-                        help='inference numerics: fp32 (published) or the opt-in bf16')
+    parser.add_argument('--precision', choices=('fp32', 'bf16', 'int8'), default='fp32',
+                        help='inference numerics: fp32 (published), or the opt-in bf16 or int8 '
+                             "(the checkpoint's calibration from hupr-quantize)")
     args = parser.parse_args(argv)
     if len(args.split) > 1 and args.out is not None and '{split}' not in str(args.out):
         parser.error('--out must contain {split} when several splits are evaluated')
@@ -92,6 +93,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             model, path = load_model(args.checkpoint)      # once, for every split
         except (CheckpointError, KeyError) as error:
             _LOG.error('%s', error)
+            return 2
+        from hupr_ros.inference import precision_problem
+        problem = precision_problem(args.precision, 'cpu', model)
+        if problem:
+            _LOG.error('%s', problem)
             return 2
 
         def evaluate(split: str) -> int:
