@@ -34,6 +34,12 @@ def motion_map(cube: np.ndarray) -> np.ndarray:
     :param cube: complex (doppler=16, range, azimuth, elevation); the central (zero-Doppler) bin
         (static clutter, removed upstream) is left out.
     """
+    if cube.dtype == np.complex64 and cube.flags.c_contiguous:
+        # Sums of squares of the interleaved re/im floats, without the power temporaries: the
+        # same sums to float rounding, about 4x faster (a pose-node cost per pair).
+        parts = cube.view(np.float32)
+        centre = parts[parts.shape[0] // 2]
+        return np.einsum('drae,drae->ra', parts, parts) - np.einsum('rae,rae->ra', centre, centre)
     power = cube.real ** 2 + cube.imag ** 2
     return power.sum(axis=(0, 3)) - power[power.shape[0] // 2].sum(axis=-1)
 

@@ -9,7 +9,8 @@ Hysteresis; the estimator marks windows without a person.
 from hupr_ros.dsp import vrdae_map
 from hupr_ros.inference import PoseEstimator
 from hupr_ros.model import build_model
-from hupr_ros.presence import motion_energy_db, PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
+from hupr_ros.presence import motion_energy_db, motion_map, PRESENCE_OFF_DB, PRESENCE_ON_DB, \
+    PresenceDetector
 from hupr_ros.sim.body import make_subjects, Motion
 from hupr_ros.sim.scene import Simulator
 import numpy as np
@@ -53,3 +54,14 @@ def test_estimator_marks_windows_without_a_person(enter_leave):
         assert np.isfinite(result.presence_db)
     assert results == [(p, p) for p, _ in results]
     assert [p for p, _ in results] == [False] * 5 + [True] * 5
+
+
+def test_motion_map_fast_path_matches_the_power_sum():
+    """complex64 C-contiguous cubes take the einsum path; the sums are the power formula's."""
+    rng = np.random.default_rng(3)
+    cube = (rng.standard_normal((16, 8, 6, 4)) + 1j * rng.standard_normal((16, 8, 6, 4))) \
+        .astype(np.complex64) * 100
+    power = np.abs(cube.astype(np.complex128)) ** 2
+    expected = power.sum(axis=(0, 3)) - power[8].sum(axis=-1)
+    for variant in (cube, np.asfortranarray(cube), cube.astype(np.complex128)):
+        np.testing.assert_allclose(motion_map(variant), expected, rtol=1e-5)

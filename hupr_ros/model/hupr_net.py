@@ -110,6 +110,8 @@ class HuPRNet(nn.Module):
         for module in self.modules():
             if isinstance(module, Conv3d):
                 module.use_onednn = config.fast
+            if isinstance(module, MNet):
+                module.fast = config.fast
 
     def branch(self, chirp_net: MNet, maps: torch.Tensor) -> torch.Tensor:
         """(B, N, K, 2, R, A, E) -> (B, F, N, R, A) for one radar."""

@@ -76,15 +76,30 @@ class MNet(nn.Module):
     Per-frame Doppler merge: Conv3d over (re/im, Doppler) then max over Doppler.
 
     Input (B*N, 2, K, R, A) -> output (B*N, F, 1, R, A).
+
+    With ``fast`` the (2, 1, 1)-stride-2 convolution runs as the 1x1x1 convolution it is over
+    4 channels (re/im x the two Doppler bins of each pair): the same sums (to float rounding),
+    3-5x faster on the CPU than the strided 2-channel form, which oneDNN handles poorly.
     """
+
+    fast: bool = False
 
     def __init__(self, num_filters: int, num_doppler: int = 8) -> None:
         super().__init__()
         self.temporalConvWx1x1 = Conv3d(2, num_filters, (2, 1, 1), (2, 1, 1))
         self.temporalMaxpool = nn.MaxPool3d((num_doppler // 2, 1, 1), (num_doppler // 2, 1, 1))
 
+    def pointwise(self, x: torch.Tensor) -> torch.Tensor:
+        """Run the convolution as 1x1x1 over (channel, bin in pair): (B*N, F, K/2, R, A)."""
+        n, c, k, r, a = x.shape
+        pairs = x.reshape(n, c, k // 2, 2, r, a).transpose(2, 3).reshape(n, 2 * c, k // 2, r, a)
+        conv = self.temporalConvWx1x1
+        weight = conv.weight.reshape(conv.out_channels, 2 * c, 1, 1, 1)
+        return F.conv3d(pairs, weight, conv.bias)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.temporalConvWx1x1(x)
+        x = self.pointwise(x) if self.fast and x.device.type == 'cpu' \
+            and x.dtype == torch.float32 else self.temporalConvWx1x1(x)
         if x.shape[2] == self.temporalMaxpool.kernel_size[0]:
             # The pool covers the whole Doppler depth: a plain max, ~20x faster than MaxPool3d.
             return x.amax(dim=2, keepdim=True)
