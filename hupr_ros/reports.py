@@ -3,12 +3,12 @@
 """
 Evaluation pictures (no ROS).
 
-Per-joint AP bar chart and a contact sheet of predicted vs ground-truth skeletons over the camera
-frames.
+Per-joint AP bar chart, a contact sheet of predicted vs ground-truth skeletons over the camera
+frames, and a training run's learning curves.
 """
 
 import pathlib
-from typing import Dict, Optional, Sequence
+from typing import Dict, Mapping, Optional, Sequence
 
 from hupr_ros.visualization import draw_skeleton
 import numpy as np
@@ -39,6 +39,57 @@ def joint_ap_chart(joint_ap: Dict[str, float], title: str = 'per-joint AP',
         ImageDraw.Draw(label).text((0, 0), name, fill=(0, 0, 0))
         label = label.rotate(60, expand=True, fillcolor=(255, 255, 255))
         image.paste(label, (int(x0 - 8), bottom + 4))
+    return np.asarray(image)
+
+
+#: (key in a metrics.jsonl record, label, colour, scale to the panel's units) per panel.
+CURVE_PANELS = (
+    ('validation AP (OKS, %)', (('AP', 'AP', (70, 110, 200), 1.0),
+                                ('AP50', 'AP50', (235, 140, 40), 1.0))),
+    ('validation joint error (px) and PCK@0.2 (%)',
+     (('mean_error_px', 'error px', (200, 50, 50), 1.0),
+      ('pck', 'PCK@0.2 %', (40, 160, 70), 100.0))),
+)
+
+
+def learning_curves(records: Sequence[Mapping[str, float]], title: str = '',
+                    width: int = 720, height: int = 520) -> np.ndarray:
+    """
+    uint8 (height, width, 3): validation AP / AP50 and error / PCK against the training step.
+
+    :param records: the lines of a run's ``metrics.jsonl`` (``step`` and the keys above); a
+        record missing a key leaves that point out.
+    """
+    from PIL import Image, ImageDraw
+    image = Image.new('RGB', (width, height), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    draw.text((10, 6), title, fill=(0, 0, 0))
+    steps = [float(r['step']) for r in records if 'step' in r]
+    last = max(steps) if steps else 1.0
+    panel_height = (height - 30) // len(CURVE_PANELS)
+    left, right = 50, width - 12
+    for index, (name, series) in enumerate(CURVE_PANELS):
+        top = 30 + index * panel_height + 16
+        bottom = 30 + (index + 1) * panel_height - 24
+        values = [float(r[key]) * scale for r in records for key, _, _, scale in series
+                  if key in r and np.isfinite(float(r[key]))]
+        high = max(values + [1.0]) * 1.1
+        draw.text((left, top - 14), name, fill=(0, 0, 0))
+        for tick in np.linspace(0, high, 5):
+            y = bottom - (bottom - top) * tick / high
+            draw.line([(left, y), (right, y)], fill=(228, 228, 228))
+            draw.text((4, y - 6), f'{tick:5.1f}', fill=(90, 90, 90))
+        draw.text((right - 60, bottom + 4), f'step {last:,.0f}', fill=(90, 90, 90))
+        for slot, (key, label, colour, scale) in enumerate(series):
+            points = [(left + (right - left) * float(r['step']) / last,
+                       bottom - (bottom - top) * float(r[key]) * scale / high)
+                      for r in records if 'step' in r and key in r
+                      and np.isfinite(float(r[key]))]
+            if len(points) > 1:
+                draw.line(points, fill=colour, width=2)
+            for x, y in points[-1:]:
+                draw.ellipse([x - 3, y - 3, x + 3, y + 3], fill=colour)
+            draw.text((left + 10 + 110 * slot, bottom + 4), label, fill=colour)
     return np.asarray(image)
 
 

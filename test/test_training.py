@@ -18,6 +18,7 @@ from hupr_ros.training import trainer as trainer_module
 from hupr_ros.training import TrainingDiverged
 from hupr_ros.training.evaluate import evaluate_model
 import numpy as np
+from PIL import Image
 import pytest
 import torch
 import yaml
@@ -197,6 +198,9 @@ def test_end_to_end_training_raises_ap_on_the_training_sequence(tiny, tmp_path, 
     after, _ = evaluate_model(run.model, sequence, per_joint=False)
     assert after.ap > before.ap, (before, after)
     assert after.mean_error_px < before.mean_error_px
+    # The run folder's learning curves: one validation here, drawn as a point per series.
+    curves = np.asarray(Image.open(tmp_path / 'run' / 'curves.png'))
+    assert curves.shape == (520, 720, 3) and (curves != 255).any()
     # hupr-eval on the best checkpoint writes the report files and prints the table.
     out = tmp_path / 'eval'
     assert evaluate.main([str(tmp_path / 'run' / 'best.pth'), str(tiny / 'data'), '--cache',
@@ -278,3 +282,18 @@ def test_quantize_cli_then_int8_evaluation(tiny, tmp_path, capsys, caplog):
     assert '| small (centered, int8) |' in capsys.readouterr().out
     report = json.loads((tmp_path / 'eval' / 'metrics.json').read_text())
     assert report['frames'] > 0
+
+
+def test_learning_curves_draw_each_series():
+    from hupr_ros.reports import learning_curves
+    records = [{'step': s, 'AP': s / 100, 'AP50': s / 20, 'mean_error_px': 60 - s / 10,
+                'pck': s / 1000} for s in range(0, 501, 50)]
+    image = learning_curves(records, 'run')
+    blank = learning_curves([], 'run')
+    assert image.shape == blank.shape == (520, 720, 3) and image.dtype == np.uint8
+    for colour in ((70, 110, 200), (235, 140, 40), (200, 50, 50), (40, 160, 70)):
+        drawn = (image == colour).all(axis=-1).sum()
+        assert drawn > 200, colour        # a line, not just its legend
+    # A record without a key (an older metrics.jsonl) leaves that point out, nothing fails.
+    partial = learning_curves(records[:3] + [{'step': 600, 'AP': 9.0}], 'run')
+    assert not np.array_equal(partial, blank)

@@ -12,6 +12,7 @@ Run folder (``config.out_dir``)::
                        ``hupr_ros_training`` metadata (alignment, K, data, metrics)
     tb/                TensorBoard scalars (when the tensorboard package is installed)
     metrics.jsonl      one line per validation
+    curves.png         validation AP / AP50 and joint error / PCK against the step
 
 Resuming replays the same sample order: epoch ``e`` shuffles with a generator seeded by
 ``seed + e``, and a resumed epoch skips the batches already done.
@@ -207,12 +208,26 @@ class Trainer:
                   'pck': metrics.pck, 'time': time.time()}
         with open(self.out / 'metrics.jsonl', 'a') as f:
             f.write(json.dumps(record) + '\n')
+        self._write_curves()
         if self.writer is not None:
             for key in ('AP', 'AP50', 'mean_error_px', 'pck'):
                 self.writer.add_scalar(f'val/{key}', record[key], p.step)
         _LOG.info('step %d: val AP %.1f AP50 %.1f, error %.1f px, PCK@0.2 %.1f%%', p.step,
                   metrics.ap, metrics.ap50, metrics.mean_error_px, 100 * metrics.pck)
         return metrics
+
+    def _write_curves(self) -> None:
+        """curves.png: the validation curves so far (skipped without Pillow)."""
+        try:
+            from PIL import Image
+        except ImportError:
+            return
+        from hupr_ros.reports import learning_curves
+        lines = (self.out / 'metrics.jsonl').read_text().splitlines()
+        records = [json.loads(line) for line in lines if line.strip()]
+        tmp = self.out / 'curves.png.tmp'
+        Image.fromarray(learning_curves(records, title=str(self.out))).save(tmp, format='PNG')
+        tmp.replace(self.out / 'curves.png')
 
     def _write_run_files(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
