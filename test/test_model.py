@@ -164,3 +164,17 @@ def test_decode_subpixel_moves_towards_higher_neighbour():
     assert refined[0, 0].tolist() == [121.0, 119.0]
     with pytest.raises(ValueError, match=r'\(B, C, H, W\)'):
         decode(maps[0])
+
+
+@pytest.mark.parametrize('doppler', [4, 8])
+def test_mnet_pointwise_form_equals_the_strided_convolution(doppler):
+    """At inference the fast MNet runs its convolution as 1x1x1 over 4 channels: same sums."""
+    from hupr_ros.model.layers import MNet
+    torch.manual_seed(doppler)
+    net = MNet(6, doppler).eval()
+    x = torch.randn(3, 2, doppler, 5, 7)
+    with torch.no_grad():
+        strided = net(x)
+        net.fast = True
+        assert torch.allclose(net.pointwise(x), net.temporalConvWx1x1(x), atol=1e-6)
+        assert torch.allclose(net(x), strided, atol=1e-6)

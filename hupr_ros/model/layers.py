@@ -77,9 +77,10 @@ class MNet(nn.Module):
 
     Input (B*N, 2, K, R, A) -> output (B*N, F, 1, R, A).
 
-    With ``fast`` the (2, 1, 1)-stride-2 convolution runs as the 1x1x1 convolution it is over
-    4 channels (re/im x the two Doppler bins of each pair): the same sums (to float rounding),
-    3-5x faster on the CPU than the strided 2-channel form, which oneDNN handles poorly.
+    With ``fast``, at inference on the CPU, the (2, 1, 1)-stride-2 convolution runs as the 1x1x1
+    convolution it is over 4 channels (re/im x the two Doppler bins of each pair): the same sums
+    (to float rounding), 2-4x faster than the strided 2-channel form, which oneDNN handles
+    poorly. Training keeps the strided form, which is no slower there with gradients.
     """
 
     fast: bool = False
@@ -98,8 +99,10 @@ class MNet(nn.Module):
         return F.conv3d(pairs, weight, conv.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.pointwise(x) if self.fast and x.device.type == 'cpu' \
-            and x.dtype == torch.float32 else self.temporalConvWx1x1(x)
+        # Inference only: with gradients the strided form trained as fast (bench: batch 4, F = 4).
+        x = self.pointwise(x) if self.fast and not torch.is_grad_enabled() \
+            and x.device.type == 'cpu' and x.dtype == torch.float32 \
+            else self.temporalConvWx1x1(x)
         if x.shape[2] == self.temporalMaxpool.kernel_size[0]:
             # The pool covers the whole Doppler depth: a plain max, ~20x faster than MaxPool3d.
             return x.amax(dim=2, keepdim=True)
