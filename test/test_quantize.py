@@ -71,6 +71,11 @@ def test_calibration_file_belongs_to_its_weights(small, tmp_path, monkeypatch):
     assert precision_problem('int8', 'cuda', loaded) is not None
     assert resolve_precision('auto', 'cpu', loaded) == 'int8'    # no bf16 kernels (patched)
     assert resolve_precision('auto', 'cuda', loaded) == 'fp32'
+    # An ARM CPU (torch without the x86 engine): fp32, and int8 refused naming the engine.
+    monkeypatch.setattr(inference, 'int8_problem', lambda: "needs torch's 'x86' engine")
+    assert resolve_precision('auto', 'cpu', loaded) == 'fp32'
+    assert "'x86' engine" in precision_problem('int8', 'cpu', loaded)
+    monkeypatch.undo()
     monkeypatch.setattr(inference, 'cpu_has_native_bf16', lambda: True)
     assert resolve_precision('auto', 'cpu', loaded) == 'bf16'
     x, y = windows(small, 1, seed=2)[0]
