@@ -28,6 +28,7 @@ Activations use 7 of the 8 bits (``reduce_range``): AVX2 has no int8 dot product
 import contextlib
 import copy
 import hashlib
+import importlib
 import json
 import pathlib
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple
@@ -57,6 +58,12 @@ def int8_problem() -> Optional[str]:
     if ENGINE not in torch.backends.quantized.supported_engines:
         return (f"precision 'int8' needs torch's {ENGINE!r} quantisation engine (x86 CPUs); "
                 f'this torch has {torch.backends.quantized.supported_engines}')
+    try:    # FX quantisation, deprecated in torch in favour of torchao: gone from a later torch
+        with _quiet():
+            importlib.import_module('torch.ao.quantization.quantize_fx')
+    except ImportError as error:
+        return (f"precision 'int8' needs torch.ao.quantization's FX mode, which torch "
+                f'{torch.__version__} lacks ({error})')
     return None
 
 
