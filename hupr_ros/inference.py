@@ -95,7 +95,7 @@ def resolve_precision(precision: str, device: str = 'cpu',
         return 'fp32'
     if cpu_has_native_bf16():
         return 'bf16'
-    if model is not None and model.int8_calibration is not None and int8_problem() is None:
+    if model is not None and precision_problem('int8', device, model) is None:
         return 'int8'
     return 'fp32'
 
@@ -118,8 +118,9 @@ def precision_problem(precision: str, device: str = 'cpu',
     if precision == 'int8':
         if not cpu:
             return f"precision 'int8' runs on the CPU only, not on {device!r}"
-        if int8_problem():
-            return int8_problem()
+        problem = int8_problem()
+        if problem:
+            return problem
         if model is not None and model.int8_calibration is None:
             return f"precision 'int8': {model.int8_problem}"
     return None

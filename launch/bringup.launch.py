@@ -41,7 +41,7 @@ integer 0).
 import os
 
 from ament_index_python.packages import get_package_share_directory, PackageNotFoundError
-from hupr_ros.nodes.environment import PROFILE_NAME, transport_chosen
+from hupr_ros.nodes.environment import PROFILE_NAME, PROFILE_VARIABLE, transport_chosen
 from launch import LaunchDescription
 from launch.actions import DeclareLaunchArgument, ExecuteProcess, GroupAction, LogInfo, \
     OpaqueFunction, SetEnvironmentVariable
@@ -158,7 +158,7 @@ def generate_launch_description() -> LaunchDescription:
         DeclareLaunchArgument('use_sim_time', default_value='false', choices=['true', 'false'],
                               description='take time from /clock (replaying a bag with one)'),
         *([] if transport_chosen() else [SetEnvironmentVariable(
-            'FASTDDS_DEFAULT_PROFILES_FILE', os.path.join(
+            PROFILE_VARIABLE, os.path.join(
                 get_package_share_directory('hupr_msgs'), 'config', PROFILE_NAME))]),
         GroupAction([
             PushRosNamespace(LaunchConfiguration('namespace')),

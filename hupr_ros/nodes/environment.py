@@ -26,9 +26,11 @@ import os
 from hupr_ros.shipped import shipped_file
 
 PROFILE_NAME = 'fastdds_large_data.xml'
+#: The variable that points Fast DDS at a profiles file (set to the profile above).
+PROFILE_VARIABLE = 'FASTDDS_DEFAULT_PROFILES_FILE'
 
 #: Environment variables that mean the user chose how Fast DDS transports data.
-TRANSPORT_VARIABLES = ('FASTDDS_DEFAULT_PROFILES_FILE', 'FASTRTPS_DEFAULT_PROFILES_FILE',
+TRANSPORT_VARIABLES = (PROFILE_VARIABLE, 'FASTRTPS_DEFAULT_PROFILES_FILE',
                        'FASTDDS_BUILTIN_TRANSPORTS')
 
 
@@ -47,7 +49,7 @@ def apply_process_defaults() -> None:
     if not transport_chosen():
         profile = fastdds_profile()
         if profile:
-            os.environ['FASTDDS_DEFAULT_PROFILES_FILE'] = profile
+            os.environ[PROFILE_VARIABLE] = profile
     for variable in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS'):
         os.environ.setdefault(variable, '1')
     os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
