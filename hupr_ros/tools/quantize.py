@@ -46,7 +46,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from hupr_ros.model import CheckpointError, load_official_checkpoint, resolve_weights
     from hupr_ros.model.quantize import calibrate, CalibrationError, int8_problem, \
         write_calibration
-    import numpy as np
+    from hupr_ros.training.sampling import even_subset
     import torch
     problem = int8_problem()
     if problem:
@@ -65,12 +65,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (CheckpointError, DatasetError, KeyError) as error:
         _LOG.error('%s', error)
         return 2
-    picks = np.unique(np.linspace(0, len(dataset) - 1, min(args.windows, len(dataset)))
-                      .astype(int))
+    picks = even_subset(dataset, args.windows)
 
     def windows():
-        for index in picks:
-            sample = dataset[int(index)]
+        for sample in picks:
             yield torch.as_tensor(sample['hori'])[None], torch.as_tensor(sample['vert'])[None]
     try:
         ranges = calibrate(model, windows())
