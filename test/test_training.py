@@ -71,6 +71,30 @@ def test_resume_is_exact(tiny, tmp_path):
     assert (tmp_path / 'a' / 'metrics.jsonl').read_text().count('\n') >= 1
 
 
+def test_resume_takes_the_new_learning_rate(tiny, tmp_path, caplog):
+    # Lowering lr for the rest of a run is the usual reason to resume with other settings;
+    # the saved optimiser state must not quietly keep the old rate.
+    Trainer(small_config(tiny, tmp_path, max_steps=3, lr_decay_every=2, lr_decay=0.5),
+            show_progress=False).run()
+    resumed = Trainer(small_config(tiny, tmp_path, max_steps=4, lr=1e-5, lr_decay_every=2,
+                                   lr_decay=0.5, weight_decay=0.0), resume=True,
+                      show_progress=False)
+    assert resumed.scheduler.last_epoch == 3
+    for group in resumed.optimizer.param_groups:
+        assert group['lr'] == pytest.approx(1e-5 * 0.5)
+        assert group['weight_decay'] == 0.0
+    assert resumed.scheduler.get_last_lr()[0] == pytest.approx(1e-5 * 0.5)
+    resumed.run()
+    assert resumed.scheduler.get_last_lr()[0] == pytest.approx(1e-5 * 0.25)
+    same = Trainer(small_config(tiny, tmp_path / 'same', max_steps=1), show_progress=False)
+    same.run()
+    caplog.clear()
+    again = Trainer(small_config(tiny, tmp_path / 'same', max_steps=2), resume=True,
+                    show_progress=False)
+    assert again.optimizer.param_groups[0]['lr'] == pytest.approx(1e-4)
+    assert 'other optimiser settings' not in caplog.text
+
+
 def test_resume_refuses_other_settings(tiny, tmp_path):
     Trainer(small_config(tiny, tmp_path, max_steps=1), show_progress=False).run()
     with pytest.raises(ValueError, match='batch_size=2 \\(now 4\\)'):

@@ -165,11 +165,40 @@ class Trainer:
         self.optimizer.load_state_dict(state['optimizer'])
         self.scheduler.load_state_dict(state['scheduler'])
         self.scaler.load_state_dict(state['scaler'])
+        self._apply_optimiser_settings(stored)
         torch.set_rng_state(state['torch_rng'])
         self.progress = Progress(state['epoch'], state['step'], state['batch_in_epoch'],
                                  state['best_ap'], state['best_error'])
         _LOG.info('resumed %s at epoch %d, step %d', path, self.progress.epoch,
                   self.progress.step)
+
+    def _apply_optimiser_settings(self, stored: dict) -> None:
+        """
+        Give a resumed run this run's lr, decay and weight decay.
+
+        The optimiser's and scheduler's saved states carry the settings the run started with;
+        loaded as they are, ``--resume --set lr=...`` would be ignored without a word. The
+        schedule's position (steps taken) is kept: the rate is ``lr * lr_decay ** (steps //
+        lr_decay_every)`` with the new values.
+        """
+        c = self.config
+        now = c.as_dict()
+        changed = {k: (stored.get(k), now[k])
+                   for k in ('lr', 'lr_decay', 'lr_decay_every', 'weight_decay', 'betas')
+                   if stored.get(k) is not None and list(np.atleast_1d(stored[k]))
+                   != list(np.atleast_1d(now[k]))}
+        if not changed:
+            return
+        s = self.scheduler
+        s.step_size, s.gamma = c.lr_decay_every, c.lr_decay
+        s.base_lrs = [c.lr for _ in s.base_lrs]
+        rate = c.lr * c.lr_decay ** (s.last_epoch // c.lr_decay_every)
+        for group in self.optimizer.param_groups:
+            group.update(initial_lr=c.lr, lr=rate, weight_decay=c.weight_decay,
+                         betas=tuple(c.betas))
+        s._last_lr = [rate for _ in s.base_lrs]
+        _LOG.warning('resumed with other optimiser settings (%s): the learning rate is now %g',
+                     ', '.join(f'{k} {a!r} -> {b!r}' for k, (a, b) in changed.items()), rate)
 
     def _save_best(self, metrics: PoseMetrics) -> None:
         p = self.progress
