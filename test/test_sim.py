@@ -184,3 +184,21 @@ def test_generated_sequence_renders_and_simulates(tmp_path):
     assert sorted(sum(splits.values(), [])) == [1, 2, 3] and all(splits.values())
     radar = load_adc_file(out / 'single_1' / 'hori' / 'adc_data.bin')
     assert radar.shape[0] == 2 and np.abs(radar).max() > 0
+
+
+def test_which_simulated_bodies_a_model_was_trained_on():
+    from hupr_ros.sim.dataset import trained_on_body
+    classic = 'hupr-sim data/hupr_sim --sequences 80 --frames 60 --seed 1 --workers 2'
+    assert trained_on_body(classic, seed=1, subject=0) is True
+    assert trained_on_body(classic, seed=1, subject=5) is False     # test split only
+    assert trained_on_body(classic, seed=0, subject=0) is False     # other bodies
+    assert trained_on_body('hupr-sim d --sequences 6', seed=0, subject=2) is True  # seed 0
+    generative = 'hupr-sim data/hupr_gen --plan generative --sequences 200 --seed 11'
+    assert trained_on_body(generative, seed=11, subject=0) is False
+    assert trained_on_body('', seed=0, subject=0) is None
+    assert trained_on_body('hupr-import /data/HuPR', seed=0, subject=0) is None
+    # Each shipped model records its data: the demo can say what its body is.
+    from hupr_ros.model import load_pretrained, PRETRAINED
+    for name in PRETRAINED:
+        command = load_pretrained(name).training_metadata['data_command']
+        assert trained_on_body(command, seed=0, subject=5) is False, name

@@ -32,8 +32,9 @@ replaces it; ``sim_meta.json`` says ``"complete": false`` until every sequence i
 import dataclasses
 import json
 import pathlib
+import re
 import shutil
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from hupr_ros.jobs import run_jobs
 from hupr_ros.radar.dca1000 import encode_samples
@@ -49,6 +50,25 @@ GENERATIVE_SPLITS = (('train', 0.75), ('val', 0.10), ('test', 0.15))
 #: Per-sequence ranges of the generative plan's receiver noise (ADC counts) and clutter level.
 NOISE_RANGE = (1.5, 6.0)
 CLUTTER_SCALE_RANGE = (0.3, 3.0)
+
+
+def trained_on_body(data_command: str, seed: int, subject: int) -> Optional[bool]:
+    """
+    Whether ``make_subjects(seed)[subject]`` (the body the simulator node shows) trained a model.
+
+    :param data_command: the ``hupr-sim`` command that made the model's data (its checkpoint
+        metadata's ``data_command``).
+    :return: False for the generative plan (a body drawn per sequence, never one of the six) and
+        for the classic plan's last subject (test split only) or other seed; True for the
+        classic plan's other subjects of the same seed; None when the command does not say.
+    """
+    if 'hupr-sim' not in data_command:
+        return None
+    if '--plan generative' in data_command:
+        return False
+    found = re.search(r'--seed (\d+)', data_command)
+    data_seed = int(found.group(1)) if found else 0
+    return data_seed == seed and subject != NUM_SUBJECTS - 1
 
 
 def plan(num_sequences: int, seed: int, kind: str = 'classic') -> List[dict]:

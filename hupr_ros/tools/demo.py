@@ -187,6 +187,20 @@ def live_accuracy(poses: dict, truths: dict) -> Dict[str, float]:
             'live_mean_error_px': round(metrics.mean_error_px, 1)}
 
 
+def body_note(weights: str, seed: int, subject: int) -> str:
+    """One line saying whether the simulated body was one the model was trained on."""
+    from hupr_ros.model import load_official_checkpoint, resolve_weights
+    from hupr_ros.sim.dataset import trained_on_body
+    path = resolve_weights(weights)
+    command = load_official_checkpoint(path).training_metadata.get('data_command', '')
+    seen = trained_on_body(command, seed, subject)
+    body = f'simulated body: subject {subject} of seed {seed}'
+    if seen is None:
+        return f'{body}; {path.name} does not record the data it was trained on'
+    return f'{body}, {"one of" if seen else "never among"} the bodies {path.stem} was ' \
+        'trained on'
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog='hupr-demo', description=__doc__.strip().split('\n')[0])
     parser.add_argument('--seconds', type=float, default=15.0)
@@ -200,15 +214,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('--motion', default='wave_both')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--subject', type=int, default=5,
-                        help='simulated subject 0..5; 5 is held out of the shipped training set')
+                        help='simulated subject 0..5 of --seed (the shipped models never saw '
+                             'any body of seed 0 in training)')
     args = parser.parse_args(argv)
     from hupr_ros.model import PRETRAINED, resolve_weights
     if args.weights and not resolve_weights(args.weights).is_file():
         parser.error(f'--weights: no such file or shipped model {args.weights} '
                      f'(shipped: {sorted(PRETRAINED)})')
+    body = body_note(args.weights, args.seed, args.subject) if not args.no_pose else ''
     rates = run(args.seconds, args.out, None if args.no_pose else args.weights, args.seed,
                 args.motion, args.pose_param, args.subject)
     print(json.dumps(rates, indent=1))
+    if body:
+        print(body)
     print(f'wrote {args.out / "demo.gif"}, {args.out / "demo.png"}, {args.out / "rates.json"}')
     if 'live_ap' in rates:
         print(f'live accuracy against the simulator: AP {rates["live_ap"]}, '
