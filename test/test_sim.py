@@ -26,6 +26,11 @@ def test_frames_are_deterministic_for_a_seed():
     assert np.array_equal(a.image, b.image) and np.array_equal(a.keypoints, b.keypoints)
     assert not np.array_equal(a.hori, c.hori)                   # other noise
     assert np.array_equal(a.keypoints, c.keypoints)             # same motion
+    # Without the camera: no image, the same radar frames and ground truth.
+    d = Simulator(Subject(), Motion(kind='wave_one'), seed=3).frame(7, camera=False)
+    assert d.image is None
+    assert np.array_equal(a.hori, d.hori) and np.array_equal(a.vert, d.vert)
+    assert np.array_equal(a.keypoints, d.keypoints)
 
 
 def test_radar_frames_are_int16_valued_with_noise():

@@ -38,7 +38,7 @@ def test_sim_node_publishes_both_radars_camera_and_truth_on_one_clock():
         # Streams until the subscriptions have matched and received (a bounded run could be
         # over before discovery finishes), at a rate the ~60 ms simulation step keeps up
         # with, so that the tester spun in turn drains its queues between frames.
-        h.add(SimNode, parameter_overrides=[
+        sim = h.add(SimNode, parameter_overrides=[
             Parameter('max_frames', value=0), Parameter('motion', value='wave_one'),
             Parameter('frame_rate', value=5.0)])
 
@@ -58,6 +58,7 @@ def test_sim_node_publishes_both_radars_camera_and_truth_on_one_clock():
         assert ((keypoints > 0) & (keypoints < 256)).all()
         image = conv.msg_to_image(got['image'][0])
         assert image.shape == (256, 256, 3) and image.std() > 5
+        assert sim.images >= len(got['image'])
 
 
 def test_sim_node_stops_after_max_frames():
@@ -73,6 +74,8 @@ def test_sim_node_stops_after_max_frames():
         later = time.monotonic() + 0.5
         h.spin_until(lambda: time.monotonic() > later, 5)
         assert node.count == 3
+        # Nobody took the camera image, so none was rendered or published.
+        assert node.images == 0
 
 
 @pytest.mark.slow

@@ -10,6 +10,8 @@ stamped from one clock (as the hardware trigger does): both radars, the camera a
 truth of one frame carry the same stamp, the time the frame is triggered. Every
 ``sequence_s`` seconds a new random motion starts. With ``motion:=empty`` or
 ``motion:=enter_leave`` the room is (at times) empty: no ground truth is published then.
+The camera image is rendered and published only while ``camera/image_raw`` has a subscriber
+(an RViz display, a recorder, the labeller), as the rest of the graph does not need it.
 
 With ``lookahead`` (the default) each frame is simulated ahead of time, half a period after
 the previous frame went out (when preprocessing is done with that one), and published the
@@ -87,6 +89,7 @@ class SimNode(Node):
         self.pub_image = self.create_publisher(Image, topics.CAMERA_IMAGE, SENSOR_QOS)
         self.pub_truth = self.create_publisher(Skeleton2D, topics.SIM_GROUND_TRUTH, RESULT_QOS)
         self._late = 0
+        self.images = 0          # camera images published (only while subscribed)
         # Twice per period: publish a frame when it is due; half a period later (preprocessing
         # is done with it) simulate the next one, if lookahead is on.
         self._half = False
@@ -108,8 +111,9 @@ class SimNode(Node):
                                  seed=int(self.rng.integers(1 << 31)))
             self.get_logger().info(f'new sequence: {self.subject.name} {motion.kind} at '
                                    f'{motion.position[1]:.1f} m')
+        # The camera image only while someone takes it (a tenth of the frame's time).
         with self.timer_stats.measure('simulate'):
-            return self.sim.frame(local)
+            return self.sim.frame(local, camera=self.pub_image.get_subscription_count() > 0)
 
     def _done(self) -> bool:
         """``max_frames`` published."""
@@ -141,8 +145,10 @@ class SimNode(Node):
                      topics.ORIENTATION_VERTICAL)):
                 pub.publish(frame_to_msg(data, chirp, stamp_ns=stamp, frame_id=frame_id,
                                          frame_number=k, orientation=orientation))
-            self.pub_image.publish(image_to_msg(frame.image, stamp_ns=stamp,
-                                                frame_id=self.frames['camera']))
+            if frame.image is not None:
+                self.pub_image.publish(image_to_msg(frame.image, stamp_ns=stamp,
+                                                    frame_id=self.frames['camera']))
+                self.images += 1
             if frame.present:          # nobody in the room: no ground-truth skeleton
                 self.pub_truth.publish(skeleton_to_msg(
                     frame.keypoints, None, stamp_ns=stamp, frame_id=self.frames['camera'],
@@ -167,7 +173,7 @@ class SimNode(Node):
         if late:
             message += f'; {late} frames late'
         return level, message, {'frames_per_s': f'{rate:.2f}', 'frames': self.count,
-                                'late': self._late}
+                                'late': self._late, 'camera_images': self.images}
 
     def log_stats(self) -> None:
         self.get_logger().info(f'{self.count} frames, {self._late} late; mean/max: '

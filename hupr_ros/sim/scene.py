@@ -75,7 +75,7 @@ class SimFrame:
     time_s: float
     hori: np.ndarray          # complex64 (chirps, rx, samples), int16-valued parts
     vert: np.ndarray
-    image: np.ndarray         # uint8 (H, W, 3)
+    image: Optional[np.ndarray]     # uint8 (H, W, 3); None when not asked for
     joints_3d: np.ndarray     # float64 (14, 3), sensor frame
     keypoints: np.ndarray     # float32 (14, 2), image pixels; NaN when nobody is there
     bbox: Tuple[float, float, float, float] = field(default=(0, 0, 0, 0))
@@ -164,8 +164,13 @@ class Simulator:
             out += rng.normal(0, c.camera_noise, out.shape)
         return np.clip(out, 0, 255).astype(np.uint8)
 
-    def frame(self, index: int) -> SimFrame:
-        """Return the simulator's frame ``index`` (time index / frame_rate)."""
+    def frame(self, index: int, camera: bool = True) -> SimFrame:
+        """
+        Return the simulator's frame ``index`` (time index / frame_rate).
+
+        ``camera=False`` leaves the image out (``None``; about a tenth of the frame's time); the
+        radar frames and the ground truth are the same either way.
+        """
         c = self.config
         t = index / c.frame_rate
         rng = np.random.default_rng([self.seed, index])
@@ -178,5 +183,6 @@ class Simulator:
         x1, y1 = keypoints.max(axis=0)
         return SimFrame(index, t, self.radar_frame(t, c.hori_mount, rng),
                         self.radar_frame(t, c.vert_mount, rng),
-                        self.render(joints if present else None, rng), joints, keypoints,
+                        self.render(joints if present else None, rng) if camera else None,
+                        joints, keypoints,
                         (float(x0), float(y0), float(x1), float(y1)), present)
