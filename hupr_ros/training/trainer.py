@@ -255,7 +255,8 @@ class Trainer:
         lines = (self.out / 'metrics.jsonl').read_text().splitlines()
         records = [json.loads(line) for line in lines if line.strip()]
         tmp = self.out / 'curves.png.tmp'
-        Image.fromarray(learning_curves(records, title=str(self.out))).save(tmp, format='PNG')
+        Image.fromarray(learning_curves(records, title=f'run {self.out.name}')).save(
+            tmp, format='PNG')
         tmp.replace(self.out / 'curves.png')
 
     def _write_run_files(self) -> None:
