@@ -197,6 +197,7 @@ def test_which_simulated_bodies_a_model_was_trained_on():
     assert trained_on_body(classic, seed=1, subject=0) is True
     assert trained_on_body(classic, seed=1, subject=5) is False     # test split only
     assert trained_on_body(classic, seed=0, subject=0) is False     # other bodies
+    assert trained_on_body('hupr-sim d --plan classic --seed 2', seed=2, subject=4) is True
     assert trained_on_body('hupr-sim d --sequences 6', seed=0, subject=2) is True  # seed 0
     generative = 'hupr-sim data/hupr_gen --plan generative --sequences 200 --seed 11'
     assert trained_on_body(generative, seed=11, subject=0) is False

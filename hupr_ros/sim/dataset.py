@@ -57,7 +57,9 @@ def trained_on_body(data_command: str, seed: int, subject: int) -> Optional[bool
     Whether ``make_subjects(seed)[subject]`` (the body the simulator node shows) trained a model.
 
     :param data_command: the ``hupr-sim`` command that made the model's data (its checkpoint
-        metadata's ``data_command``).
+        metadata's ``data_command``, written when a model is shipped). A command without
+        ``--plan`` is read as the classic plan, hupr-sim's default when the six-subject models
+        were made.
     :return: False for the generative plan (a body drawn per sequence, never one of the six) and
         for the classic plan's last subject (test split only) or other seed; True for the
         classic plan's other subjects of the same seed; None when the command does not say.
