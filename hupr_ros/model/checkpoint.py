@@ -74,6 +74,12 @@ def load_state_strict(model: torch.nn.Module, state: Dict[str, torch.Tensor],
     model.load_state_dict(state, strict=True)
 
 
+def training_metadata(checkpoint: Dict[str, Any]) -> Dict[str, Any]:
+    """Return what the trainer stored beside the weights (``hupr_ros_training``), or {}."""
+    metadata = checkpoint.get('hupr_ros_training')
+    return dict(metadata) if isinstance(metadata, dict) else {}
+
+
 def load_official_checkpoint(path: Union[str, os.PathLike], num_filters: Optional[int] = 32,
                              variant: str = 'csam_prgcn', **kwargs) -> HuPRNet:
     """
@@ -99,8 +105,7 @@ def load_official_checkpoint(path: Union[str, os.PathLike], num_filters: Optiona
     else:
         model = build_model(variant, num_filters or default_num_filters(variant), **kwargs)
     load_state_strict(model, checkpoint['model_state_dict'], str(path))
-    metadata = checkpoint.get('hupr_ros_training')
-    model.training_metadata = dict(metadata) if isinstance(metadata, dict) else {}
+    model.training_metadata = training_metadata(checkpoint)
     model.alignment = model.training_metadata.get('alignment', 'centered')
     model.int8_calibration, model.int8_problem = read_calibration(pathlib.Path(path))
     return model.eval()

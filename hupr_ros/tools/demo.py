@@ -189,10 +189,11 @@ def live_accuracy(poses: dict, truths: dict) -> Dict[str, float]:
 
 def body_note(weights: str, seed: int, subject: int) -> str:
     """One line saying whether the simulated body was one the model was trained on."""
-    from hupr_ros.model import load_official_checkpoint, resolve_weights
+    from hupr_ros.model import resolve_weights
+    from hupr_ros.model.checkpoint import read_checkpoint, training_metadata
     from hupr_ros.sim.dataset import trained_on_body
-    path = resolve_weights(weights)
-    command = load_official_checkpoint(path).training_metadata.get('data_command', '')
+    path = resolve_weights(weights)     # the metadata only: the pose node builds the model
+    command = training_metadata(read_checkpoint(path)).get('data_command', '')
     seen = trained_on_body(command, seed, subject)
     body = f'simulated body: subject {subject} of seed {seed}'
     if seen is None:
