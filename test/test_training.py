@@ -8,6 +8,8 @@ preprocess, train, evaluate). DDP on CPU is in test_labeller.py (training from b
 """
 
 import json
+import os
+import pathlib
 
 from hupr_ros.data import HuPRDataset
 from hupr_ros.model import load_official_checkpoint
@@ -188,6 +190,43 @@ def test_config_errors_name_the_key(tmp_path):
     assert (default.lr, default.betas, default.weight_decay, default.batch_size,
             default.epochs, default.lr_decay, default.lr_decay_every) == \
         (1e-4, (0.9, 0.999), 1e-4, 20, 200, 0.999, 2000)
+
+
+def test_also_train_adds_a_second_dataset_to_the_training_set(tiny, tmp_path):
+    # Training on two sets together: the samples of both, validation on the first only.
+    one = Trainer(small_config(tiny, tmp_path / 'one', max_steps=1), show_progress=False)
+    train_ids = [1, 2, 3, 4]
+    path = tmp_path / 'c.yaml'
+    path.write_text(yaml.safe_dump({
+        'data_root': str(tiny / 'data'), 'cache': str(tiny / 'cache'), 'variant': 'realtime',
+        'num_filters': 2, 'batch_size': 2, 'threads': 1, 'max_steps': 2,
+        'out_dir': str(tmp_path / 'both'), 'val_max_frames': 4,
+        'also_train': [{'data_root': os.path.relpath(tiny / 'data', tmp_path),
+                        'cache': str(tiny / 'cache'), 'sequences': train_ids}]}))
+    config = load_config(path)       # relative to the YAML file
+    assert config.also_train[0]['data_root'] == str((tiny / 'data').resolve())
+    both = Trainer(config, show_progress=False)
+    extra = HuPRDataset(tiny / 'data', tiny / 'cache', None, train_ids, alignment='centered')
+    assert len(both.train_set) == len(one.train_set) + len(extra)
+    assert len(both.val_set) == len(one.val_set)
+    assert both.run().step == 2
+    # Resuming with other extra data would change the sample order: refused.
+    with pytest.raises(ValueError, match='also_train'):
+        Trainer(config.replace(also_train=None, max_steps=3), resume=True)
+    for bad in ([{'data_root': 'x'}], [{'data_root': 'x', 'cache': 'y', 'split': 'train',
+                                        'colour': 1}], {'data_root': 'x', 'cache': 'y'}):
+        with pytest.raises(ConfigError, match='also_train must list mappings'):
+            config.replace(also_train=bad)
+
+
+def test_every_shipped_training_config_loads():
+    configs = sorted((pathlib.Path(__file__).parents[1] / 'config' / 'training').glob('*.yaml'))
+    assert len(configs) >= 3
+    for path in configs:
+        config = load_config(path)
+        assert pathlib.Path(config.data_root).is_absolute() or config.bags, path
+        for extra in config.also_train or ():
+            assert pathlib.Path(extra['data_root']).is_absolute(), path
 
 
 def test_cli_reports_bad_data_clearly(tiny, tmp_path, capsys, caplog):

@@ -47,6 +47,11 @@ class TrainConfig:
     labelled bags or folders of bags (relative to the YAML); they become the data root and
     cache under ``out_dir/bag_data`` (:mod:`hupr_ros.data.from_bags`), and ``data_root`` /
     ``cache`` are then not needed.
+    ``also_train``: more training data beside ``data_root``, a list of mappings with
+    ``data_root`` and ``cache`` (relative to the YAML) and optionally ``split`` (default
+    ``train``) or ``sequences``; their samples join the training set (validation stays on
+    ``data_root``). For example, the generative set and the six-subject set together, so that a
+    model learns new bodies without losing the old held-out subject.
     Data: ``train_split`` / ``val_split`` name splits of ``data_root/splits.json``;
     ``train_sequences`` / ``val_sequences``, when given, list sequence numbers instead (e.g. the
     published split of the public HuPR data). An empty ``val_split`` and no ``val_sequences``:
@@ -59,6 +64,7 @@ class TrainConfig:
     data_root: str = ''
     cache: str = ''
     bags: Optional[Dict[str, List[str]]] = None
+    also_train: Optional[List[Dict[str, Any]]] = None
     out_dir: str = 'runs/hupr'
     cache_kind: str = 'input'
     train_split: str = 'train'
@@ -112,6 +118,13 @@ class TrainConfig:
                 k in ('train', 'val', 'test') and isinstance(v, list) and all(
                     isinstance(x, str) for x in v) for k, v in self.bags.items()),
              'bags must map train / val / test to lists of bags or folders of bags'),
+            (self.also_train is None or isinstance(self.also_train, list) and all(
+                isinstance(x, dict) and {'data_root', 'cache'} <= set(x)
+                and set(x) <= {'data_root', 'cache', 'split', 'sequences'}
+                and isinstance(x['data_root'], str) and isinstance(x['cache'], str)
+                for x in self.also_train),
+             'also_train must list mappings of data_root and cache (and optionally split or '
+             'sequences)'),
             (self.attention_scales is None
              or all(isinstance(s, int) and 0 <= s <= 2 for s in self.attention_scales),
              'attention_scales must list decoder scales among 0, 1, 2'),
@@ -198,6 +211,7 @@ def load_config(path: Union[str, pathlib.Path],
         data['bags'] = {split: [str((path.parent / b).resolve()) for b in bags]
                         if isinstance(bags, list) else bags
                         for split, bags in data['bags'].items()}
+    data['also_train'] = _resolve_also_train(data.get('also_train'), path.parent)
     for item in overrides:
         key, sep, value = item.partition('=')
         if not sep:
@@ -210,7 +224,18 @@ def load_config(path: Union[str, pathlib.Path],
             data[key] = {split: [str(pathlib.Path(b).resolve()) for b in bags]
                          if isinstance(bags, list) else bags
                          for split, bags in data[key].items()}
+        if key == 'also_train':
+            data[key] = _resolve_also_train(data[key], pathlib.Path.cwd())
     return from_dict(data, str(path))
+
+
+def _resolve_also_train(entries: Any, base: pathlib.Path) -> Any:
+    """``also_train`` with its relative data_root / cache taken relative to ``base``."""
+    if not isinstance(entries, list):
+        return entries
+    return [{k: str((base / v).resolve()) if k in ('data_root', 'cache') and isinstance(v, str)
+             else v for k, v in entry.items()} if isinstance(entry, dict) else entry
+            for entry in entries]
 
 
 PATH_KEYS = ('data_root', 'cache', 'out_dir', 'init_from')

@@ -39,7 +39,7 @@ from hupr_ros.training.process import git_commit, interrupt_on_signals
 from hupr_ros.training.sampling import epoch_batches, even_subset
 import numpy as np
 import torch
-from torch.utils.data import DataLoader
+from torch.utils.data import ConcatDataset, DataLoader
 import yaml
 
 _LOG = logging.getLogger('hupr-train')
@@ -87,6 +87,12 @@ class Trainer:
                   'config': preprocessing, 'cache_kind': config.cache_kind}
         self.train_set = HuPRDataset(config.data_root, config.cache, config.train_split,
                                      config.train_sequences, **common)
+        if config.also_train:
+            self.train_set = ConcatDataset(
+                [self.train_set] + [HuPRDataset(
+                    extra['data_root'], extra['cache'], extra.get('split', 'train')
+                    if extra.get('sequences') is None else '', extra.get('sequences'), **common)
+                    for extra in config.also_train])
         self.val_set = None
         if (config.val_split or config.val_sequences) and self.is_main:
             self.val_set = even_subset(
@@ -155,7 +161,8 @@ class Trainer:
         stored = dict(state['config'])
         mismatched = [k for k in ('variant', 'num_filters', 'attention_scales', 'num_frames',
                                   'num_doppler',
-                                  'alignment', 'representation', 'batch_size', 'seed')
+                                  'alignment', 'representation', 'batch_size', 'seed',
+                                  'also_train')
                       if stored.get(k) != self.config.as_dict()[k]]
         if mismatched:
             raise ValueError(f'{path} was trained with other settings for {mismatched}: '
