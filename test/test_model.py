@@ -168,13 +168,21 @@ def test_decode_subpixel_moves_towards_higher_neighbour():
 
 @pytest.mark.parametrize('doppler', [4, 8])
 def test_mnet_pointwise_form_equals_the_strided_convolution(doppler):
-    """At inference the fast MNet runs its convolution as 1x1x1 over 4 channels: same sums."""
+    """At inference the fast MNet is one einsum and a max, the bias added last: same numbers."""
     from hupr_ros.model.layers import MNet
     torch.manual_seed(doppler)
     net = MNet(6, doppler).eval()
     x = torch.randn(3, 2, doppler, 5, 7)
     with torch.no_grad():
         strided = net(x)
+        assert strided.shape == (3, 6, 1, 5, 7)
         net.fast = True
-        assert torch.allclose(net.pointwise(x), net.temporalConvWx1x1(x), atol=1e-6)
-        assert torch.allclose(net(x), strided, atol=1e-6)
+        torch.testing.assert_close(net.pointwise(x), net.temporalConvWx1x1(x).amax(
+            dim=2, keepdim=True), atol=1e-6, rtol=1e-6)
+        torch.testing.assert_close(net(x), strided, atol=1e-6, rtol=1e-6)
+        # More Doppler bins than the pool covers: the published pooled form, fast or not.
+        longer = torch.randn(3, 2, 2 * doppler, 5, 7)
+        fast = net(longer)
+        net.fast = False
+        torch.testing.assert_close(fast, net(longer), atol=0, rtol=0)
+        assert fast.shape == (3, 6, 2, 5, 7)

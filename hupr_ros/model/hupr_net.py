@@ -117,7 +117,9 @@ class HuPRNet(nn.Module):
         """(B, N, K, 2, R, A, E) -> (B, F, N, R, A) for one radar."""
         c = self.config
         b = maps.shape[0]
-        maps = maps.mean(dim=6)
+        # Already averaged over elevation (E = 1): the mean of one value is that value, and a
+        # view costs nothing where mean() would read and write the whole window.
+        maps = maps.squeeze(6) if maps.shape[6] == 1 else maps.mean(dim=6)
         # The published code *views* the (K, 2) memory order as (2, K): kept for the weights.
         maps = maps.reshape(b * c.num_frames, 2, c.num_doppler, c.range_bins, c.azimuth_bins)
         maps = chirp_net(maps).squeeze(2)
