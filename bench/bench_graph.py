@@ -6,12 +6,14 @@ The live graph on this machine: rates, latency from the radar stamp, drops, CPU,
     python bench/bench_graph.py --seconds 60 [--pose-param torch_threads:=1 ...]
 
 Runs the launch file's node set as separate processes (the simulator, preprocessing, the pose
-node with the shipped model) plus a recorder subscribed to the horizontal raw frames, the cube
-pairs and the skeletons, waits until skeletons flow, then measures for ``--seconds``:
+node with the shipped model) plus a recorder subscribed to the horizontal raw frames, the
+pairs the pose node takes (``radar/input_pair``, or ``radar/cube_pair`` with ``--pose-param
+input:=cube_pair``) and the skeletons, waits until skeletons flow, then measures for
+``--seconds``:
 
 - per topic: messages per second;
-- latency of cube pairs and skeletons from the stamp of their radar frame: mean, p50, p95,
-  max (the skeleton's stamp is its target frame's, so a centred window adds 0.3 s by design);
+- latency of pairs and skeletons from the stamp of their radar frame: mean, p50, p95, max (the
+  skeleton's stamp is its target frame's, so a centred window adds 0.3 s by design);
 - drops at every stage: raw frames missing from the 10 Hz sequence (the simulator late or
   DDS losing them; frame stamps should be 100 ms apart), pairs fewer than raw frames,
   skeletons fewer than raw frames (``--fused``: no pairs on DDS, the pose node pairs);
@@ -99,14 +101,14 @@ def measure(seconds: float, pose_args: Sequence[str] = (), log_dir: Optional[pat
         'raw_frames_missing': max(0, expected - len(raw)),
         'pairs_fewer_than_raw': None if fused else
         (window['raw_hori'][1] - window['raw_hori'][0]) -
-        (window['cube_pair'][1] - window['cube_pair'][0]),
+        (window['pair'][1] - window['pair'][0]),
         'skeletons_fewer_than_raw': (window['raw_hori'][1] - window['raw_hori'][0]) -
         (window['skeleton'][1] - window['skeleton'][0])}
     report['cpu_percent'] = {n: round(100 * (cpu1[n] - cpu0[n]) / seconds, 1)
                              for n in cpu1 if n in cpu0}
     # CPU time per message from the process's own clock: what the node costs on this machine,
     # whatever the rate it reached.
-    produced = {'sim': 'raw_hori', 'preprocess': 'cube_pair', 'pose': 'skeleton'}
+    produced = {'sim': 'raw_hori', 'preprocess': 'pair', 'pose': 'skeleton'}
     report['cpu_ms_per_message'] = {
         n: round(1e3 * (cpu1[n] - cpu0[n]) / (window[t][1] - window[t][0]), 1)
         for n, t in produced.items() if n in cpu0 and n in cpu1 and window[t][1] > window[t][0]}

@@ -6,7 +6,9 @@ Soak the node graph: kill -9 and restart each node in turn, and check that it re
     python bench/soak.py --seconds 600 --kill-every 30 [--order pose,preprocess,sim]
 
 Starts ``sim_node``, ``preprocess_node`` and ``pose_node`` (the shipped model) as separate
-processes in the given order, plus a recorder of ``radar/cube_pair`` and ``pose/skeleton``.
+processes in the given order, plus a recorder of the pairs the pose node takes (``pair``:
+``radar/input_pair``, or ``radar/cube_pair`` with the pose argument ``input:=cube_pair``) and
+of ``pose/skeleton``.
 Every ``--kill-every`` seconds one node (sim, preprocess, pose, in turn) is killed with SIGKILL
 and started again. It prints, as JSON: per kill, the seconds until both topics flow again;
 per topic, messages, stamps that went backwards or repeated; per node, RSS at its start and
@@ -68,7 +70,7 @@ class Graph:
         from hupr_ros.nodes.environment import apply_process_defaults
         apply_process_defaults()     # the large-data transport before rclpy starts DDS
         import rclpy
-        from hupr_msgs.msg import RadarCubePair, RadarFrame, Skeleton2D
+        from hupr_msgs.msg import RadarCubePair, RadarFrame, RadarInputPair, Skeleton2D
         from rclpy.executors import SingleThreadedExecutor
         from rclpy.node import Node
 
@@ -78,7 +80,7 @@ class Graph:
         self.context = rclpy.Context()
         rclpy.init(context=self.context)
         self.node = Node('hupr_soak_recorder', context=self.context)
-        names = ['cube_pair', 'skeleton'] + (['raw_hori'] if record_raw else [])
+        names = ['pair', 'skeleton'] + (['raw_hori'] if record_raw else [])
         self.stamps: Dict[str, List[int]] = {name: [] for name in names}
         self.arrivals: Dict[str, List[float]] = {name: [] for name in names}
         self.received_ns: Dict[str, List[int]] = {name: [] for name in names}
@@ -92,8 +94,14 @@ class Graph:
         if record_raw:
             self.node.create_subscription(RadarFrame, topics.RADAR_HORI_RAW,
                                           record('raw_hori'), SENSOR_QOS)
-        self.node.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR,
-                                      record('cube_pair'), SENSOR_QOS)
+        # The pairs the pose node takes (a cube subscriber here would make the preprocessing
+        # node publish 8 MiB cube pairs that the default graph does not send).
+        if 'input:=cube_pair' in pose_args:
+            self.node.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR,
+                                          record('pair'), SENSOR_QOS)
+        else:
+            self.node.create_subscription(RadarInputPair, topics.RADAR_INPUT_PAIR,
+                                          record('pair'), SENSOR_QOS)
         self.node.create_subscription(Skeleton2D, topics.POSE_SKELETON, record('skeleton'),
                                       RESULT_QOS)
         self.executor = SingleThreadedExecutor(context=self.context)
@@ -115,7 +123,7 @@ class Graph:
         while time.monotonic() < end:
             self.executor.spin_once(timeout_sec=0.02)
 
-    def wait_flowing(self, timeout: float, topics: Sequence[str] = ('cube_pair', 'skeleton'),
+    def wait_flowing(self, timeout: float, topics: Sequence[str] = ('pair', 'skeleton'),
                      since_ns: Optional[int] = None) -> Optional[float]:
         """
         Seconds until each of ``topics`` delivers a new message, or None on timeout.

@@ -30,13 +30,13 @@ import threading
 import time
 from typing import Any, Callable, Deque, Optional, Tuple
 
-from hupr_ros.data.cache import training_input
-from hupr_ros.dsp import frame_window, model_input, VRDAEConfig
+from hupr_ros.dsp import frame_window, PreprocessingError, VRDAEConfig
 from hupr_ros.dsp.axes import range_values
 from hupr_ros.filters import OneEuroFilter
 from hupr_ros.model import decode, HuPRNet
 from hupr_ros.model.quantize import int8_problem, quantized
-from hupr_ros.presence import motion_energy_db, motion_map, PresenceDetector
+from hupr_ros.presence import motion_map, PresenceDetector
+from hupr_ros.window_input import frame_input, FrameInput
 import numpy as np
 import torch
 
@@ -258,14 +258,24 @@ class PoseEstimator:
 
         :raises PreprocessingError: a cube has the wrong shape / dtype or NaN.
         """
-        if self.elevation_mean:
-            hori = training_input(hori_cube, self.config)[..., None]
-            vert = training_input(vert_cube, self.config)[..., None]
-        else:
-            hori = model_input(hori_cube, self.config)
-            vert = model_input(vert_cube, self.config)
-        moving = motion_map(hori_cube)
-        score = 0.5 * (motion_energy_db(moving) + motion_energy_db(vert_cube))
+        return self.push_input(stamp_ns, self.frame_input(hori_cube, vert_cube))
+
+    def frame_input(self, hori_cube: np.ndarray, vert_cube: np.ndarray) -> FrameInput:
+        """Return what the window keeps of one cube pair (:func:`frame_input`, this config)."""
+        return frame_input(hori_cube, vert_cube, self.config, self.elevation_mean)
+
+    def push_input(self, stamp_ns: int, frame: FrameInput) -> Optional[Window]:
+        """
+        Add one frame pair already reduced to its :class:`FrameInput`.
+
+        Reduced by this estimator or by the preprocessing node (hupr_msgs/RadarInputPair).
+        As :meth:`push` otherwise.
+
+        :raises PreprocessingError: inputs of another shape than the model's, or not finite.
+        """
+        hori = self._checked(frame.hori, 'horizontal')
+        vert = self._checked(frame.vert, 'vertical')
+        moving, score = frame.motion, float(frame.presence_db)
         if self._frames:
             step = int(stamp_ns) - self._frames[-1][0]
             if self.max_gap_ns is not None and step > self.max_gap_ns:
@@ -291,6 +301,25 @@ class PoseEstimator:
         return Window(target_frame[0], self._frames[-1][0],
                       np.stack([f[1] for f in frames]), np.stack([f[2] for f in frames]),
                       target_frame[3], target_frame[4], present)
+
+    def _checked(self, x: np.ndarray, name: str) -> np.ndarray:
+        """Return a frame's network input as the window keeps it, or raise PreprocessingError."""
+        c = self.model.config
+        expected = (c.num_doppler, 2, c.range_bins, c.azimuth_bins)
+        x = np.asarray(x)
+        if x.ndim == 4:
+            x = x[..., None]
+        if x.shape[:4] != expected or x.shape[4] != (1 if self.elevation_mean else
+                                                     self.config.elevation_fft):
+            raise PreprocessingError(
+                f'{name} network input has shape {x.shape}, the model takes '
+                f'{expected + ((1,) if self.elevation_mean else (self.config.elevation_fft,))}'
+                ' (doppler K, real/imaginary, range, azimuth, elevation or its mean)')
+        if x.dtype != np.float32:
+            raise PreprocessingError(f'{name} network input must be float32, got {x.dtype}')
+        if not np.isfinite(x).all():
+            raise PreprocessingError(f'{name} network input contains NaN or inf')
+        return x
 
     def _fill(self, step_ns: int) -> None:
         """Repeat the newest frame for each frame period missing before a frame ``step_ns`` on."""

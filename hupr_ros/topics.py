@@ -12,6 +12,9 @@ RADAR_HORI_RAW = 'radar/hori/raw'
 RADAR_VERT_RAW = 'radar/vert/raw'
 #: Synchronised VRDAEMap pairs (hupr_msgs/RadarCubePair).
 RADAR_CUBE_PAIR = 'radar/cube_pair'
+#: The same pairs reduced to the network input (hupr_msgs/RadarInputPair): what the pose node
+#: takes by default.
+RADAR_INPUT_PAIR = 'radar/input_pair'
 #: Camera image (sensor_msgs/Image), used for labelling and display only.
 CAMERA_IMAGE = 'camera/image_raw'
 #: The same, JPEG-compressed (sensor_msgs/CompressedImage): recordings and imported data.
@@ -30,6 +33,7 @@ MSG_TYPES = {
     RADAR_HORI_RAW: 'hupr_msgs/msg/RadarFrame',
     RADAR_VERT_RAW: 'hupr_msgs/msg/RadarFrame',
     RADAR_CUBE_PAIR: 'hupr_msgs/msg/RadarCubePair',
+    RADAR_INPUT_PAIR: 'hupr_msgs/msg/RadarInputPair',
     CAMERA_IMAGE: 'sensor_msgs/msg/Image',
     CAMERA_IMAGE_COMPRESSED: 'sensor_msgs/msg/CompressedImage',
     POSE_SKELETON: 'hupr_msgs/msg/Skeleton2D',

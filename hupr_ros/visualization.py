@@ -22,12 +22,16 @@ def range_azimuth_image(cube: np.ndarray, size: int = 256, dynamic_range_db: flo
 
     Rows are range bins in the stored order (far at the top, near at the bottom), columns
     azimuth bins (left to right). Power is summed over Doppler (without the zero-Doppler
-    clutter bin) and elevation, shown in dB over ``dynamic_range_db``.
+    clutter bin) and elevation, shown in dB over ``dynamic_range_db``. ``cube`` may also be
+    that sum already, a real (range, azimuth) map (:func:`hupr_ros.presence.motion_map`).
     """
-    power = np.abs(cube) ** 2
-    if skip_dc:
-        power[power.shape[0] // 2] = 0
-    ra = power.sum(axis=(0, 3))
+    if cube.ndim == 2 and not np.iscomplexobj(cube):
+        ra = np.asarray(cube, dtype=np.float64)
+    else:
+        power = np.abs(cube) ** 2
+        if skip_dc:
+            power[power.shape[0] // 2] = 0
+        ra = power.sum(axis=(0, 3))
     db = 10 * np.log10(ra + 1e-12)
     top = db.max()
     image = np.clip((db - (top - dynamic_range_db)) / dynamic_range_db, 0, 1)

@@ -141,7 +141,8 @@ def pose_rig(data_dir):
         node = h.add(PoseNode, parameter_overrides=[
             Parameter('weights_path', value=str(data_dir / 'hupr_nf4_checkpoint.pth')),
             Parameter('num_filters', value=4), Parameter('window_alignment', value='causal'),
-            Parameter('presence', value=False), Parameter('torch_threads', value=1)])
+            Parameter('presence', value=False), Parameter('torch_threads', value=1),
+            Parameter('input', value='cube_pair')])
         tester = h.add(Node, node_name='fault_tester')
         pub = tester.create_publisher(RadarCubePair, topics.RADAR_CUBE_PAIR, SENSOR_QOS)
         skeletons = []
@@ -342,7 +343,7 @@ def _pose_process():
         [sys.executable, '-m', 'hupr_ros.nodes', 'pose_node', '--ros-args',
          '-p', f'weights_path:={REPO / "test" / "data" / "hupr_nf4_checkpoint.pth"}',
          '-p', 'num_filters:=4', '-p', 'presence:=false', '-p', 'window_alignment:=causal',
-         '-p', 'torch_threads:=1'],
+         '-p', 'torch_threads:=1', '-p', 'input:=cube_pair'],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
 
 
@@ -418,7 +419,7 @@ def test_graph_recovers_from_kill_9_of_each_node_in_turn(tmp_path):
     if any(k['recovered_s'] is None for k in report['kills']):
         # In full: which topic stalled, and what each node logged (pytest would truncate it).
         pytest.fail('a node did not recover:\n' + json.dumps(report, indent=1))
-    for topic in ('cube_pair', 'skeleton'):     # both flowed again after every kill
+    for topic in ('pair', 'skeleton'):     # both flowed again after every kill
         assert report['topics'][topic]['messages'] > len(report['kills']), report
         assert report['topics'][topic]['backwards'] == 0, report
     assert report['exit_codes'] == {'sim': 0, 'preprocess': 0, 'pose': 0}, report

@@ -187,3 +187,26 @@ def test_auto_precision_is_bf16_only_where_the_cpu_has_bf16_kernels(monkeypatch)
     monkeypatch.setattr(inference, 'cpu_has_native_bf16', lambda: False)
     assert inference.resolve_precision('auto', 'cpu') == 'fp32'
     assert inference.precision_problem(inference.resolve_precision('auto', 'cpu')) is None
+
+
+def test_a_pair_reduced_elsewhere_gives_the_same_window_as_its_cubes(model):
+    # The preprocessing node reduces each pair to its FrameInput (RadarInputPair); pushing that
+    # must give the window that pushing the cubes gives.
+    from hupr_ros.window_input import frame_input
+    here, there = PoseEstimator(model, 'causal'), PoseEstimator(model, 'causal')
+    for i in range(9):
+        a, b = cube(i), cube(100 + i)
+        mine = here.push(1000 + i, a, b)
+        reduced = frame_input(a, b, VRDAEConfig())
+        theirs = there.push_input(1000 + i, type(reduced)(
+            reduced.hori[..., 0].copy(), reduced.vert[..., 0].copy(), reduced.motion,
+            reduced.presence_db))                      # as a message carries it: 4 axes
+    np.testing.assert_array_equal(mine.hori, theirs.hori)
+    np.testing.assert_array_equal(mine.vert, theirs.vert)
+    assert (mine.person_range_m, mine.presence_db) == (theirs.person_range_m, theirs.presence_db)
+    bad = [(reduced.hori[:4], 'horizontal network input has shape'),
+           (np.where(reduced.hori > 0, np.nan, reduced.hori).astype(np.float32),
+            'contains NaN'), (reduced.hori.astype(np.float64), 'must be float32')]
+    for hori, message in bad:
+        with pytest.raises(PreprocessingError, match=message):
+            there.push_input(2000, type(reduced)(hori, reduced.vert, reduced.motion, 0.0))

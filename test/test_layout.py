@@ -26,7 +26,7 @@ LAYERS = (
     ('cli', 'filters', 'guards', 'jobs', 'memory', 'metrics', 'mount', 'camera', 'pairing',
      'presence', 'reports', 'shipped', 'skeleton', 'topics', 'visualization', 'yaml_files'),
     ('radar',),                                       # 1: drivers, capture formats
-    ('bags', 'dsp', 'messages'),                      # 2: preprocessing, messages and bags
+    ('bags', 'dsp', 'messages', 'window_input'),      # 2: preprocessing, messages and bags
     ('model', 'sim'),                                 # 3: the network, the simulator
     ('data', 'inference', 'labeller'),                # 4: datasets, inference, labelling
     ('training',),                                    # 5: training

@@ -44,7 +44,7 @@ def test_pose_node_publishes_skeleton_markers_overlay(data_dir):
         node = h.add(PoseNode, parameter_overrides=[
             Parameter('weights_path', value=str(data_dir / 'hupr_nf4_checkpoint.pth')),
             Parameter('num_filters', value=4), Parameter('camera_frame', value='cam'),
-            Parameter('window_alignment', value='centered'),
+            Parameter('window_alignment', value='centered'), Parameter('input', value='cube_pair'),
             Parameter('presence', value=False)])     # noise cubes: nobody would be there
         tester = h.add(Node, node_name='pose_tester')
         pub = tester.create_publisher(RadarCubePair, topics.RADAR_CUBE_PAIR, SENSOR_QOS)
@@ -123,10 +123,12 @@ def test_pose_node_runs_the_shipped_model_by_default_and_refuses_bad_weights(tmp
 
 
 def test_pose_node_publishes_nothing_for_an_empty_room_and_clears_markers():
-    from hupr_msgs.msg import RadarCubePair, Skeleton2D
+    # The default input: pairs reduced to the network input, as the preprocessing node sends.
+    from hupr_msgs.msg import RadarInputPair, Skeleton2D
     from hupr_ros.messages import ros as conv
     from hupr_ros import topics
-    from hupr_ros.dsp import cube_axes, vrdae_map
+    from hupr_ros.dsp import cube_axes, VRDAEConfig, vrdae_map
+    from hupr_ros.window_input import frame_input
     from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
     from hupr_ros.nodes.pose_node import PoseNode
     from hupr_ros.sim.body import make_subjects, Motion
@@ -137,12 +139,12 @@ def test_pose_node_publishes_nothing_for_an_empty_room_and_clears_markers():
     from visualization_msgs.msg import Marker, MarkerArray
 
     def pair(stamp, number, frame):
-        msg = RadarCubePair(header=conv.make_header(stamp, 'radar_hori'))
-        msg.horizontal, msg.vertical = (
-            conv.cube_to_msg(vrdae_map(data), cube_axes(), stamp_ns=stamp, frame_id='r',
-                             frame_number=number, orientation=o)
-            for data, o in ((frame.hori, 'horizontal'), (frame.vert, 'vertical')))
-        return msg
+        cubes = [vrdae_map(frame.hori), vrdae_map(frame.vert)]
+        parts = [conv.cube_to_msg(cube, cube_axes(), stamp_ns=stamp, frame_id='r',
+                                  frame_number=number, orientation=o)
+                 for cube, o in zip(cubes, ('horizontal', 'vertical'))]
+        return conv.input_pair_to_msg(frame_input(*cubes, VRDAEConfig()), VRDAEConfig(), parts,
+                                      stamp_ns=stamp, frame_id='radar_hori')
     person = Simulator(make_subjects(0)[1], Motion(kind='wave_both'), seed=1)
     room = Simulator(make_subjects(0)[1], Motion(kind='empty'), seed=2)
     frames = [person.frame(k) for k in range(4)] + [room.frame(k) for k in range(5)]
@@ -151,7 +153,7 @@ def test_pose_node_publishes_nothing_for_an_empty_room_and_clears_markers():
             Parameter('allow_random_weights', value=True), Parameter('variant', value='realtime'),
             Parameter('num_filters', value=2), Parameter('window_alignment', value='causal')])
         tester = h.add(Node, node_name='presence_tester')
-        pub = tester.create_publisher(RadarCubePair, topics.RADAR_CUBE_PAIR, SENSOR_QOS)
+        pub = tester.create_publisher(RadarInputPair, topics.RADAR_INPUT_PAIR, SENSOR_QOS)
         skeletons, markers = [], []
         tester.create_subscription(Skeleton2D, topics.POSE_SKELETON, skeletons.append,
                                    RESULT_QOS)
@@ -244,7 +246,7 @@ def test_pose_node_lifecycle(data_dir, tmp_path):
     from ros_harness import harness, wait_for_match
 
     common = [Parameter('num_filters', value=4), Parameter('presence', value=False),
-              Parameter('window_alignment', value='causal')]
+              Parameter('window_alignment', value='causal'), Parameter('input', value='cube_pair')]
     with harness() as h:
         broken = h.add(PoseNode, parameter_overrides=common + [
             Parameter('autostart', value=False),

@@ -123,3 +123,61 @@ def test_drop_zero_filled_parameter(frames):
         assert node.counts['dropped_zero_filled'] == 1
         assert received[0].horizontal.frame_number == 1
         assert not received[0].horizontal.zero_filled
+
+
+def test_preprocess_node_sends_input_pairs_to_their_subscribers_and_cubes_only_when_wanted(
+        frames):
+    # The pose node's default input: the pair reduced to the network input (0.3 MiB, not
+    # 8 MiB). While only input pairs are subscribed, no cube pair is made or published.
+    from hupr_msgs.msg import RadarCubePair, RadarFrame, RadarInputPair
+    from hupr_ros import topics
+    from hupr_ros.dsp import VRDAEConfig, vrdae_map
+    from hupr_ros.messages import ros as conv
+    from hupr_ros.nodes.preprocess_node import PreprocessNode
+    from hupr_ros.nodes.qos import SENSOR_QOS
+    from hupr_ros.radar.config import HUPR_CHIRP_CONFIG
+    from hupr_ros.window_input import frame_input
+    from rclpy.node import Node
+    from ros_harness import harness, wait_for_match
+
+    with harness() as h:
+        node = h.add(PreprocessNode)
+        tester = h.add(Node, node_name='input_pair_tester')
+        pubs = {o: tester.create_publisher(RadarFrame, t, SENSOR_QOS) for o, t in
+                (('horizontal', topics.RADAR_HORI_RAW), ('vertical', topics.RADAR_VERT_RAW))}
+        inputs, cubes = [], []
+        tester.create_subscription(RadarInputPair, topics.RADAR_INPUT_PAIR, inputs.append,
+                                   SENSOR_QOS)
+        for pub in pubs.values():
+            wait_for_match(h, pub)
+        assert h.spin_until(lambda: node.input_publisher.get_subscription_count() > 0)
+
+        def send_pair(i):
+            for orientation in ('horizontal', 'vertical'):
+                pubs[orientation].publish(conv.frame_to_msg(
+                    frames[orientation], HUPR_CHIRP_CONFIG, stamp_ns=T0 + i * 100_000_000,
+                    frame_id=f'radar_{orientation[:4]}', frame_number=i,
+                    orientation=orientation))
+        for i in range(2):
+            send_pair(i)
+            assert h.spin_until(lambda: len(inputs) == i + 1, 15), f'input pair {i} missing'
+        assert node.counts['input_pairs'] == 2 and node.counts['cube_pairs'] == 0
+        msg = inputs[-1]
+        assert conv.ns_from_stamp(msg.header.stamp) == T0 + 100_000_000
+        assert msg.horizontal.frame_number == 1 and msg.vertical.orientation == 'vertical'
+        assert [(a.name, a.size) for a in msg.horizontal.axes] == \
+            [('doppler', 8), ('part', 2), ('range', 64), ('azimuth', 64)]
+        expected = frame_input(vrdae_map(frames['horizontal']), vrdae_map(frames['vertical']),
+                               VRDAEConfig())
+        got = conv.msg_to_frame_input(msg)
+        np.testing.assert_allclose(got.hori, expected.hori[..., 0], atol=1e-5)
+        np.testing.assert_allclose(got.vert, expected.vert[..., 0], atol=1e-5)
+        np.testing.assert_allclose(got.motion, expected.motion, rtol=1e-5)
+        assert got.presence_db == pytest.approx(expected.presence_db, abs=1e-4)
+        # A cube subscriber (a recording, the demo's panel) gets full cube pairs beside them.
+        tester.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR, cubes.append,
+                                   SENSOR_QOS)
+        assert h.spin_until(lambda: node.publisher.get_subscription_count() > 0)
+        send_pair(2)
+        assert h.spin_until(lambda: len(cubes) == 1 and len(inputs) == 3, 15)
+        assert node.counts['cube_pairs'] == 1 and node.counts['published'] == 3

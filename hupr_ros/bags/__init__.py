@@ -26,7 +26,7 @@ import numpy as np
 _LOG = logging.getLogger(__name__)
 
 MSG_NAMES = ('ChirpConfig', 'RadarFrame', 'CubeAxis', 'RadarCube', 'RadarCubePair',
-             'Skeleton2D')
+             'RadarInputPair', 'Skeleton2D')
 
 
 class BagError(RuntimeError):

@@ -79,6 +79,26 @@ def cube_axes(config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> Tuple[AxisSpec, ...]:
     )
 
 
+def input_axes(config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> Tuple[AxisSpec, ...]:
+    """
+    Return the axes of one frame's network input averaged over elevation.
+
+    (doppler K: the kept bins, part 2: real / imaginary, range, azimuth); hupr_msgs/
+    RadarInputPair carries it.
+    """
+    from hupr_ros.dsp.vrdae import input_doppler_indices
+    first, rng, azimuth, _ = cube_axes(config)
+    bins = input_doppler_indices(config)
+    kept = AxisSpec(first.name, len(bins), first.unit,
+                    tuple(first.values[b] for b in bins) if first.values else ())
+    return kept, AxisSpec('part', 2), rng, azimuth
+
+
+def motion_axes(config: VRDAEConfig = HUPR_VRDAE_CONFIG) -> Tuple[AxisSpec, ...]:
+    """Return the axes of a moving-energy map (range, azimuth)."""
+    return cube_axes(config)[1:3]
+
+
 def nearest_bin(values: np.ndarray, value: float) -> int:
     """Index of the bin whose value is nearest to ``value``."""
     return int(np.argmin(np.abs(np.asarray(values) - value)))

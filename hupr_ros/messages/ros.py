@@ -17,11 +17,13 @@ from typing import Optional, Sequence, Tuple
 
 from builtin_interfaces.msg import Time
 from hupr_msgs.msg import ChirpConfig as ChirpConfigMsg
-from hupr_msgs.msg import CubeAxis, RadarCube, RadarFrame, Skeleton2D
+from hupr_msgs.msg import CubeAxis, RadarCube, RadarFrame, RadarInputPair, Skeleton2D
 from hupr_ros import messages
-from hupr_ros.dsp.axes import AxisSpec
+from hupr_ros.dsp.axes import AxisSpec, input_axes, motion_axes
+from hupr_ros.dsp.config import VRDAEConfig
 from hupr_ros.messages import ConversionError
 from hupr_ros.radar.config import ChirpConfig
+from hupr_ros.window_input import FrameInput
 import numpy as np
 from sensor_msgs.msg import CompressedImage, Image
 from std_msgs.msg import Header
@@ -179,6 +181,45 @@ def msg_to_cube(msg: RadarCube) -> np.ndarray:
             raise ConversionError(f'complex axis has size {shape[-1]}, expected 2')
         return data.view(np.complex64)[..., 0]
     return data
+
+
+def input_pair_to_msg(frame: FrameInput, config: VRDAEConfig, cubes: Sequence[RadarCube], *,
+                      stamp_ns: int, frame_id: str) -> RadarInputPair:
+    """
+    Return the hupr_msgs/RadarInputPair of one frame pair.
+
+    :param frame: its :class:`hupr_ros.window_input.FrameInput`, averaged over elevation.
+    :param cubes: two RadarCube messages (horizontal, vertical) whose header, frame number,
+        orientation, representation and zero_filled the inputs take (their data is not read).
+    """
+    parts = []
+    for x, cube in zip((frame.hori, frame.vert), cubes):
+        msg = cube_to_msg(np.asarray(x).reshape(x.shape[:4]), input_axes(config),
+                          stamp_ns=ns_from_stamp(cube.header.stamp),
+                          frame_id=cube.header.frame_id, frame_number=cube.frame_number,
+                          orientation=cube.orientation, representation=cube.representation,
+                          zero_filled=cube.zero_filled)
+        parts.append(msg)
+    motion = cube_to_msg(np.asarray(frame.motion, np.float32), motion_axes(config),
+                         stamp_ns=stamp_ns, frame_id=frame_id,
+                         frame_number=cubes[0].frame_number, orientation=cubes[0].orientation,
+                         representation=cubes[0].representation,
+                         zero_filled=cubes[0].zero_filled)
+    return RadarInputPair(header=make_header(stamp_ns, frame_id), horizontal=parts[0],
+                          vertical=parts[1], horizontal_motion=motion,
+                          presence_db=float(frame.presence_db))
+
+
+def msg_to_frame_input(msg: RadarInputPair) -> FrameInput:
+    """Return the :class:`hupr_ros.window_input.FrameInput` of a hupr_msgs/RadarInputPair."""
+    hori, vert, motion = (msg_to_cube(m) for m in (msg.horizontal, msg.vertical,
+                                                   msg.horizontal_motion))
+    for name, x, dims in (('horizontal', hori, 4), ('vertical', vert, 4),
+                          ('horizontal_motion', motion, 2)):
+        if x.ndim != dims or np.iscomplexobj(x):
+            raise ConversionError(f'RadarInputPair {name}: expected {dims} real axes, got '
+                                  f'{[(a.name, a.size) for a in getattr(msg, name).axes]}')
+    return FrameInput(hori, vert, motion, float(msg.presence_db))
 
 
 # --------------------------------------------------------------------------- skeletons

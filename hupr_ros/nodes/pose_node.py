@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 
 """
-Pose node: synchronised radar-cube pairs -> HuPRNet -> skeleton, RViz markers, overlay.
+Pose node: synchronised radar pairs -> HuPRNet -> skeleton, RViz markers, overlay.
 
-Subscribes ``radar/cube_pair``; publishes ``pose/skeleton`` (hupr_msgs/Skeleton2D),
+Subscribes ``radar/input_pair`` (hupr_msgs/RadarInputPair: the preprocessing node's pairs
+already reduced to the network input, 0.3 MiB each), or with ``input:=cube_pair`` the full
+VRDAEMap pairs ``radar/cube_pair`` (8 MiB each; the node reduces them itself), or with
+``fused:=true`` the raw frames; publishes ``pose/skeleton`` (hupr_msgs/Skeleton2D),
 ``pose/markers`` (visualization_msgs/MarkerArray) and ``pose/overlay`` (sensor_msgs/Image).
 Every pair is added to the sliding window in the subscription callback (cheap); inference
 runs on a worker thread that always takes the newest window: when inference lags, older
@@ -34,16 +37,16 @@ import sys
 import time
 from typing import Optional
 
-from hupr_msgs.msg import RadarCubePair, Skeleton2D
+from hupr_msgs.msg import RadarCubePair, RadarInputPair, Skeleton2D
 from hupr_ros import topics
 from hupr_ros.dsp import cube_axes, vrdae_map
-from hupr_ros.dsp.axes import axes_mismatch
+from hupr_ros.dsp.axes import axes_mismatch, input_axes
 from hupr_ros.filters import OneEuroFilter
 from hupr_ros.guards import BoundedDict, ErrorLog, StampGuard
 from hupr_ros.inference import auto_threads, NewestWindowWorker, PoseEstimator, PoseResult, \
     precision_problem, resolve_precision
 from hupr_ros.messages.ros import AxisSpec, ConversionError, image_to_msg, msg_to_axes, \
-    msg_to_cube, ns_from_stamp, skeleton_to_msg
+    msg_to_cube, msg_to_frame_input, ns_from_stamp, skeleton_to_msg
 from hupr_ros.mount import default_mount, frame_prefix, load_mount, MountError
 from hupr_ros.nodes.common import autostart, Changes, declare_parameters, Diagnostics, guarded, \
     Param, RateMeter, report, run_node, StageTimer, StartupError, transition_failed
@@ -51,6 +54,7 @@ from hupr_ros.nodes.markers import clear_markers, skeleton_markers
 from hupr_ros.nodes.qos import RESULT_QOS, SENSOR_QOS
 from hupr_ros.nodes.raw_input import RawPairInput
 from hupr_ros.presence import PRESENCE_OFF_DB, PRESENCE_ON_DB, PresenceDetector
+from hupr_ros.window_input import FrameInput
 import numpy as np
 from rclpy.lifecycle import LifecycleNode, State, TransitionCallbackReturn
 from sensor_msgs.msg import Image
@@ -96,6 +100,9 @@ PARAMETERS = (
     Param('stats_period_s', 10.0, 'rate / latency log period', range=(0.1, 3600.0)),
     Param('max_future_s', 1.0, 'pairs stamped further ahead of the node clock are refused',
           range=(0.0, 3600.0)),
+    Param('input', 'input_pair', "'input_pair': the preprocessing node's pairs reduced to the "
+          'network input (radar/input_pair, 0.3 MiB each: the default, for small CPUs); '
+          "'cube_pair': the full VRDAEMap pairs (radar/cube_pair, 8 MiB each)"),
     Param('fused', False, 'subscribe the raw radar frames and compute the VRDAEMaps here (no '
           'preprocessing node, no cube pairs over DDS: for small robots)'),
     Param('max_frame_gap_s', 0.55, 'a longer step between pairs (an outage) restarts the '
@@ -126,9 +133,9 @@ class PoseNode(LifecycleNode):
         self.counts = {'pairs': 0, 'malformed': 0, 'bad_stamp': 0, 'wrong_geometry': 0,
                        'restarts': 0, 'filled': 0, 'windows_dropped': 0, 'inferences': 0,
                        'errors': 0, 'nobody': 0}
-        # horizontal cubes of the frames in the window, by stamp, for the overlay of the
-        # target frame (with a centered window it is 3 frames older than the newest)
-        self._cubes = BoundedDict(1)
+        # the horizontal moving energy of the frames in the window, by stamp, for the overlay
+        # of the target frame (with a centered window it is 3 frames older than the newest)
+        self._motion = BoundedDict(1)
         self.skeleton_pub = self.marker_pub = self.overlay_pub = None   # made by configure
         self._config_checked = BoundedDict(16)     # bounded, whatever arrives
         self.create_timer(float(self.params.stats_period_s), self.log_stats)
@@ -158,6 +165,9 @@ class PoseNode(LifecycleNode):
         return TransitionCallbackReturn.SUCCESS
 
     def _configure(self) -> None:
+        if self.params.input not in ('input_pair', 'cube_pair'):
+            raise StartupError(f"input must be 'input_pair' or 'cube_pair', got "
+                               f'{self.params.input!r}')
         model = self._load_model()
         alignment = self.params.window_alignment or model.alignment
         if alignment != model.alignment:
@@ -191,8 +201,9 @@ class PoseNode(LifecycleNode):
             raise StartupError(str(error)) from None
         self.model_name = f'hupr_{estimator.model.config.variant}'
         self.expected_axes = cube_axes(estimator.config) + (AxisSpec('complex', 2),)
+        self.expected_input_axes = input_axes(estimator.config)
         self._axes_checked = BoundedDict(16)    # axes signature -> None or the mismatch
-        self._cubes = BoundedDict(estimator.model.config.num_frames + 2)
+        self._motion = BoundedDict(estimator.model.config.num_frames + 2)
         self.estimator = estimator
         self.get_logger().info(
             f'{self.model_name} (F={estimator.model.config.num_filters}) on '
@@ -206,9 +217,12 @@ class PoseNode(LifecycleNode):
         if not self._subscribed:
             if self.params.fused:     # preprocessing here: no cube pair crosses DDS
                 self.raw = RawPairInput(self, guarded(PoseNode.on_raw_pair).__get__(self))
-            else:
+            elif self.params.input == 'cube_pair':
                 self.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR, self.on_pair,
                                          SENSOR_QOS)
+            else:
+                self.create_subscription(RadarInputPair, topics.RADAR_INPUT_PAIR,
+                                         self.on_input_pair, SENSOR_QOS)
             self._subscribed = True
         self.estimator.reset()
         self._active = True
@@ -262,13 +276,54 @@ class PoseNode(LifecycleNode):
         except (CheckpointError, ValueError) as error:
             raise StartupError(str(error)) from error
 
-    def geometry_mismatch(self, cube) -> Optional[str]:
+    def geometry_mismatch(self, cube, expected=None) -> Optional[str]:
         """None when a cube's axes are those the weights expect, else what differs."""
+        expected = expected or self.expected_axes
         key = tuple((a.name, int(a.size), a.unit, bytes(memoryview(a.values)))
-                    for a in cube.axes)
+                    for a in cube.axes) + (expected is self.expected_axes,)
         if key not in self._axes_checked:
-            self._axes_checked[key] = axes_mismatch(msg_to_axes(cube), self.expected_axes)
+            self._axes_checked[key] = axes_mismatch(msg_to_axes(cube), expected)
         return self._axes_checked[key]
+
+    def _stamp_accepted(self, stamp: int, what: str) -> bool:
+        """Check a pair's stamp (count, log and refuse bad ones; reset after a restart)."""
+        verdict = self.stamps.check(stamp, self.get_clock().now().nanoseconds)
+        if not verdict.accepted:
+            self.counts['bad_stamp'] += 1
+            report(self, self.errors, verdict.kind, f'{what} skipped: {verdict.reason}',
+                   warn=True)
+            return False
+        if verdict.restarted:        # the clock went back: an upstream restart
+            self.estimator.reset()
+            report(self, self.errors, 'stream_restarted', verdict.reason, warn=True)
+        return True
+
+    @guarded
+    def on_input_pair(self, msg: RadarInputPair) -> None:
+        """Add a pair reduced to the network input (the preprocessing node's) to the window."""
+        if not self._active:
+            return
+        self.counts['pairs'] += 1
+        arrived = time.monotonic()
+        number = msg.horizontal.frame_number
+        stamp = ns_from_stamp(msg.header.stamp)
+        for part in (msg.horizontal, msg.vertical):
+            mismatch = self.geometry_mismatch(part, self.expected_input_axes)
+            if mismatch is not None:
+                self.counts['wrong_geometry'] += 1
+                report(self, self.errors, 'wrong_geometry',
+                       f'input pair {number} skipped: {part.orientation} input {mismatch} '
+                       "(the preprocessing node's input_doppler must be the model's K)")
+                return
+        if not self._stamp_accepted(stamp, f'input pair {number}'):
+            return
+        try:
+            frame = msg_to_frame_input(msg)
+        except ConversionError as error:
+            self.counts['malformed'] += 1
+            report(self, self.errors, 'malformed_pair', f'input pair {number} skipped: {error}')
+            return
+        self.push_frame(stamp, number, frame, arrived)
 
     @guarded
     def on_pair(self, msg: RadarCubePair) -> None:
@@ -278,12 +333,6 @@ class PoseNode(LifecycleNode):
         arrived = time.monotonic()
         number = msg.horizontal.frame_number
         stamp = ns_from_stamp(msg.header.stamp)
-        verdict = self.stamps.check(stamp, self.get_clock().now().nanoseconds)
-        if not verdict.accepted:
-            self.counts['bad_stamp'] += 1
-            report(self, self.errors, verdict.kind, f'cube pair {number} skipped: '
-                   f'{verdict.reason}', warn=True)
-            return
         for cube in (msg.horizontal, msg.vertical):
             mismatch = self.geometry_mismatch(cube)
             if mismatch is not None:
@@ -291,9 +340,8 @@ class PoseNode(LifecycleNode):
                 report(self, self.errors, 'wrong_geometry',
                        f'cube pair {number} skipped: {cube.orientation} cube {mismatch}')
                 return
-        if verdict.restarted:        # the clock went back: an upstream restart
-            self.estimator.reset()
-            report(self, self.errors, 'stream_restarted', verdict.reason, warn=True)
+        if not self._stamp_accepted(stamp, f'cube pair {number}'):
+            return
         try:
             hori = msg_to_cube(msg.horizontal)
             vert = msg_to_cube(msg.vertical)
@@ -330,11 +378,22 @@ class PoseNode(LifecycleNode):
         self.push_cubes(stamp, number, cubes[0], cubes[1], arrived)
 
     def push_cubes(self, stamp: int, number: int, hori, vert, arrived: float) -> None:
-        """Add one cube pair to the window; hand a complete window to the worker."""
+        """Reduce one cube pair to the network input and add it to the window."""
+        try:
+            with self.timer_stats.measure('input'):
+                frame = self.estimator.frame_input(hori, vert)
+        except ValueError as error:   # PreprocessingError is a ValueError
+            self.counts['malformed'] += 1
+            report(self, self.errors, 'malformed_pair', f'cube pair {number} skipped: {error}')
+            return
+        self.push_frame(stamp, number, frame, arrived)
+
+    def push_frame(self, stamp: int, number: int, frame: FrameInput, arrived: float) -> None:
+        """Add one pair's network input to the window; hand a complete window to the worker."""
         restarts, filled = self.estimator.restarts, self.estimator.filled
         try:
             with self.timer_stats.measure('window'):
-                window = self.estimator.push(stamp, hori, vert)
+                window = self.estimator.push_input(stamp, frame)
         except ValueError as error:   # PreprocessingError is a ValueError
             self.counts['malformed'] += 1
             report(self, self.errors, 'malformed_pair', f'cube pair {number} skipped: {error}')
@@ -347,14 +406,14 @@ class PoseNode(LifecycleNode):
             self.counts['filled'] += self.estimator.filled - filled
             report(self, self.errors, 'pairs_missing', f'{self.estimator.last_gap_s:.3f} s since '
                    'the previous pair: the missing ones filled from it', warn=True)
-        self._cubes[stamp] = hori
+        self._motion[stamp] = frame.motion
         if window is not None and self._worker.offer(
-                window, (arrived, self._cubes.get(window.target_stamp_ns))):
+                window, (arrived, self._motion.get(window.target_stamp_ns))):
             self.counts['windows_dropped'] += 1
 
     def _infer(self, window, context) -> bool:
         """On the inference thread: run the network on the newest window and publish."""
-        arrived, cube = context
+        arrived, motion = context
         estimator = self.estimator
         if estimator is None:        # cleaned up while the window waited
             return True
@@ -362,7 +421,7 @@ class PoseNode(LifecycleNode):
         self.timer_stats.add('inference', result.inference_s)
         if not self._can_publish():
             return False
-        self.publish(result, cube)
+        self.publish(result, motion)
         self.timer_stats.add('latency', time.monotonic() - arrived)
         self._stamp_latency.append((self.get_clock().now().nanoseconds - result.stamp_ns) / 1e9)
         self.counts['inferences'] += 1
@@ -379,7 +438,7 @@ class PoseNode(LifecycleNode):
     def _can_publish(self) -> bool:
         return not self._worker.stopping and self.context.ok()
 
-    def publish(self, result: PoseResult, cube) -> None:
+    def publish(self, result: PoseResult, motion) -> None:
         from hupr_ros.visualization import draw_skeleton, range_azimuth_image
         if not self._active:          # deactivated or cleaned up during the inference
             return
@@ -397,8 +456,8 @@ class PoseNode(LifecycleNode):
         self.marker_pub.publish(skeleton_markers(
             result.keypoints, result.confidence, result.person_range_m, self.intrinsics,
             stamp_ns=result.stamp_ns, frame_id=self.camera_frame, lifetime_s=self.lifetime))
-        if self.overlay_pub.get_subscription_count() and cube is not None:
-            overlay = draw_skeleton(range_azimuth_image(cube), result.keypoints,
+        if self.overlay_pub.get_subscription_count() and motion is not None:
+            overlay = draw_skeleton(range_azimuth_image(motion), result.keypoints,
                                     result.confidence)
             self.overlay_pub.publish(image_to_msg(overlay, stamp_ns=result.stamp_ns,
                                                   frame_id=self.camera_frame))
@@ -418,10 +477,14 @@ class PoseNode(LifecycleNode):
         if not self._active:
             level, message = Diagnostics.WARN, 'inactive (lifecycle): not taking pairs'
         elif delta['pairs'] == 0:
-            publishers = self.count_publishers(topics.RADAR_CUBE_PAIR)
+            topic = topics.RADAR_HORI_RAW if self.params.fused else \
+                topics.RADAR_CUBE_PAIR if self.params.input == 'cube_pair' else \
+                topics.RADAR_INPUT_PAIR
+            publishers = self.count_publishers(topic)
             level, message = Diagnostics.WARN, (
-                'no cube pairs (is the radar / preprocessing running?)' if not publishers else
-                f'no cube pairs although {publishers} publisher(s) of them are matched (a '
+                f'no pairs on {topic} (is the radar / preprocessing running?)'
+                if not publishers else
+                f'no pairs on {topic} although {publishers} publisher(s) of it are matched (a '
                 'transport fault: see docs/robustness.md)')
         elif delta['inferences'] == 0 and delta.get('nobody', 0):
             message = 'nobody in front of the radars'
