@@ -282,3 +282,47 @@ def test_pose_node_lifecycle(data_dir, tmp_path):
         assert h.spin_until(lambda: len(skeletons) == 2, 20)
         assert node.trigger_deactivate() == R.SUCCESS
         assert node.trigger_cleanup() == R.SUCCESS and node.estimator is None
+
+
+def test_pose_node_refuses_input_pairs_of_another_k_or_not_finite(data_dir, monkeypatch):
+    # An input pair made with another K than the model's (the preprocessing node's
+    # input_doppler), or holding NaN, is counted and skipped with its reason; good pairs go on.
+    from hupr_ros.dsp import cube_axes, VRDAEConfig, vrdae_map
+    from hupr_ros.messages import ros as conv
+    from hupr_ros.nodes import pose_node
+    from hupr_ros.nodes.pose_node import PoseNode
+    from hupr_ros.sim.body import make_subjects, Motion
+    from hupr_ros.sim.scene import Simulator
+    from hupr_ros.window_input import frame_input
+    from rclpy.parameter import Parameter
+    from ros_harness import harness
+
+    reported = {}
+    monkeypatch.setattr(pose_node, 'report', lambda node, errors, kind, message, warn=False:
+                        reported.setdefault(kind, message))
+    sim = Simulator(make_subjects(0)[1], Motion(kind='wave_both'), seed=1)
+    frame = sim.frame(0)
+    cubes = [vrdae_map(frame.hori), vrdae_map(frame.vert)]
+    parts = [conv.cube_to_msg(c, cube_axes(), stamp_ns=0, frame_id='r', frame_number=7,
+                              orientation=o) for c, o in zip(cubes, ('horizontal', 'vertical'))]
+
+    def pair(stamp, k=8, nan=False):
+        config = VRDAEConfig(num_input_doppler=k)
+        reduced = frame_input(*cubes, config)
+        if nan:
+            reduced.vert[0, 0, 0, 0] = np.nan
+        return conv.input_pair_to_msg(reduced, config, parts, stamp_ns=stamp, frame_id='r')
+    with harness() as h:
+        node = h.add(PoseNode, parameter_overrides=[
+            Parameter('weights_path', value=str(data_dir / 'hupr_nf4_checkpoint.pth')),
+            Parameter('num_filters', value=4), Parameter('window_alignment', value='causal'),
+            Parameter('presence', value=False)])
+        t0 = node.get_clock().now().nanoseconds - 10**9
+        node.on_input_pair(pair(t0, k=4))
+        assert node.counts['wrong_geometry'] == 1
+        assert 'input_doppler' in reported['wrong_geometry'], reported
+        node.on_input_pair(pair(t0 + 10**8, nan=True))
+        assert node.counts['malformed'] == 1
+        assert 'NaN' in reported['malformed_pair'], reported
+        node.on_input_pair(pair(t0 + 2 * 10**8))
+        assert h.spin_until(lambda: node.counts['inferences'] == 1, 20)

@@ -277,7 +277,7 @@ class PoseNode(LifecycleNode):
             raise StartupError(str(error)) from error
 
     def geometry_mismatch(self, cube, expected=None) -> Optional[str]:
-        """None when a cube's axes are those the weights expect, else what differs."""
+        """None when a cube's axes are ``expected`` (default: the weights' cube), else how not."""
         expected = expected or self.expected_axes
         key = tuple((a.name, int(a.size), a.unit, bytes(memoryview(a.values)))
                     for a in cube.axes) + (expected is self.expected_axes,)
@@ -285,14 +285,27 @@ class PoseNode(LifecycleNode):
             self._axes_checked[key] = axes_mismatch(msg_to_axes(cube), expected)
         return self._axes_checked[key]
 
-    def _stamp_accepted(self, stamp: int, what: str) -> bool:
-        """Check a pair's stamp (count, log and refuse bad ones; reset after a restart)."""
-        verdict = self.stamps.check(stamp, self.get_clock().now().nanoseconds)
+    def _pair_accepted(self, msg, kind: str, expected, hint: str = '') -> bool:
+        """
+        Check a pair message's stamp, then both parts' axes; count, log and refuse bad ones.
+
+        A stamp from before the last one accepted (an upstream restart) resets the window.
+        """
+        number = msg.horizontal.frame_number
+        verdict = self.stamps.check(ns_from_stamp(msg.header.stamp),
+                                    self.get_clock().now().nanoseconds)
         if not verdict.accepted:
             self.counts['bad_stamp'] += 1
-            report(self, self.errors, verdict.kind, f'{what} skipped: {verdict.reason}',
-                   warn=True)
+            report(self, self.errors, verdict.kind, f'{kind} pair {number} skipped: '
+                   f'{verdict.reason}', warn=True)
             return False
+        for part in (msg.horizontal, msg.vertical):
+            mismatch = self.geometry_mismatch(part, expected)
+            if mismatch is not None:
+                self.counts['wrong_geometry'] += 1
+                report(self, self.errors, 'wrong_geometry', f'{kind} pair {number} skipped: '
+                       f'{part.orientation} {kind} {mismatch}{hint}')
+                return False
         if verdict.restarted:        # the clock went back: an upstream restart
             self.estimator.reset()
             report(self, self.errors, 'stream_restarted', verdict.reason, warn=True)
@@ -305,25 +318,18 @@ class PoseNode(LifecycleNode):
             return
         self.counts['pairs'] += 1
         arrived = time.monotonic()
-        number = msg.horizontal.frame_number
-        stamp = ns_from_stamp(msg.header.stamp)
-        for part in (msg.horizontal, msg.vertical):
-            mismatch = self.geometry_mismatch(part, self.expected_input_axes)
-            if mismatch is not None:
-                self.counts['wrong_geometry'] += 1
-                report(self, self.errors, 'wrong_geometry',
-                       f'input pair {number} skipped: {part.orientation} input {mismatch} '
-                       "(the preprocessing node's input_doppler must be the model's K)")
-                return
-        if not self._stamp_accepted(stamp, f'input pair {number}'):
+        if not self._pair_accepted(msg, 'input', self.expected_input_axes,
+                                   " (the preprocessing node's input_doppler must be the "
+                                   "model's K)"):
             return
+        number = msg.horizontal.frame_number
         try:
             frame = msg_to_frame_input(msg)
         except ConversionError as error:
             self.counts['malformed'] += 1
             report(self, self.errors, 'malformed_pair', f'input pair {number} skipped: {error}')
             return
-        self.push_frame(stamp, number, frame, arrived)
+        self.push_frame(ns_from_stamp(msg.header.stamp), number, frame, arrived)
 
     @guarded
     def on_pair(self, msg: RadarCubePair) -> None:
@@ -331,17 +337,9 @@ class PoseNode(LifecycleNode):
             return
         self.counts['pairs'] += 1
         arrived = time.monotonic()
-        number = msg.horizontal.frame_number
-        stamp = ns_from_stamp(msg.header.stamp)
-        for cube in (msg.horizontal, msg.vertical):
-            mismatch = self.geometry_mismatch(cube)
-            if mismatch is not None:
-                self.counts['wrong_geometry'] += 1
-                report(self, self.errors, 'wrong_geometry',
-                       f'cube pair {number} skipped: {cube.orientation} cube {mismatch}')
-                return
-        if not self._stamp_accepted(stamp, f'cube pair {number}'):
+        if not self._pair_accepted(msg, 'cube', self.expected_axes):
             return
+        number = msg.horizontal.frame_number
         try:
             hori = msg_to_cube(msg.horizontal)
             vert = msg_to_cube(msg.vertical)
@@ -349,7 +347,7 @@ class PoseNode(LifecycleNode):
             self.counts['malformed'] += 1
             report(self, self.errors, 'malformed_pair', f'cube pair {number} skipped: {error}')
             return
-        self.push_cubes(stamp, number, hori, vert, arrived)
+        self.push_cubes(ns_from_stamp(msg.header.stamp), number, hori, vert, arrived)
 
     def on_raw_pair(self, stamp: int, hori, vert) -> None:
         """Fused mode: a pair of raw frames (msg, frame, config) -> VRDAEMaps -> the window."""
