@@ -132,11 +132,12 @@ class Window:
 
     target_stamp_ns: int
     newest_stamp_ns: int
-    hori: np.ndarray          # float32 (N, K, 2, R, A, E), E = 1 when averaged over elevation
-    vert: np.ndarray
+    hori: Any                 # float32 (N, K, 2, R, A, E), E = 1 when averaged over elevation;
+    vert: Any                 # merged: a tensor (N, F, R, A) of MNet's per-frame output
     person_range_m: float
     presence_db: float = float('inf')    # target frame's motion energy (both radars' mean)
     present: bool = True                 # presence decision for the target frame
+    merged: bool = False                 # frames already through MNet (merge_per_frame)
 
 
 @dataclass
@@ -191,6 +192,10 @@ class PoseEstimator:
         first operation (as the training cache does): windows 8x smaller to assemble and move, the
         same numbers to float32 rounding. False keeps the full (K, 2, R, A, E) input (the published
         computation, bit for bit).
+    :param merge_per_frame: with ``elevation_mean``, run MNet (the per-frame Doppler merge) on
+        each frame once, when it is pushed, and keep its output in the window (half the size of
+        the input), instead of on all N frames of every window: the same numbers to float
+        rounding, about 5% of a live node's CPU (docs/benchmarks.md).
     """
 
     def __init__(self, model: HuPRNet, alignment: str = 'centered', device: str = 'cpu',
@@ -198,7 +203,7 @@ class PoseEstimator:
                  presence: Optional[PresenceDetector] = None,
                  smoother: Optional[OneEuroFilter] = None,
                  max_gap_s: Optional[float] = None, elevation_mean: bool = True,
-                 precision: str = 'fp32') -> None:
+                 precision: str = 'fp32', merge_per_frame: bool = False) -> None:
         if alignment not in ALIGNMENTS:
             raise ValueError(f'alignment must be one of {ALIGNMENTS}, got {alignment!r}')
         if precision not in PRECISIONS:
@@ -224,6 +229,7 @@ class PoseEstimator:
         self._count = 0
         self.max_gap_ns = None if max_gap_s is None else int(max_gap_s * 1e9)
         self.elevation_mean = elevation_mean
+        self.merge_per_frame = merge_per_frame and elevation_mean
         self.restarts = 0          # windows restarted after a gap
         self.filled = 0            # missing frames filled from the frame before them
         self.last_gap_s = 0.0
@@ -275,6 +281,9 @@ class PoseEstimator:
         """
         hori = self._checked(frame.hori, 'horizontal')
         vert = self._checked(frame.vert, 'vertical')
+        if self.merge_per_frame:
+            hori = self._merged(self.model.RAchirpNet, hori)
+            vert = self._merged(self.model.REchirpNet, vert)
         moving, score = frame.motion, float(frame.presence_db)
         if self._frames:
             step = int(stamp_ns) - self._frames[-1][0]
@@ -298,9 +307,15 @@ class PoseEstimator:
         frames = [self._frames[i] for i in indices]
         target_frame = self._frames[target - first]
         present = True if self.presence is None else self.presence.update(target_frame[4])
+        stack = torch.stack if self.merge_per_frame else np.stack
         return Window(target_frame[0], self._frames[-1][0],
-                      np.stack([f[1] for f in frames]), np.stack([f[2] for f in frames]),
-                      target_frame[3], target_frame[4], present)
+                      stack([f[1] for f in frames]), stack([f[2] for f in frames]),
+                      target_frame[3], target_frame[4], present, self.merge_per_frame)
+
+    @torch.inference_mode()
+    def _merged(self, chirp_net: torch.nn.Module, x: np.ndarray) -> torch.Tensor:
+        """One frame's network input (K, 2, R, A, 1) through MNet: (F, R, A) on the device."""
+        return self.model.merge_doppler(chirp_net, self._to_device(torch.from_numpy(x)[None]))[0]
 
     def _checked(self, x: np.ndarray, name: str) -> np.ndarray:
         """Return a frame's network input as the window keeps it, or raise PreprocessingError."""
@@ -353,9 +368,12 @@ class PoseEstimator:
         ``result.present``. The keypoints are smoothed when a smoother is set.
         """
         start = time.perf_counter()
-        hori, vert = (self._to_device(torch.from_numpy(x).unsqueeze(0))
-                      for x in (window.hori, window.vert))
-        initial, refined = self.model(hori, vert)
+        if window.merged:
+            initial, refined = self.model.forward_merged(window.hori[None], window.vert[None])
+        else:
+            hori, vert = (self._to_device(torch.from_numpy(x).unsqueeze(0))
+                          for x in (window.hori, window.vert))
+            initial, refined = self.model(hori, vert)
         initial, refined = initial.float(), refined.float()
         keypoints, confidence = decode(refined, subpixel=self.subpixel)
         keypoints = keypoints[0].cpu().numpy()

@@ -113,19 +113,35 @@ class HuPRNet(nn.Module):
             if isinstance(module, MNet):
                 module.fast = config.fast
 
+    def merge_doppler(self, chirp_net: MNet, maps: torch.Tensor) -> torch.Tensor:
+        """
+        (M, K, 2, R, A, E) frames -> (M, F, R, A): MNet's per-frame Doppler merge.
+
+        Each frame on its own, so a live window can merge every frame once, when it arrives
+        (:meth:`forward_merged`).
+        """
+        c = self.config
+        m = maps.shape[0]
+        # Already averaged over elevation (E = 1): the mean of one value is that value, and a
+        # view costs nothing where mean() would read and write the whole window.
+        maps = maps.squeeze(-1) if maps.shape[-1] == 1 else maps.mean(dim=-1)
+        # The published code *views* the (K, 2) memory order as (2, K): kept for the weights.
+        maps = maps.reshape(m, 2, c.num_doppler, c.range_bins, c.azimuth_bins)
+        return chirp_net(maps).squeeze(2)
+
     def branch(self, chirp_net: MNet, maps: torch.Tensor) -> torch.Tensor:
         """(B, N, K, 2, R, A, E) -> (B, F, N, R, A) for one radar."""
         c = self.config
         b = maps.shape[0]
-        # Already averaged over elevation (E = 1): the mean of one value is that value, and a
-        # view costs nothing where mean() would read and write the whole window.
-        maps = maps.squeeze(6) if maps.shape[6] == 1 else maps.mean(dim=6)
-        # The published code *views* the (K, 2) memory order as (2, K): kept for the weights.
-        maps = maps.reshape(b * c.num_frames, 2, c.num_doppler, c.range_bins, c.azimuth_bins)
-        maps = chirp_net(maps).squeeze(2)
-        maps = maps.reshape(b, c.num_frames, -1, c.range_bins, c.azimuth_bins)
-        maps = maps.permute(0, 2, 1, 3, 4)
-        if c.fast:
+        merged = self.merge_doppler(chirp_net, maps.reshape((b * c.num_frames,)
+                                                            + maps.shape[2:]))
+        return self._encoder_layout(merged.reshape(b, c.num_frames, -1, c.range_bins,
+                                                   c.azimuth_bins))
+
+    def _encoder_layout(self, merged: torch.Tensor) -> torch.Tensor:
+        """(B, N, F, R, A) merged frames -> the encoder's (B, F, N, R, A)."""
+        maps = merged.permute(0, 2, 1, 3, 4)
+        if self.config.fast:
             maps = maps.contiguous(memory_format=torch.channels_last_3d)
         return maps
 
@@ -135,6 +151,27 @@ class HuPRNet(nn.Module):
         check_input(vert, self.config, 'vert')
         hori_feats = self.RAradarEncoder(self.branch(self.RAchirpNet, hori))
         vert_feats = self.REradarEncoder(self.branch(self.REchirpNet, vert))
+        return self._decode(hori_feats, vert_feats)
+
+    def forward_merged(self, hori: torch.Tensor, vert: torch.Tensor
+                       ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """
+        :meth:`forward` on windows whose frames went through :meth:`merge_doppler` already.
+
+        :param hori, vert: each (B, N, F, R, A), the merged frames of a window in time order.
+        """
+        c = self.config
+        for x, name in ((hori, 'hori'), (vert, 'vert')):
+            if x.dim() != 5 or tuple(x.shape[1:]) != (c.num_frames, c.num_filters,
+                                                      c.range_bins, c.azimuth_bins):
+                raise InputShapeError(
+                    f'{name} merged input has shape {tuple(x.shape)}, expected (B, '
+                    f'{c.num_frames}, {c.num_filters}, {c.range_bins}, {c.azimuth_bins}) = '
+                    '(B, N, F, R, A)')
+        return self._decode(self.RAradarEncoder(self._encoder_layout(hori)),
+                            self.REradarEncoder(self._encoder_layout(vert)))
+
+    def _decode(self, hori_feats, vert_feats) -> Tuple[torch.Tensor, torch.Tensor]:
         logits, refined = self.radarDecoder(hori_feats, vert_feats)
         initial = torch.sigmoid(logits)
         return initial, (refined if refined is not None else initial)

@@ -189,7 +189,7 @@ class PoseNode(LifecycleNode):
                                       bool(self.params.subpixel), presence=presence,
                                       smoother=smoother,
                                       max_gap_s=float(self.params.max_frame_gap_s),
-                                      precision=precision)
+                                      precision=precision, merge_per_frame=True)
         except ValueError as error:
             raise StartupError(str(error)) from error
         self.camera_frame = self.params.camera_frame or \
