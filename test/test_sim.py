@@ -203,6 +203,11 @@ def test_which_simulated_bodies_a_model_was_trained_on():
     assert trained_on_body(generative, seed=11, subject=0) is False
     assert trained_on_body('', seed=0, subject=0) is None
     assert trained_on_body('hupr-import /data/HuPR', seed=0, subject=0) is None
+    # A model trained on two sets: yes when either set holds the body.
+    both = f'{generative} --workers 2; hupr-preprocess a b; {classic} && hupr-preprocess c d'
+    assert trained_on_body(both, seed=1, subject=2) is True
+    assert trained_on_body(both, seed=11, subject=2) is False
+    assert trained_on_body(both, seed=1, subject=5) is False
     # Each shipped model records its data: the demo can say what its body is.
     from hupr_ros.model import load_pretrained, PRETRAINED
     for name in PRETRAINED:

@@ -56,19 +56,26 @@ def trained_on_body(data_command: str, seed: int, subject: int) -> Optional[bool
     """
     Whether ``make_subjects(seed)[subject]`` (the body the simulator node shows) trained a model.
 
-    :param data_command: the ``hupr-sim`` command that made the model's data (its checkpoint
-        metadata's ``data_command``, written when a model is shipped). A command without
-        ``--plan`` is read as the classic plan, hupr-sim's default when the six-subject models
-        were made.
-    :return: False for the generative plan (a body drawn per sequence, never one of the six) and
-        for the classic plan's last subject (test split only) or other seed; True for the
-        classic plan's other subjects of the same seed; None when the command does not say.
+    :param data_command: the ``hupr-sim`` command(s) that made the model's data (its checkpoint
+        metadata's ``data_command``, written when a model is shipped; several sets joined by
+        ``;`` or ``&&``, each read on its own). A command without ``--plan`` is read as the
+        classic plan, hupr-sim's default when the six-subject models were made.
+    :return: True when any set trained on that body: the classic plan's subjects of the same
+        seed but the last (test split only). False when every set says no (the generative plan
+        draws a body per sequence, never one of the six; another seed). None when no command
+        is a ``hupr-sim`` one.
     """
-    if 'hupr-sim' not in data_command:
+    answers = [_set_trained_on_body(part, seed, subject)
+               for part in re.split(r';|&&', data_command) if 'hupr-sim' in part]
+    if not answers:
         return None
-    if '--plan generative' in data_command:
+    return any(answers)
+
+
+def _set_trained_on_body(command: str, seed: int, subject: int) -> bool:
+    if '--plan generative' in command:
         return False
-    found = re.search(r'--seed (\d+)', data_command)
+    found = re.search(r'--seed (\d+)', command)
     data_seed = int(found.group(1)) if found else 0
     return data_seed == seed and subject != NUM_SUBJECTS - 1
 
