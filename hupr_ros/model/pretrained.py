@@ -28,17 +28,19 @@ class Pretrained:
 PRETRAINED: Dict[str, Pretrained] = {
     'realtime_causal_sim': Pretrained(
         'realtime_causal_sim.pth',
-        'realtime variant (F=8), causal window (no look-ahead), HuPR-Sim'),
+        'realtime variant (F=8), causal window (no look-ahead), HuPR-Sim six-subject set (the '
+        'default until 2026-12-07)'),
     'realtime_centered_sim': Pretrained(
         'realtime_centered_sim.pth',
         'realtime variant (F=8), published centred window (0.3 s look-ahead), HuPR-Sim'),
     'small_causal_gen': Pretrained(
         'small_causal_gen.pth',
-        'realtime variant (F=4, half the CPU time), causal window, generative HuPR-Sim (a new '
-        'body and motion per sequence); still in training (docs/results.md): it follows the '
-        'body but not yet the arms, so it is not the default'),
+        'realtime variant (F=4, about half the CPU time of F=8), causal window, trained on the '
+        'generative HuPR-Sim set (a new body and motion per sequence) and the six-subject set '
+        'together: better than realtime_causal_sim on both test splits (docs/results.md); it '
+        'follows the body, not yet the arms'),
 }
-DEFAULT_PRETRAINED = 'realtime_causal_sim'
+DEFAULT_PRETRAINED = 'small_causal_gen'
 
 
 def pretrained_path(name: Optional[str] = None) -> pathlib.Path:
