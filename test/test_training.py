@@ -345,6 +345,16 @@ def test_quantize_cli_then_int8_evaluation(tiny, tmp_path, capsys, caplog):
     assert '| small (centered, int8) |' in capsys.readouterr().out
     report = json.loads((tmp_path / 'eval' / 'metrics.json').read_text())
     assert report['frames'] > 0
+    # A model trained on several sets is calibrated on all of them (each ROOT beside ROOT_cache).
+    for name in ('one', 'two'):
+        (tmp_path / name).symlink_to(tiny / 'data')
+        (tmp_path / f'{name}_cache').symlink_to(tiny / 'cache')
+    roots = [str(tmp_path / 'one'), str(tmp_path / 'two')]
+    assert quantize.main([str(path), *roots, '--windows', '5']) == 0
+    document = json.loads((tmp_path / 'small.int8.json').read_text())
+    assert f'{roots[0]} + {roots[1]} train split, 5 windows' in document['source']
+    with pytest.raises(SystemExit):                # --cache names one root's cache only
+        quantize.main([str(path), *roots, '--cache', cache])
 
 
 def test_learning_curves_draw_each_series():

@@ -3,7 +3,8 @@
 """
 hupr-quantize: the int8 calibration of a checkpoint, measured on a HuPR-layout split.
 
-    hupr-quantize CHECKPOINT DATA [--cache CACHE] [--split train] [--windows 256] [--out FILE]
+    hupr-quantize CHECKPOINT DATA [DATA ...] [--cache CACHE] [--split train] [--windows 256]
+        [--out FILE]
 
 Runs the model over --windows windows spread evenly through the split and records the range
 of every activation of its two radar encoders, which is what ``precision:=int8`` (the pose
@@ -11,7 +12,9 @@ node) and ``hupr-eval --precision int8`` need (hupr_ros.model.quantize). Writes
 CHECKPOINT's NAME.int8.json beside it (or --out), with the SHA-256 of the weights: a file
 made for other weights is refused. Calibrate on the data the model will see (the training
 split of its own data); then measure the accuracy with ``hupr-eval CHECKPOINT DATA --split
-test --precision int8`` before relying on it.
+test --precision int8`` before relying on it. A model trained on several sets (``also_train``)
+is calibrated on all of them: give each data root; the windows are spread evenly over their
+splits taken together (each root's cache is ROOT_cache).
 """
 
 import argparse
@@ -28,9 +31,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.strip().split('\n', 1)[1])
     parser.add_argument('checkpoint', help='a .pth file or the name of a shipped model')
-    parser.add_argument('data', type=pathlib.Path, help='data root (HuPR layout)')
+    parser.add_argument('data', type=pathlib.Path, nargs='+',
+                        help='data root(s) (HuPR layout)')
     parser.add_argument('--cache', type=pathlib.Path,
-                        help='hupr-preprocess output for DATA (default: DATA_cache)')
+                        help='hupr-preprocess output for DATA (default: DATA_cache; one DATA '
+                        'only)')
     parser.add_argument('--cache-kind', choices=('input', 'cube'), default='input')
     parser.add_argument('--split', choices=('train', 'val', 'test'), default='train')
     parser.add_argument('--windows', type=int, default=256,
@@ -40,6 +45,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     if args.windows < 1:
         parser.error('--windows must be at least 1')
+    if args.cache is not None and len(args.data) > 1:
+        parser.error('--cache names the cache of one DATA; with several, each is DATA_cache')
     logging.basicConfig(level=logging.INFO, format='%(name)s: %(message)s')
     from hupr_ros.data.dataset import DatasetError, HuPRDataset
     from hupr_ros.dsp import VRDAEConfig
@@ -58,25 +65,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         config = VRDAEConfig(num_input_doppler=model.config.num_doppler,
                              representation=model.training_metadata.get('representation',
                                                                         'vrdaemap'))
-        cache = args.cache or args.data.with_name(args.data.name + '_cache')
-        dataset = HuPRDataset(args.data, cache, args.split, alignment=model.alignment,
-                              num_frames=model.config.num_frames, config=config,
-                              cache_kind=args.cache_kind)
+        sets = [HuPRDataset(root, args.cache or root.with_name(root.name + '_cache'),
+                            args.split, alignment=model.alignment,
+                            num_frames=model.config.num_frames, config=config,
+                            cache_kind=args.cache_kind) for root in args.data]
+        dataset = sets[0] if len(sets) == 1 else torch.utils.data.ConcatDataset(sets)
     except (CheckpointError, DatasetError, KeyError) as error:
         _LOG.error('%s', error)
         return 2
     picks = even_subset(dataset, args.windows)
+    data = ' + '.join(map(str, args.data))
 
     def windows():
         for sample in picks:
             yield torch.as_tensor(sample['hori'])[None], torch.as_tensor(sample['vert'])[None]
     try:
         ranges = calibrate(model, windows())
-        out = write_calibration(path, ranges, source=f'{args.data} {args.split} split, '
+        out = write_calibration(path, ranges, source=f'{data} {args.split} split, '
                                 f'{len(picks)} windows', out=args.out)
     except (CalibrationError, OSError) as error:
         _LOG.error('%s', error)
         return 2
     _LOG.info('%s: %d activation ranges from %d windows of the %s split of %s',
-              out, sum(map(len, ranges.values())), len(picks), args.split, args.data)
+              out, sum(map(len, ranges.values())), len(picks), args.split, data)
     return 0
