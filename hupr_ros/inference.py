@@ -320,16 +320,15 @@ class PoseEstimator:
     def _checked(self, x: np.ndarray, name: str) -> np.ndarray:
         """Return a frame's network input as the window keeps it, or raise PreprocessingError."""
         c = self.model.config
-        expected = (c.num_doppler, 2, c.range_bins, c.azimuth_bins)
+        expected = (c.num_doppler, 2, c.range_bins, c.azimuth_bins,
+                    1 if self.elevation_mean else self.config.elevation_fft)
         x = np.asarray(x)
         if x.ndim == 4:
             x = x[..., None]
-        if x.shape[:4] != expected or x.shape[4] != (1 if self.elevation_mean else
-                                                     self.config.elevation_fft):
+        if x.shape != expected:
             raise PreprocessingError(
-                f'{name} network input has shape {x.shape}, the model takes '
-                f'{expected + ((1,) if self.elevation_mean else (self.config.elevation_fft,))}'
-                ' (doppler K, real/imaginary, range, azimuth, elevation or its mean)')
+                f'{name} network input has shape {x.shape}, the model takes {expected} '
+                '(doppler K, real/imaginary, range, azimuth, elevation or its mean)')
         if x.dtype != np.float32:
             raise PreprocessingError(f'{name} network input must be float32, got {x.dtype}')
         if not np.isfinite(x).all():

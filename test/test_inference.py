@@ -205,6 +205,7 @@ def test_a_pair_reduced_elsewhere_gives_the_same_window_as_its_cubes(model):
     np.testing.assert_array_equal(mine.vert, theirs.vert)
     assert (mine.person_range_m, mine.presence_db) == (theirs.person_range_m, theirs.presence_db)
     bad = [(reduced.hori[:4], 'horizontal network input has shape'),
+           (reduced.hori[..., None], 'horizontal network input has shape'),   # an extra axis
            (np.where(reduced.hori > 0, np.nan, reduced.hori).astype(np.float32),
             'contains NaN'), (reduced.hori.astype(np.float64), 'must be float32')]
     for hori, message in bad:

@@ -183,28 +183,26 @@ def msg_to_cube(msg: RadarCube) -> np.ndarray:
     return data
 
 
-def input_pair_to_msg(frame: FrameInput, config: VRDAEConfig, cubes: Sequence[RadarCube], *,
+def input_pair_to_msg(frame: FrameInput, config: VRDAEConfig, sources: Sequence, *,
                       stamp_ns: int, frame_id: str) -> RadarInputPair:
     """
     Return the hupr_msgs/RadarInputPair of one frame pair.
 
     :param frame: its :class:`hupr_ros.window_input.FrameInput`, averaged over elevation.
-    :param cubes: two RadarCube messages (horizontal, vertical) whose header, frame number,
-        orientation, representation and zero_filled the inputs take (their data is not read).
+    :param sources: the two frames' messages (horizontal, vertical: RadarFrame or RadarCube),
+        whose header, frame number, orientation and zero_filled the inputs take.
     """
-    parts = []
-    for x, cube in zip((frame.hori, frame.vert), cubes):
-        msg = cube_to_msg(np.asarray(x).reshape(x.shape[:4]), input_axes(config),
-                          stamp_ns=ns_from_stamp(cube.header.stamp),
-                          frame_id=cube.header.frame_id, frame_number=cube.frame_number,
-                          orientation=cube.orientation, representation=cube.representation,
-                          zero_filled=cube.zero_filled)
-        parts.append(msg)
+    parts = [cube_to_msg(np.asarray(x).reshape(x.shape[:4]), input_axes(config),
+                         stamp_ns=ns_from_stamp(source.header.stamp),
+                         frame_id=source.header.frame_id, frame_number=source.frame_number,
+                         orientation=source.orientation, representation=config.representation,
+                         zero_filled=source.zero_filled)
+             for x, source in zip((frame.hori, frame.vert), sources)]
+    first = sources[0]
     motion = cube_to_msg(np.asarray(frame.motion, np.float32), motion_axes(config),
-                         stamp_ns=stamp_ns, frame_id=frame_id,
-                         frame_number=cubes[0].frame_number, orientation=cubes[0].orientation,
-                         representation=cubes[0].representation,
-                         zero_filled=cubes[0].zero_filled)
+                         stamp_ns=stamp_ns, frame_id=frame_id, frame_number=first.frame_number,
+                         orientation=first.orientation, representation=config.representation,
+                         zero_filled=first.zero_filled)
     return RadarInputPair(header=make_header(stamp_ns, frame_id), horizontal=parts[0],
                           vertical=parts[1], horizontal_motion=motion,
                           presence_db=float(frame.presence_db))

@@ -120,6 +120,10 @@ class PoseNode(LifecycleNode):
         super().__init__('hupr_pose', **kwargs)
         self._active = False     # set first: on_shutdown runs even if a parameter is refused
         self.params = declare_parameters(self, PARAMETERS)
+        #: Where the node takes its pairs from: the raw frames (fused), or one pair topic.
+        self.pair_topic = topics.RADAR_HORI_RAW if self.params.fused else \
+            topics.RADAR_CUBE_PAIR if self.params.input == 'cube_pair' else \
+            topics.RADAR_INPUT_PAIR
         # State that does not depend on the weights.
         self.estimator: Optional[PoseEstimator] = None
         self._active = False
@@ -215,9 +219,9 @@ class PoseNode(LifecycleNode):
     def on_activate(self, state: State) -> TransitionCallbackReturn:
         """Subscribe (once) and start taking pairs, with a fresh window."""
         if not self._subscribed:
-            if self.params.fused:     # preprocessing here: no cube pair crosses DDS
+            if self.pair_topic == topics.RADAR_HORI_RAW:   # fused: no pair crosses DDS
                 self.raw = RawPairInput(self, guarded(PoseNode.on_raw_pair).__get__(self))
-            elif self.params.input == 'cube_pair':
+            elif self.pair_topic == topics.RADAR_CUBE_PAIR:
                 self.create_subscription(RadarCubePair, topics.RADAR_CUBE_PAIR, self.on_pair,
                                          SENSOR_QOS)
             else:
@@ -329,7 +333,7 @@ class PoseNode(LifecycleNode):
             self.counts['malformed'] += 1
             report(self, self.errors, 'malformed_pair', f'input pair {number} skipped: {error}')
             return
-        self.push_frame(ns_from_stamp(msg.header.stamp), number, frame, arrived)
+        self.push_frame(ns_from_stamp(msg.header.stamp), number, frame, arrived, 'input')
 
     @guarded
     def on_pair(self, msg: RadarCubePair) -> None:
@@ -384,9 +388,10 @@ class PoseNode(LifecycleNode):
             self.counts['malformed'] += 1
             report(self, self.errors, 'malformed_pair', f'cube pair {number} skipped: {error}')
             return
-        self.push_frame(stamp, number, frame, arrived)
+        self.push_frame(stamp, number, frame, arrived, 'cube')
 
-    def push_frame(self, stamp: int, number: int, frame: FrameInput, arrived: float) -> None:
+    def push_frame(self, stamp: int, number: int, frame: FrameInput, arrived: float,
+                   kind: str) -> None:
         """Add one pair's network input to the window; hand a complete window to the worker."""
         restarts, filled = self.estimator.restarts, self.estimator.filled
         try:
@@ -394,7 +399,7 @@ class PoseNode(LifecycleNode):
                 window = self.estimator.push_input(stamp, frame)
         except ValueError as error:   # PreprocessingError is a ValueError
             self.counts['malformed'] += 1
-            report(self, self.errors, 'malformed_pair', f'cube pair {number} skipped: {error}')
+            report(self, self.errors, 'malformed_pair', f'{kind} pair {number} skipped: {error}')
             return
         if self.estimator.restarts != restarts:
             self.counts['restarts'] += 1
@@ -475,9 +480,7 @@ class PoseNode(LifecycleNode):
         if not self._active:
             level, message = Diagnostics.WARN, 'inactive (lifecycle): not taking pairs'
         elif delta['pairs'] == 0:
-            topic = topics.RADAR_HORI_RAW if self.params.fused else \
-                topics.RADAR_CUBE_PAIR if self.params.input == 'cube_pair' else \
-                topics.RADAR_INPUT_PAIR
+            topic = self.pair_topic
             publishers = self.count_publishers(topic)
             level, message = Diagnostics.WARN, (
                 f'no pairs on {topic} (is the radar / preprocessing running?)'

@@ -22,7 +22,7 @@ per kind of problem; the node keeps running (docs/robustness.md).
 import dataclasses
 import sys
 
-from hupr_msgs.msg import RadarCube, RadarCubePair, RadarInputPair
+from hupr_msgs.msg import RadarCubePair, RadarInputPair
 from hupr_ros import topics
 from hupr_ros.dsp import cube_axes, vrdae_map, VRDAEConfig
 from hupr_ros.dsp.vrdae import PreprocessingError
@@ -79,7 +79,6 @@ class PreprocessNode(Node):
                 with self.timer_stats.measure('vrdae_map'):
                     cubes.append(vrdae_map(frame, config))
                 if not cubes_wanted:
-                    msgs.append(_header_only(msg, config))
                     continue
                 with self.timer_stats.measure('to_msg'):
                     msgs.append(cube_to_msg(
@@ -91,7 +90,8 @@ class PreprocessNode(Node):
                 config = self._input_config(hori[2])
                 with self.timer_stats.measure('input'):
                     reduced = frame_input(cubes[0], cubes[1], config)
-                    inputs = input_pair_to_msg(reduced, config, msgs, stamp_ns=stamp_ns,
+                    inputs = input_pair_to_msg(reduced, config, (hori[0], vert[0]),
+                                               stamp_ns=stamp_ns,
                                                frame_id=hori[0].header.frame_id)
         except (PreprocessingError, ConversionError) as error:
             self.counts['malformed'] += 1
@@ -142,13 +142,6 @@ class PreprocessNode(Node):
             f'{stats.unpaired_horizontal}/{stats.unpaired_vertical}, out of order '
             f'{stats.out_of_order}; problems {self.errors.counts or "none"}; '
             f'per stage mean/max: {self.timer_stats.summary()}')
-
-
-def _header_only(msg, config: VRDAEConfig) -> RadarCube:
-    """Return a RadarCube with only a frame's header fields (for an input pair's parts)."""
-    return RadarCube(header=msg.header, frame_number=msg.frame_number,
-                     orientation=msg.orientation, representation=config.representation,
-                     zero_filled=msg.zero_filled)
 
 
 def main(args=None) -> None:
