@@ -113,6 +113,16 @@ class PoseMetrics:
     wrong_arm: float = float('nan')
     #: of those, the fraction where the prediction raises this arm and not the other
     right_arm: float = float('nan')
+    #: per elbow and wrist: the mean error of a guess that knows the predicted torso but not
+    #: the arms (:func:`arm_blind_errors`); a model that has learnt the arms beats it
+    arm_blind_error_px: Dict[str, float] = field(default_factory=dict)
+
+    def arm_gain_px(self) -> float:
+        """How much closer than the arm-blind guess the elbows and wrists are, mean px."""
+        if not self.arm_blind_error_px or not self.joint_error_px:
+            return float('nan')
+        return float(np.mean([self.arm_blind_error_px[j] - self.joint_error_px[j]
+                              for j in ARM_JOINTS]))
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -179,6 +189,39 @@ def wrong_arm(pred: np.ndarray, gt: np.ndarray) -> tuple:
     return int(one.sum()), float(swapped.mean()), float(same.mean())
 
 
+#: The joints of the arms below the shoulder, and the shoulder each hangs from.
+ARM_JOINTS = ('L_Elbow', 'L_Wrist', 'R_Elbow', 'R_Wrist')
+
+
+def _torso_length(poses: np.ndarray) -> np.ndarray:
+    """Neck to the middle of the hips, (M,) pixels."""
+    hips = (poses[:, JOINT_INDEX['L_Hip']] + poses[:, JOINT_INDEX['R_Hip']]) / 2
+    return np.linalg.norm(hips - poses[:, JOINT_INDEX['Neck']], axis=-1)
+
+
+def arm_blind_errors(pred: np.ndarray, gt: np.ndarray) -> Dict[str, float]:
+    """
+    Mean error of elbows and wrists guessed from the predicted torso alone, pixels per joint.
+
+    The guess puts each elbow and wrist at the predicted shoulder plus the median offset of
+    that joint from its shoulder over the ground truth of these frames (in torso lengths, neck
+    to mid-hip, scaled by the predicted torso). It knows where the model put the body and the
+    typical arm pose of the set (an oracle median, so a strong guess), nothing of this
+    frame's arms: predicted arms no closer than it have not been read from the radar.
+    """
+    pred, gt = np.asarray(pred, np.float64), np.asarray(gt, np.float64)
+    gt_torso, pred_torso = _torso_length(gt), _torso_length(pred)
+    usable = gt_torso > 1e-6
+    errors = {}
+    for name in ARM_JOINTS:
+        joint, shoulder = JOINT_INDEX[name], JOINT_INDEX[name[:2] + 'Shoulder']
+        offset = np.median((gt[usable, joint] - gt[usable, shoulder]) /
+                           gt_torso[usable, None], axis=0) if usable.any() else np.zeros(2)
+        guess = pred[:, shoulder] + offset * pred_torso[:, None]
+        errors[name] = float(np.linalg.norm(guess - gt[:, joint], axis=-1).mean())
+    return errors
+
+
 def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
                    per_joint: bool = True) -> PoseMetrics:
     """
@@ -196,4 +239,4 @@ def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
     return PoseMetrics(len(pred), overall['AP'], overall['AP50'], overall['AP75'], joint_ap,
                        float(errors.mean()),
                        {name: float(errors[:, j].mean()) for j, name in enumerate(JOINT_NAMES)},
-                       pck(pred, gt), *wrong_arm(pred, gt))
+                       pck(pred, gt), *wrong_arm(pred, gt), arm_blind_errors(pred, gt))

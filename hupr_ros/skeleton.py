@@ -20,6 +20,24 @@ JOINT_NAMES: Tuple[str, ...] = (
 NUM_JOINTS = len(JOINT_NAMES)
 JOINT_INDEX = {name: i for i, name in enumerate(JOINT_NAMES)}
 
+#: Joint types (a joint's name without its side) and the joints of each, in published order.
+JOINT_TYPES = {t: tuple(i for i, n in enumerate(JOINT_NAMES) if n.split('_')[-1].lower() == t)
+               for t in dict.fromkeys(n.split('_')[-1].lower() for n in JOINT_NAMES)}
+
+
+def joints_named(name: str) -> Tuple[int, ...]:
+    """
+    Indices of the joints a name stands for: a joint name (``R_Wrist``) or a type (``wrist``).
+
+    :raises KeyError: neither, with the names that are.
+    """
+    if name in JOINT_INDEX:
+        return (JOINT_INDEX[name],)
+    if name.lower() in JOINT_TYPES:
+        return JOINT_TYPES[name.lower()]
+    raise KeyError(f'{name!r} is not a joint name {JOINT_NAMES} or type {tuple(JOINT_TYPES)}')
+
+
 #: Bones of the skeleton graph (published PRGCN adjacency), as pairs of joint names.
 EDGE_NAMES: Tuple[Tuple[str, str], ...] = (
     ('R_Hip', 'R_Knee'), ('R_Knee', 'R_Ankle'), ('R_Hip', 'L_Hip'),

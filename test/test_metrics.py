@@ -115,3 +115,34 @@ def test_wrong_arm_counts_the_other_arm_raised():
     assert metrics.right_arm == pytest.approx(2 / 3)
     frames, fraction, right = wrong_arm(np.stack([rest]), np.stack([rest]))
     assert frames == 0 and math.isnan(fraction) and math.isnan(right)
+
+
+def test_arm_blind_guess_knows_the_torso_not_the_arms():
+    from hupr_ros.metrics import ARM_JOINTS, arm_blind_errors
+    rng = np.random.default_rng(0)
+    gt = np.stack([pose() for _ in range(40)])
+    gt += rng.normal(0, 2, (40, 1, 2))                   # the body moves about
+    arms = [JOINT_INDEX[j] for j in ARM_JOINTS]
+    gt[:, arms] += rng.normal(0, 15, (40, 4, 2))         # the arms move on their own
+    # A model that places the body exactly and the arms at random is no better than the guess
+    # (the guess puts each arm at the set's median offset from the predicted shoulder).
+    blind = gt.copy()
+    blind[:, arms] = gt[:, [JOINT_INDEX[j[:2] + 'Shoulder'] for j in ARM_JOINTS]] + \
+        np.median(gt[:, arms] - gt[:, [JOINT_INDEX[j[:2] + 'Shoulder'] for j in ARM_JOINTS]],
+                  axis=0)
+    metrics = evaluate_poses(blind, gt, np.stack([BOX] * 40), per_joint=False)
+    assert metrics.arm_gain_px() == pytest.approx(0, abs=1e-9)
+    # Exact arms beat it by the guess's whole error; arms that follow the truth half way, by
+    # part of it.
+    exact = evaluate_poses(gt, gt, np.stack([BOX] * 40), per_joint=False)
+    errors = arm_blind_errors(gt, gt)
+    assert exact.arm_gain_px() == pytest.approx(np.mean(list(errors.values())))
+    assert min(errors.values()) > 10
+    half = gt.copy()
+    half[:, arms] = (gt[:, arms] + blind[:, arms]) / 2
+    assert 0 < evaluate_poses(half, gt, np.stack([BOX] * 40), per_joint=False).arm_gain_px() \
+        < exact.arm_gain_px()
+    # The guess moves with the predicted torso: a body predicted 20 px off moves it too.
+    shifted = blind + np.array([20.0, 0.0])
+    assert evaluate_poses(shifted, gt, np.stack([BOX] * 40),
+                          per_joint=False).arm_gain_px() == pytest.approx(0, abs=1e-9)

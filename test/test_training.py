@@ -14,11 +14,13 @@ import pathlib
 from hupr_ros.data import HuPRDataset
 from hupr_ros.model import load_official_checkpoint
 from hupr_ros.sim.dataset import write_dataset
+from hupr_ros.skeleton import JOINT_INDEX
 from hupr_ros.tools import ablate, evaluate, preprocess, train
 from hupr_ros.training import ConfigError, load_config, TrainConfig, Trainer
 from hupr_ros.training import trainer as trainer_module
 from hupr_ros.training import TrainingDiverged
 from hupr_ros.training.evaluate import evaluate_model
+from hupr_ros.training.loss import heatmap_loss
 import numpy as np
 from PIL import Image
 import pytest
@@ -217,6 +219,42 @@ def test_also_train_adds_a_second_dataset_to_the_training_set(tiny, tmp_path):
                                         'colour': 1}], {'data_root': 'x', 'cache': 'y'}):
         with pytest.raises(ConfigError, match='also_train must list mappings'):
             config.replace(also_train=bad)
+
+
+def test_joint_weights_weigh_each_joints_bce():
+    # All ones is the published loss; other weights weigh each joint's mean BCE, normalised so
+    # that they sum to the number of joints.
+    torch.manual_seed(0)
+    initial, refined = torch.rand(2, 14, 8, 8) * 0.98 + 0.01, torch.rand(2, 14, 8, 8) * 0.98 + 0.01
+    target = torch.rand(2, 14, 8, 8)
+    published = heatmap_loss(initial, refined, target)
+    assert torch.allclose(heatmap_loss(initial, refined, target, joint_weights=torch.ones(14)),
+                          published)
+    weights = TrainConfig(joint_weights={'wrist': 3, 'L_Elbow': 2}).joint_weight_vector()
+    expected = np.ones(14)
+    expected[[JOINT_INDEX['L_Wrist'], JOINT_INDEX['R_Wrist']]] = 3
+    expected[JOINT_INDEX['L_Elbow']] = 2
+    np.testing.assert_allclose(weights, expected * 14 / expected.sum(), rtol=1e-6)
+    bce = [torch.nn.functional.binary_cross_entropy(m[:, j], target[:, j]) for m in
+           (initial, refined) for j in range(14)]
+    manual = sum(float(b) * weights[j % 14] for j, b in enumerate(bce)) / 14
+    assert float(heatmap_loss(initial, refined, target, joint_weights=torch.from_numpy(
+        weights))) == pytest.approx(manual, rel=1e-5)
+    assert TrainConfig().joint_weight_vector() is None
+    with pytest.raises(ConfigError, match="joint_weights: 'thumb' is not a joint name"):
+        TrainConfig(joint_weights={'thumb': 2})
+    for bad in ({'wrist': 0}, {'wrist': -1}, {'wrist': 'heavy'}, ['wrist']):
+        with pytest.raises(ConfigError, match='joint_weights must map'):
+            TrainConfig(joint_weights=bad)
+
+
+def test_joint_weights_train_and_may_change_on_resume(tiny, tmp_path):
+    config = small_config(tiny, tmp_path / 'w', max_steps=2, joint_weights={'elbow': 3})
+    assert Trainer(config, show_progress=False).run().step == 2
+    resumed = Trainer(config.replace(max_steps=3, joint_weights={'wrist': 2}), resume=True,
+                      show_progress=False)
+    assert resumed.joint_weights[JOINT_INDEX['R_Wrist']] > resumed.joint_weights[0]
+    assert resumed.run().step == 3
 
 
 def test_every_shipped_training_config_loads():

@@ -143,6 +143,10 @@ def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.P
     print('\nper joint AP: ' + ', '.join(f'{k} {v:.1f}' for k, v in metrics.joint_ap.items()))
     print(f'of the {metrics.one_arm_frames} frames where one arm is raised: that arm raised in '
           f'{100 * metrics.right_arm:.1f}%, the other one in {100 * metrics.wrong_arm:.1f}%')
+    blind = np.mean(list(metrics.arm_blind_error_px.values()))
+    print(f'elbows and wrists: {blind - metrics.arm_gain_px():.1f} px from the truth; a guess '
+          f'from the predicted torso alone {blind:.1f} px (closer than that guess = arms read '
+          'from the radar)')
     report = {'checkpoint': str(path), 'data': str(data), 'split': split,
               'alignment': alignment, 'seconds': round(seconds, 2), **metrics.as_dict()}
     (out / 'metrics.json').write_text(json.dumps(report, indent=1))

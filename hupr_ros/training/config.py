@@ -16,6 +16,8 @@ from hupr_ros.data.dataset import CACHE_KINDS
 from hupr_ros.dsp.config import REPRESENTATIONS, VRDAEConfig
 from hupr_ros.inference import ALIGNMENTS
 from hupr_ros.model.hupr_net import VARIANTS
+from hupr_ros.skeleton import joints_named, NUM_JOINTS
+import numpy as np
 import yaml
 
 
@@ -57,6 +59,12 @@ class TrainConfig:
     published split of the public HuPR data). An empty ``val_split`` and no ``val_sequences``:
     no validation.
 
+    ``joint_weights``: the loss weight of some joints, a mapping of joint names (``R_Wrist``) or
+    joint types (``wrist``: both sides) to positive numbers, the others weighing 1; the BCE is
+    then averaged per joint and weighted (weights normalised to sum to the number of joints),
+    e.g. ``{elbow: 3, wrist: 3}`` to push the shared layers towards the arms. None (default):
+    the published loss.
+
     ``eval_every``: validate every this many steps (0: at the end of every epoch) on at most
     ``val_max_frames`` frames, spread evenly over the validation split.
     """
@@ -85,6 +93,7 @@ class TrainConfig:
     weight_decay: float = 1e-4
     lr_decay: float = 0.999
     lr_decay_every: int = 2000
+    joint_weights: Optional[Dict[str, float]] = None
     init_from: str = ''
     seed: int = 0
     device: str = 'auto'
@@ -125,6 +134,10 @@ class TrainConfig:
                 for x in self.also_train),
              'also_train must list mappings of data_root and cache (and optionally split or '
              'sequences)'),
+            (self.joint_weights is None or isinstance(self.joint_weights, dict) and all(
+                isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
+                and v > 0 for k, v in self.joint_weights.items()),
+             'joint_weights must map joint names or types to positive numbers'),
             (self.attention_scales is None
              or all(isinstance(s, int) and 0 <= s <= 2 for s in self.attention_scales),
              'attention_scales must list decoder scales among 0, 1, 2'),
@@ -133,6 +146,19 @@ class TrainConfig:
             if not ok:
                 raise ConfigError(f'{message} (config: {self.summary()})')
         self.preprocessing()      # K / representation combination
+        self.joint_weight_vector()
+
+    def joint_weight_vector(self) -> Optional[np.ndarray]:
+        """``joint_weights`` per output joint, float32 (14,) summing to 14; None: published."""
+        if self.joint_weights is None:
+            return None
+        weights = np.ones(NUM_JOINTS, dtype=np.float32)
+        for name, weight in self.joint_weights.items():
+            try:
+                weights[list(joints_named(name))] = weight
+            except KeyError as error:
+                raise ConfigError(f'joint_weights: {error.args[0]}') from None
+        return weights * (NUM_JOINTS / weights.sum())
 
     def summary(self) -> str:
         return ', '.join(f'{f.name}={getattr(self, f.name)!r}' for f in dataclasses.fields(self)

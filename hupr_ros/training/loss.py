@@ -2,14 +2,30 @@
 # SPDX-License-Identifier: Apache-2.0
 """The published training loss (no ROS)."""
 
+from typing import Optional
+
 import torch
 import torch.nn.functional as F
 
 
 def heatmap_loss(initial: torch.Tensor, refined: torch.Tensor, target: torch.Tensor,
-                 with_refined: bool = True) -> torch.Tensor:
-    """Compute the published loss: mean BCE of the initial plus the refined heat maps."""
-    loss = F.binary_cross_entropy(initial.float(), target)
+                 with_refined: bool = True, joint_weights: Optional[torch.Tensor] = None
+                 ) -> torch.Tensor:
+    """
+    Compute the published loss: mean BCE of the initial plus the refined heat maps.
+
+    ``joint_weights`` (J,), summing to J: each joint's mean BCE weighted by it (all ones give the
+    published loss).
+    """
+    loss = _bce(initial, target, joint_weights)
     if with_refined:
-        loss = loss + F.binary_cross_entropy(refined.float(), target)
+        loss = loss + _bce(refined, target, joint_weights)
     return loss
+
+
+def _bce(heatmaps: torch.Tensor, target: torch.Tensor, joint_weights: Optional[torch.Tensor]
+         ) -> torch.Tensor:
+    if joint_weights is None:
+        return F.binary_cross_entropy(heatmaps.float(), target)
+    per_joint = F.binary_cross_entropy(heatmaps.float(), target, reduction='none').mean((0, 2, 3))
+    return (per_joint * joint_weights).mean()

@@ -104,6 +104,8 @@ class Trainer:
                                  num_doppler=config.num_doppler, **scales)
         self.model.to(self.device).train()
         self.with_refined = VARIANTS[config.variant].prgcn
+        weights = config.joint_weight_vector()
+        self.joint_weights = None if weights is None else torch.from_numpy(weights).to(self.device)
         self.net = self.model
         if self.world > 1:
             from torch.nn.parallel import DistributedDataParallel
@@ -379,7 +381,7 @@ class Trainer:
         with torch.autocast(self.device.type, dtype=self.autocast_dtype,
                             enabled=self.amp or self.cpu_bf16):
             initial, refined = self.net(hori, vert)
-        loss = heatmap_loss(initial, refined, target, self.with_refined)
+        loss = heatmap_loss(initial, refined, target, self.with_refined, self.joint_weights)
         if not torch.isfinite(loss):
             p = self.progress
             weights_ok = all(torch.isfinite(t).all() for t in self.model.state_dict().values()
