@@ -27,7 +27,7 @@ JOINT_TYPES = {t: tuple(i for i, n in enumerate(JOINT_NAMES) if n.split('_')[-1]
 
 def joints_named(name: str) -> Tuple[int, ...]:
     """
-    Indices of the joints a name stands for: a joint name (``R_Wrist``) or a type (``wrist``).
+    Return the joints a name stands for: a joint name (``R_Wrist``) or a type (``wrist``).
 
     :raises KeyError: neither, with the names that are.
     """
