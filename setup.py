@@ -30,6 +30,7 @@ TOOLS = {
     'hupr-sim': 'hupr_ros.tools.sim:main',
     'hupr-demo': 'hupr_ros.tools.demo:main',
     'hupr-sim-figure': 'hupr_ros.tools.sim_figure:main',
+    'hupr-sim-echo': 'hupr_ros.tools.sim_echo:main',
     'hupr-train': 'hupr_ros.tools.train:main',
     'hupr-eval': 'hupr_ros.tools.evaluate:main',
     'hupr-quantize': 'hupr_ros.tools.quantize:main',

@@ -191,6 +191,43 @@ def test_generated_sequence_renders_and_simulates(tmp_path):
     assert radar.shape[0] == 2 and np.abs(radar).max() > 0
 
 
+def test_waving_arms_fill_the_networks_input():
+    # hupr-sim-echo's measure: each group of body parts synthesised alone, its energy in the
+    # Doppler bins the network reads. Waving arms put several times the echo of the same arms
+    # held still (postural sway only) there, and more than the trunk does in the vertical radar.
+    from hupr_ros.sim.echo import echo_by_group, fastest_wrist_speed
+    subject = make_subjects(0)[0]
+    still, waving = (Simulator(subject, Motion(kind=kind, position=(0.0, 2.5)), seed=0)
+                     for kind in ('static', 'wave_both'))
+    assert fastest_wrist_speed(still, 3) < 0.05 < 0.5 < fastest_wrist_speed(waving, 3)
+    held, moving = echo_by_group(still, 3), echo_by_group(waving, 3)
+    for radar in ('hori', 'vert'):
+        assert moving[radar]['arms'].read > 5 * held[radar]['arms'].read
+        assert moving[radar]['trunk'] == held[radar]['trunk']        # the same trunk, alone
+        for echo in moving[radar].values():
+            assert 0 < echo.read <= echo.stored
+    assert moving['vert']['arms'].read > moving['vert']['trunk'].read
+    with pytest.raises(KeyError):
+        echo_by_group(waving, 3, {'tail': ('tail',)})
+
+
+def test_echo_cli_reads_a_generated_set(tmp_path, capsys):
+    from hupr_ros.tools import sim_echo
+    out = tmp_path / 'gen'
+    assert sim_tool.main([str(out), '--sequences', '3', '--frames', '2', '--workers', '1',
+                          '--seed', '2']) == 0
+    split, numbers = next((name, numbers) for name, numbers in
+                          json.loads((out / 'splits.json').read_text()).items() if numbers)
+    assert sim_echo.main([str(out), '--split', split, '--frames', '0', '1']) == 0
+    printed = capsys.readouterr().out
+    assert 'hori: arms share of the input' in printed
+    assert sum(int(line.split('|')[2]) for line in printed.splitlines()
+               if line.startswith('| ') and line[2].isdigit() or line.startswith('| >=')) == \
+        2 * len(numbers)
+    assert sim_echo.main([str(tmp_path), '--split', split]) == 2
+    assert 'sim_meta.json not found' in capsys.readouterr().err
+
+
 def test_which_simulated_bodies_a_model_was_trained_on():
     from hupr_ros.sim.dataset import trained_on_body
     classic = 'hupr-sim data/hupr_sim --sequences 80 --frames 60 --seed 1 --workers 2'

@@ -137,6 +137,19 @@ def plan_generative(num_sequences: int, seed: int) -> List[dict]:
 BAG_EPOCH_NS = 1_767_225_600 * 1_000_000_000
 
 
+def simulator_for(entry: dict, config: SimConfig, subjects_seed: int) -> Simulator:
+    """Return the simulator of one planned sequence (an entry of sim_meta.json's sequences)."""
+    if 'body' in entry:
+        subject = Subject(**entry['body'])
+    else:
+        subject = make_subjects(subjects_seed)[entry['subject']]
+    if entry.get('sim'):
+        config = dataclasses.replace(config, **entry['sim'])
+    motion = Motion(**{k: tuple(v) if isinstance(v, list) else v
+                       for k, v in entry['motion'].items()})
+    return Simulator(subject, motion, config, seed=entry['seed'])
+
+
 def write_sequence(out: str, entry: dict, frames: int, config: SimConfig,
                    subjects_seed: int, bags: bool = False) -> List[dict]:
     """Simulate one sequence into the layout; return its annotation blocks."""
@@ -150,15 +163,8 @@ def write_sequence(out: str, entry: dict, frames: int, config: SimConfig,
                 record.get('frames') == frames:
             return record['annotations']
     from PIL import Image
-    if 'body' in entry:
-        subject = Subject(**entry['body'])
-    else:
-        subject = make_subjects(subjects_seed)[entry['subject']]
-    if entry.get('sim'):
-        config = dataclasses.replace(config, **entry['sim'])
-    motion = Motion(**{k: tuple(v) if isinstance(v, list) else v
-                       for k, v in entry['motion'].items()})
-    sim = Simulator(subject, motion, config, seed=entry['seed'])
+    sim = simulator_for(entry, config, subjects_seed)
+    config = sim.config
     for radar in ('hori', 'vert'):
         (seq_dir / radar).mkdir(parents=True, exist_ok=True)
     frame_dir.mkdir(parents=True, exist_ok=True)
