@@ -63,10 +63,10 @@ def table(rows: list) -> str:
             for group in groups:
                 share = [e[radar][group].read /
                          max(sum(e[radar][g].read for g in groups), 1e-30) for e in chosen]
-                cells.append(f'{100 * np.median(share):.0f}%')
+                cells.append(f'{100 * np.mean(share):.0f}%')
         for radar in ('hori', 'vert'):
             inside = [e[radar]['arms'].read / max(e[radar]['arms'].stored, 1e-30) for e in chosen]
-            cells.append(f'{100 * np.median(inside):.0f}%')
+            cells.append(f'{100 * np.mean(inside):.0f}%')
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
@@ -85,7 +85,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f'hupr-sim-echo: {error}', file=sys.stderr)
         return 2
-    print(f'{len(rows)} frames of the {args.split} split of {args.data}; medians per bin '
+    print(f'{len(rows)} frames of the {args.split} split of {args.data}; means per bin '
           "(shares of the groups' echo energy in the network's Doppler bins)\n")
     print(table(rows))
     return 0
