@@ -315,6 +315,18 @@ def test_end_to_end_training_raises_ap_on_the_training_sequence(tiny, tmp_path, 
     for name in ('joint_ap.png', 'contact_sheet.png', 'predictions.npz'):
         assert (out / name).stat().st_size > 1000
     assert np.load(out / 'predictions.npz')['pred'].shape == (report['frames'], 14, 2)
+    assert set(report['arm_blind_error_px']) == {'L_Elbow', 'L_Wrist', 'R_Elbow', 'R_Wrist'}
+    assert 'a guess from the predicted torso alone' in printed
+    # --max-frames: a few frames spread evenly over the split, the same predictions as the whole
+    assert evaluate.main([str(tmp_path / 'run' / 'best.pth'), str(tiny / 'data'), '--cache',
+                          str(tiny / 'cache'), '--split', 'train', '--out',
+                          str(tmp_path / 'few'), '--max-frames', '5']) == 0
+    assert f'5 frames (of {report["frames"]}, spread evenly)' in capsys.readouterr().out
+    few = json.loads((tmp_path / 'few' / 'metrics.json').read_text())
+    assert few['frames'] == 5 and few['split_frames'] == report['frames']
+    picked = np.linspace(0, report['frames'] - 1, 5).round().astype(int)
+    np.testing.assert_allclose(np.load(tmp_path / 'few' / 'predictions.npz')['pred'],
+                               np.load(out / 'predictions.npz')['pred'][picked])
     # The no-radar baseline: the mean training pose at the image centre, for every frame; two
     # splits in one run write a folder each.
     assert evaluate.main(['baseline', str(tiny / 'data'), '--split', 'test', 'val', '--out',

@@ -73,11 +73,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('--out', type=pathlib.Path)
     parser.add_argument('--batch-size', type=int, default=8)
     parser.add_argument('--sheet-frames', type=int, default=18)
+    parser.add_argument('--max-frames', type=int, default=0,
+                        help='evaluate at most this many frames, spread evenly over the split '
+                             '(0: all); a quick look, e.g. at a training split')
     parser.add_argument('--threads', type=int, default=0, help='torch threads (0: default)')
     parser.add_argument('--precision', choices=('fp32', 'bf16', 'int8'), default='fp32',
                         help='inference numerics: fp32 (published), or the opt-in bf16 or int8 '
                              "(the checkpoint's calibration from hupr-quantize)")
     args = parser.parse_args(argv)
+    if args.max_frames < 0:
+        parser.error('--max-frames must be >= 0')
     if len(args.split) > 1 and args.out is not None and '{split}' not in str(args.out):
         parser.error('--out must contain {split} when several splits are evaluated')
     logging.basicConfig(level=logging.INFO, format='%(name)s: %(message)s')
@@ -116,6 +121,7 @@ def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.P
     from hupr_ros.reports import contact_sheet, joint_ap_chart, load_image
     from hupr_ros.training.evaluate import evaluate_model
     from PIL import Image
+    from torch.utils.data import Subset
     data = args.data
     try:
         alignment = args.alignment or model.alignment
@@ -133,12 +139,17 @@ def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.P
         return 2
     out = _out_dir(args, split, cache.parent / f'eval_{path.stem}_{split}')
     start = time.perf_counter()
-    metrics, predictions = evaluate_model(model, dataset, args.batch_size, progress=True,
+    frames = np.arange(len(dataset))
+    if args.max_frames and len(dataset) > args.max_frames:
+        frames = np.linspace(0, len(dataset) - 1, args.max_frames).round().astype(int)
+    metrics, predictions = evaluate_model(model, Subset(dataset, frames.tolist()),
+                                          args.batch_size, progress=True,
                                           precision=args.precision)
     seconds = time.perf_counter() - start
     name = f'{path.stem} ({alignment}' + (f', {args.precision})' if args.precision != 'fp32'
                                           else ')')
-    print(f'{split} split of {data}: {metrics.frames} frames, {seconds:.1f} s\n')
+    spread = f' (of {len(dataset)}, spread evenly)' if len(frames) < len(dataset) else ''
+    print(f'{split} split of {data}: {metrics.frames} frames{spread}, {seconds:.1f} s\n')
     print(metrics.table_rows(name))
     print('\nper joint AP: ' + ', '.join(f'{k} {v:.1f}' for k, v in metrics.joint_ap.items()))
     print(f'of the {metrics.one_arm_frames} frames where one arm is raised: that arm raised in '
@@ -148,13 +159,14 @@ def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.P
           f'from the predicted torso alone {blind:.1f} px (closer than that guess = arms read '
           'from the radar)')
     report = {'checkpoint': str(path), 'data': str(data), 'split': split,
-              'alignment': alignment, 'seconds': round(seconds, 2), **metrics.as_dict()}
+              'alignment': alignment, 'seconds': round(seconds, 2),
+              'split_frames': len(dataset), **metrics.as_dict()}
     (out / 'metrics.json').write_text(json.dumps(report, indent=1))
     Image.fromarray(joint_ap_chart(metrics.joint_ap, f'{name}: per-joint AP, {split}')
                     ).save(out / 'joint_ap.png')
-    picks = np.linspace(0, len(dataset) - 1, min(args.sheet_frames, len(dataset))).astype(int)
+    picks = np.linspace(0, len(frames) - 1, min(args.sheet_frames, len(frames))).astype(int)
     errors = np.linalg.norm(predictions['pred'] - predictions['keypoints'], axis=-1).mean(-1)
-    sheet = contact_sheet([load_image(dataset.image_path(i)) for i in picks],
+    sheet = contact_sheet([load_image(dataset.image_path(frames[i])) for i in picks],
                           predictions['keypoints'][picks], predictions['pred'][picks],
                           [f'single_{predictions["sequence"][i]} #{predictions["frame"][i]}'
                            f'  {errors[i]:.0f} px' for i in picks])
