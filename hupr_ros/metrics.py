@@ -189,7 +189,7 @@ def wrong_arm(pred: np.ndarray, gt: np.ndarray) -> tuple:
     return int(one.sum()), float(swapped.mean()), float(same.mean())
 
 
-#: The joints of the arms below the shoulder, and the shoulder each hangs from.
+#: The joints of the arms below the shoulders (each hangs from the shoulder of its side).
 ARM_JOINTS = ('L_Elbow', 'L_Wrist', 'R_Elbow', 'R_Wrist')
 
 
