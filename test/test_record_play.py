@@ -92,9 +92,9 @@ def test_killed_recorder_leaves_a_readable_bag_that_drives_the_pose_node(tmp_pat
                     lambda m, n=name: got.__setitem__(n, got[n] + 1),
                     QoSProfile(depth=10, reliability=policy))
             # Half speed: 25+ pairs give up to 18 causal windows, and the node has 0.2 s for each.
-            # At full speed, beside another test's training on the second core, the fused node
-            # fell behind, dropped pairs and restarted its window after each long gap: one CI run
-            # got 2 skeletons from the 2.5 s of data.
+            # At full speed, with the other test worker busy on the second core, one CI run got
+            # 2 skeletons from the 2.5 s of data (the node passes alone): a fused node that falls
+            # behind drops pairs and restarts its window after a long gap.
             player = _spawn('hupr_ros.nodes', 'hupr-play', str(bag), '--restamp',
                             '--topics', '*/raw', '--rate', '0.5', '--wait-subscribers', '30')
             assert h.spin_until(lambda: min(got.values()) >= 5, 90), \
