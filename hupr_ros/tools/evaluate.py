@@ -120,6 +120,7 @@ def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.P
     """Evaluate ``model`` on ``split``, print the table and write the report files."""
     from hupr_ros.reports import contact_sheet, joint_ap_chart, load_image
     from hupr_ros.training.evaluate import evaluate_model
+    from hupr_ros.training.sampling import even_subset
     from PIL import Image
     from torch.utils.data import Subset
     data = args.data
@@ -139,11 +140,9 @@ def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.P
         return 2
     out = _out_dir(args, split, cache.parent / f'eval_{path.stem}_{split}')
     start = time.perf_counter()
-    frames = np.arange(len(dataset))
-    if args.max_frames and len(dataset) > args.max_frames:
-        frames = np.linspace(0, len(dataset) - 1, args.max_frames).round().astype(int)
-    metrics, predictions = evaluate_model(model, Subset(dataset, frames.tolist()),
-                                          args.batch_size, progress=True,
+    picked = even_subset(dataset, args.max_frames) if args.max_frames else dataset
+    frames = picked.indices if isinstance(picked, Subset) else np.arange(len(dataset))
+    metrics, predictions = evaluate_model(model, picked, args.batch_size, progress=True,
                                           precision=args.precision)
     seconds = time.perf_counter() - start
     name = f'{path.stem} ({alignment}' + (f', {args.precision})' if args.precision != 'fp32'
