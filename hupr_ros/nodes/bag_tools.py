@@ -28,6 +28,7 @@ from hupr_ros.bags.recording import RecordingWriter
 from hupr_ros.cli import fail
 from hupr_ros.nodes.qos import rclpy_qos, rosbags_qos, subscription_qos
 import rclpy
+from rclpy.duration import Duration
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import QoSProfile
@@ -192,6 +193,15 @@ class Player(Node):
             rclpy.spin_once(self, timeout_sec=0.1)
         return False
 
+    def wait_for_acks(self, timeout_s: float) -> bool:
+        """Wait until reliable subscribers have every message (False: ``timeout_s`` passed)."""
+        deadline = time.monotonic() + timeout_s
+        for publisher in self.publishers_by_topic.values():
+            left = max(0.0, deadline - time.monotonic())
+            if not publisher.wait_for_all_acked(Duration(nanoseconds=int(left * 1e9))):
+                return False
+        return True
+
     def play(self, rate: float, start_offset_s: float, loop: bool, restamp: bool) -> int:
         first = self.reader.start_time + int(start_offset_s * 1e9)
         span = max(1, self.reader.end_time - first)
@@ -199,6 +209,11 @@ class Player(Node):
         played = 0
         wall0 = time.monotonic()
         stamp0 = self.get_clock().now().nanoseconds
+        # Restamping moves the recorded header stamps by one offset, so that messages stamped
+        # alike (the two radars' halves of a frame pair) stay alike: the recorder's receive
+        # times differ by its own delays (a commit, a busy CPU) and would split the pairs.
+        # origin: the header clock's reading at the bag's first message, from the first stamp.
+        origin = None
         while True:
             for connection, log_ns, data in self.reader.messages(connections=self.connections,
                                                                  start=first):
@@ -211,7 +226,11 @@ class Player(Node):
                     msg = deserialize_message(data, self.classes[connection.topic])
                     header = getattr(msg, 'header', None)
                     if header is not None:
-                        ns = stamp0 + int((log_ns - first + shift) / rate)
+                        recorded = header.stamp.sec * 1_000_000_000 + header.stamp.nanosec
+                        if recorded and origin is None:
+                            origin = recorded - (log_ns - first)
+                        since = recorded - origin if recorded else log_ns - first   # unstamped
+                        ns = stamp0 + int((since + shift) / rate)
                         header.stamp.sec, header.stamp.nanosec = divmod(ns, 1_000_000_000)
                     data = serialize_message(msg)
                 self.publishers_by_topic[connection.topic].publish(bytes(data))
@@ -235,14 +254,18 @@ def play_main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument('--namespace', default='',
                         help='prefix the topics with this namespace (not /tf, /diagnostics)')
     parser.add_argument('--restamp', action='store_true',
-                        help='shift header stamps to the time of playing (needed with --loop, '
-                             'and for nodes that check stamps against their clock)')
+                        help='shift header stamps by one offset to the time of playing, their '
+                             'spacing kept (needed with --loop, and for nodes that check stamps '
+                             'against their clock)')
     parser.add_argument('--wait-subscribers', type=float, default=0.0, metavar='S',
                         help='wait up to S seconds for a subscriber on every played topic')
+    parser.add_argument('--wait-acked', type=float, default=5.0, metavar='S',
+                        help='at the end, wait up to S seconds for reliable subscribers to '
+                             'acknowledge every message (0: do not wait; default: 5)')
     args = parser.parse_args(argv)
-    if not args.rate > 0 or args.start_offset < 0 or args.wait_subscribers < 0:
-        return fail(parser.prog, '--rate must be > 0, --start-offset and --wait-subscribers '
-                                 '>= 0')
+    if not args.rate > 0 or min(args.start_offset, args.wait_subscribers, args.wait_acked) < 0:
+        return fail(parser.prog, '--rate must be > 0, --start-offset, --wait-subscribers and '
+                                 '--wait-acked >= 0')
     try:
         reader = open_reader(args.bag)
     except BagError as error:
@@ -269,6 +292,13 @@ def play_main(argv: Optional[List[str]] = None) -> int:
             player.get_logger().warning(
                 f'no subscriber on some topics after {args.wait_subscribers} s: playing anyway')
         played = player.play(args.rate, args.start_offset, args.loop, args.restamp)
+        # A reliable message still unacknowledged when the process ends is lost to its
+        # subscriber (a late-matching one, a busy one): wait for the acks first, as
+        # ros2 bag play --wait-for-all-acked does.
+        if args.wait_acked and not player.wait_for_acks(args.wait_acked):
+            player.get_logger().warning(
+                f'some reliable subscribers had not acknowledged every message after '
+                f'{args.wait_acked} s: they may have missed the end of the bag')
     except BagError as error:
         return fail(parser.prog, str(error))
     except (KeyboardInterrupt, ExternalShutdownException):
