@@ -152,6 +152,21 @@ def test_ctrl_c_leaves_a_resumable_checkpoint(tiny, tmp_path, monkeypatch):
     assert resumed.run().step == 6
 
 
+def test_keep_every_keeps_the_weights_of_those_steps(tiny, tmp_path):
+    from hupr_ros.model.checkpoint import load_official_checkpoint
+    Trainer(small_config(tiny, tmp_path, max_steps=5, keep_every=2), show_progress=False).run()
+    kept = sorted(p.name for p in tmp_path.glob('step_*.pth'))
+    assert kept == ['step_0000002.pth', 'step_0000004.pth']
+    step4 = torch.load(tmp_path / 'step_0000004.pth', weights_only=True)
+    assert step4['hupr_ros_training']['step'] == 4 and 'training' not in step4
+    changed = [k for k, v in weights(tmp_path / 'step_0000002.pth').items()
+               if v.is_floating_point() and not torch.equal(v, step4['model_state_dict'][k])]
+    assert changed                      # two more steps of training between them
+    load_official_checkpoint(tmp_path / 'step_0000004.pth', num_filters=2)   # usable weights
+    with pytest.raises(ValueError, match='keep_every'):
+        small_config(tiny, tmp_path, keep_every=-1)
+
+
 def test_nan_loss_stops_with_last_good_checkpoint(tiny, tmp_path, monkeypatch):
     config = small_config(tiny, tmp_path, max_steps=6, save_every=100)
     run = Trainer(config, show_progress=False)

@@ -67,6 +67,10 @@ class TrainConfig:
 
     ``eval_every``: validate every this many steps (0: at the end of every epoch) on at most
     ``val_max_frames`` frames, spread evenly over the validation split.
+
+    ``keep_every``: also keep the weights every this many steps, as ``step_NNNNNNN.pth`` in
+    the run folder (published format with the run's metadata, like ``best.pth``), so that any
+    split can be evaluated along the run afterwards (a test learning curve); 0: keep none.
     """
 
     data_root: str = ''
@@ -106,6 +110,7 @@ class TrainConfig:
     eval_every: int = 0
     val_max_frames: int = 400
     save_every: int = 100
+    keep_every: int = 0
     log_every: int = 10
 
     def __post_init__(self) -> None:
@@ -122,6 +127,7 @@ class TrainConfig:
             (self.lr_decay_every >= 1, 'lr_decay_every must be >= 1'),
             (self.save_every >= 1 and self.log_every >= 1, 'save_every, log_every >= 1'),
             (self.eval_every >= 0, 'eval_every must be >= 0'),
+            (self.keep_every >= 0, 'keep_every must be >= 0'),
             (self.workers >= 0, 'workers must be >= 0'),
             (self.bags is None or isinstance(self.bags, dict) and all(
                 k in ('train', 'val', 'test') and isinstance(v, list) and all(

@@ -10,6 +10,7 @@ Run folder (``config.out_dir``)::
                        scheduler, RNG, epoch, step, position in the epoch, best so far)
     best.pth           best validation AP (ties: lower pixel error), published format plus
                        ``hupr_ros_training`` metadata (alignment, K, data, metrics)
+    step_NNNNNNN.pth   with ``keep_every``: the weights at every such step, as best.pth
     tb/                TensorBoard scalars (when the tensorboard package is installed)
     metrics.jsonl      one line per validation
     curves.png         validation AP / AP50 and joint error / PCK against the step
@@ -360,6 +361,10 @@ class Trainer:
                 self.validate()
             if p.step % c.save_every == 0:
                 self.save_last()
+            if c.keep_every and p.step % c.keep_every == 0 and self.is_main:
+                save_checkpoint(self.model, self.out / f'step_{p.step:07d}.pth', epoch=p.epoch,
+                                accuracy=max(p.best_ap, 0.0),
+                                extra={'hupr_ros_training': self._metadata()})
             if p.step >= total or time.monotonic() > deadline:
                 return False
         return True
