@@ -85,7 +85,7 @@ def test_demo_runs_the_graph_and_writes_pictures(tmp_path):
          str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
     # It says that its body (subject 5 of seed 0) is not one the default model trained on.
-    assert 'never among the bodies small_causal_gen was trained on' in result.stdout
+    assert 'never among the bodies small_causal_many was trained on' in result.stdout
     rates = json.loads((tmp_path / 'rates.json').read_text())
     # How many frames 2 s give depends on the machine (8 at 1 s on a slow CI machine): any rate
     # above 1.5 pairs/s gives 3.
