@@ -165,6 +165,23 @@ def test_restamped_replay_keeps_the_recorded_stamps_spacing_and_pairs(tmp_path):
     assert abs(first - time.time_ns()) < 60e9          # moved to the time of playing
 
 
+def test_a_player_interrupted_while_waiting_for_acks_stops_quietly():
+    """Ctrl-C shuts the context down; waiting for acks then must not raise (a CI run saw it)."""
+    from types import SimpleNamespace
+    from hupr_ros import topics
+    from hupr_ros.nodes.bag_tools import Player
+    import rclpy
+    context = rclpy.Context()
+    rclpy.init(context=context)
+    connection = SimpleNamespace(topic='/' + topics.RADAR_HORI_RAW,
+                                 msgtype='hupr_msgs/msg/RadarFrame',
+                                 ext=SimpleNamespace(offered_qos_profiles=[]))
+    player = Player(None, [connection], context=context)
+    assert player.wait_for_acks(1.0)          # nothing published: nothing to wait for
+    context.shutdown()
+    assert player.wait_for_acks(1.0)          # interrupted: no RCLError
+
+
 @pytest.mark.parametrize('args, needle', [
     (['record', '{tmp}/exists'], 'exists'),
     (['record', '{tmp}/no/such/dir/bag'], 'is not a folder'),

@@ -198,8 +198,13 @@ class Player(Node):
         deadline = time.monotonic() + timeout_s
         for publisher in self.publishers_by_topic.values():
             left = max(0.0, deadline - time.monotonic())
-            if not publisher.wait_for_all_acked(Duration(nanoseconds=int(left * 1e9))):
-                return False
+            try:
+                if not publisher.wait_for_all_acked(Duration(nanoseconds=int(left * 1e9))):
+                    return False
+            except Exception:         # rclpy's RCLError once Ctrl-C has shut the context down
+                if self.context.ok():
+                    raise
+                return True           # interrupted: the user does not want to wait
         return True
 
     def play(self, rate: float, start_offset_s: float, loop: bool, restamp: bool) -> int:
@@ -295,7 +300,7 @@ def play_main(argv: Optional[List[str]] = None) -> int:
         # A reliable message still unacknowledged when the process ends is lost to its
         # subscriber (a late-matching one, a busy one): wait for the acks first, as
         # ros2 bag play --wait-for-all-acked does.
-        if args.wait_acked and not player.wait_for_acks(args.wait_acked):
+        if args.wait_acked and rclpy.ok() and not player.wait_for_acks(args.wait_acked):
             player.get_logger().warning(
                 f'some reliable subscribers had not acknowledged every message after '
                 f'{args.wait_acked} s: they may have missed the end of the bag')
