@@ -6,6 +6,7 @@
 
     hupr-record BAG [--topics T ...] [--namespace NS] [--duration S]
     hupr-play BAG [--rate R] [--loop] [--start-offset S] [--topics GLOB ...] [--restamp]
+              [--wait-subscribers S] [--wait-acked S]
 
 The recorder subscribes to the graph's topics as they appear, with a QoS matched to their
 publishers (as ``ros2 bag record`` does), and stores the serialised messages with the
