@@ -127,6 +127,7 @@ def test_restamped_replay_keeps_the_recorded_stamps_spacing_and_pairs(tmp_path):
     from hupr_msgs.msg import RadarFrame
     from hupr_ros import topics
     from hupr_ros.bags.recording import RecordingWriter
+    from hupr_ros.messages.ros import ns_from_stamp, stamp_from_ns
     from rclpy.node import Node
     from rclpy.serialization import serialize_message
     from ros_harness import harness
@@ -139,7 +140,7 @@ def test_restamped_replay_keeps_the_recorded_stamps_spacing_and_pairs(tmp_path):
         stamp = t0 + k * 100_000_000
         for side, late_ms in (('hori', 5), ('vert', 85 if k % 3 == 1 else 7)):
             msg = RadarFrame(frame_number=k)
-            msg.header.stamp.sec, msg.header.stamp.nanosec = divmod(stamp, 1_000_000_000)
+            msg.header.stamp = stamp_from_ns(stamp)
             writer.write(raw[side], stamp + late_ms * 1_000_000, serialize_message(msg))
     writer.close()
     got = {}
@@ -149,14 +150,12 @@ def test_restamped_replay_keeps_the_recorded_stamps_spacing_and_pairs(tmp_path):
             probe.create_subscription(
                 RadarFrame, topic,
                 lambda m, side=side: got.setdefault(m.frame_number, {}).__setitem__(
-                    side, m.header.stamp.sec * 1_000_000_000 + m.header.stamp.nanosec), 20)
+                    side, ns_from_stamp(m.header.stamp)), 20)
         player = _spawn('hupr_ros.nodes', 'hupr-play', str(tmp_path / 'bag'), '--restamp',
                         '--rate', '2', '--wait-subscribers', '30')
-        try:
-            assert h.spin_until(lambda: sum(map(len, got.values())) == 12, 60), \
-                ({k: sorted(v) for k, v in got.items()}, _stop(player))
-        finally:
-            log = _stop(player)
+        all_came = h.spin_until(lambda: sum(map(len, got.values())) == 12, 60)
+        log = _stop(player)
+    assert all_came, ({k: sorted(v) for k, v in got.items()}, log)
     assert sorted(got) == list(range(6)), log
     first = got[0]['hori']
     for k, pair in got.items():

@@ -27,6 +27,7 @@ from hupr_ros import topics
 from hupr_ros.bags import BagError, fully_qualified, open_reader
 from hupr_ros.bags.recording import RecordingWriter
 from hupr_ros.cli import fail
+from hupr_ros.messages.ros import ns_from_stamp, stamp_from_ns
 from hupr_ros.nodes.qos import rclpy_qos, rosbags_qos, subscription_qos
 import rclpy
 from rclpy.duration import Duration
@@ -232,12 +233,11 @@ class Player(Node):
                     msg = deserialize_message(data, self.classes[connection.topic])
                     header = getattr(msg, 'header', None)
                     if header is not None:
-                        recorded = header.stamp.sec * 1_000_000_000 + header.stamp.nanosec
+                        recorded = ns_from_stamp(header.stamp)
                         if recorded and origin is None:
                             origin = recorded - (log_ns - first)
                         since = recorded - origin if recorded else log_ns - first   # unstamped
-                        ns = stamp0 + int((since + shift) / rate)
-                        header.stamp.sec, header.stamp.nanosec = divmod(ns, 1_000_000_000)
+                        header.stamp = stamp_from_ns(stamp0 + int((since + shift) / rate))
                     data = serialize_message(msg)
                 self.publishers_by_topic[connection.topic].publish(bytes(data))
                 played += 1

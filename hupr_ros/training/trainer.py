@@ -152,6 +152,14 @@ class Trainer:
                             extra={'training': self._training_state(),
                                    'hupr_ros_training': self._metadata()})
 
+    def keep_weights(self) -> None:
+        """Keep this step's weights (``keep_every``), published format with the run's metadata."""
+        if self.is_main:
+            p = self.progress
+            save_checkpoint(self.model, self.out / f'step_{p.step:07d}.pth', epoch=p.epoch,
+                            accuracy=max(p.best_ap, 0.0),
+                            extra={'hupr_ros_training': self._metadata()})
+
     def _resume(self) -> None:
         path = self.out / 'last.pth'
         if not path.is_file():
@@ -361,10 +369,8 @@ class Trainer:
                 self.validate()
             if p.step % c.save_every == 0:
                 self.save_last()
-            if c.keep_every and p.step % c.keep_every == 0 and self.is_main:
-                save_checkpoint(self.model, self.out / f'step_{p.step:07d}.pth', epoch=p.epoch,
-                                accuracy=max(p.best_ap, 0.0),
-                                extra={'hupr_ros_training': self._metadata()})
+            if c.keep_every and p.step % c.keep_every == 0:
+                self.keep_weights()
             if p.step >= total or time.monotonic() > deadline:
                 return False
         return True
