@@ -3,11 +3,14 @@
 
 """Shared pytest set-up: an isolated, loopback-only ROS 2 domain per test session."""
 
+import fcntl
 import os
 import pathlib
 import random
+import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -73,6 +76,48 @@ def spawn_replay_pose_node() -> subprocess.Popen:
                         '-p', f'weights_path:={weights}',
                         '-p', 'num_filters:=4', '-p', 'presence:=false', '-p', 'fused:=true',
                         '-p', 'window_alignment:=causal', '-p', 'torch_threads:=1')
+
+
+#: A DDS participant's shared-memory segment in Fast DDS's folder, beside its ``_el`` lock file.
+_DDS_SEGMENT = re.compile(r'^fastdds_[0-9a-f]{16}$')
+_SESSION_START = time.time()
+
+
+def remove_zombie_dds_segments(folder: pathlib.Path = pathlib.Path('/dev/shm'),
+                               since: float = 0.0) -> list:
+    """
+    Delete the Fast DDS segments of participants that died, made at ``since`` or later.
+
+    Each participant holds an exclusive flock on its segment's ``_el`` file while it lives, and
+    unlinks both when it ends cleanly; a process killed with SIGKILL (as several tests do on
+    purpose) leaves them, up to 70 MB of memory each in ``/dev/shm``. A lock that can be taken
+    has no owner left. Returns the removed segments' names.
+    """
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return removed
+    for name in names:
+        segment, lock_path = folder / name, folder / f'{name}_el'
+        if not _DDS_SEGMENT.match(name) or not lock_path.is_file():
+            continue
+        try:
+            if lock_path.stat().st_mtime < since:
+                continue
+            with open(lock_path, 'ab') as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                segment.unlink(missing_ok=True)
+                lock_path.unlink(missing_ok=True)
+            removed.append(name)
+        except OSError:        # locked: its participant is alive (or the file just went)
+            continue
+    return removed
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Leave no shared memory behind from the processes this session killed."""
+    remove_zombie_dds_segments(since=_SESSION_START - 1)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -9,12 +9,13 @@ is counted under its kind, logged, and skipped, and valid input that follows is 
 
 import json
 import os
+import pathlib
 import signal
 import subprocess
 import sys
 import time
 
-from conftest import REPO, requires_ros
+from conftest import remove_zombie_dds_segments, REPO, requires_ros
 from hupr_ros.guards import ErrorLog, StampGuard
 import numpy as np
 import pytest
@@ -425,6 +426,64 @@ def test_graph_recovers_from_kill_9_of_each_node_in_turn(tmp_path):
     assert report['exit_codes'] == {'sim': 0, 'preprocess': 0, 'pose': 0}, report
     rss = report['rss_mib']['preprocess']
     assert rss['max'] < 2 * rss['first'] + 100, report
+
+
+_PARTICIPANT = """
+import sys, time, rclpy
+from std_msgs.msg import String
+rclpy.init()
+node = rclpy.create_node('shm_probe')
+node.create_publisher(String, 'shm_probe', 10)
+print('ready', flush=True)
+time.sleep(120)
+"""
+
+
+def _dds_segments_of(pid: int) -> set:
+    """
+    Names of the Fast DDS participant segments a process owns.
+
+    A participant maps the segments of the others it writes to as well; it holds its own
+    segment's ``_el`` lock file open.
+    """
+    names = set()
+    for fd in pathlib.Path(f'/proc/{pid}/fd').iterdir():
+        target = os.readlink(fd) if fd.is_symlink() else ''
+        if target.startswith('/dev/shm/fastdds_') and target.endswith('_el') and \
+                '_port' not in target:
+            names.add(target[len('/dev/shm/'):-len('_el')])
+    return names
+
+
+@requires_ros
+@pytest.mark.skipif(not pathlib.Path('/dev/shm').is_dir(), reason='no /dev/shm')
+def test_the_shared_memory_of_a_killed_participant_is_reclaimed_and_a_live_ones_kept():
+    # The suite SIGKILLs nodes on purpose; Fast DDS leaves their segments (tens of MB each) in
+    # /dev/shm, so conftest removes those whose owner is gone when the session ends. A real
+    # participant's segment, after kill -9, goes; a live one's stays.
+    since = time.time() - 1
+    processes = [subprocess.Popen([sys.executable, '-c', _PARTICIPANT], stdout=subprocess.PIPE,
+                                  text=True) for _ in range(2)]
+    try:
+        for process in processes:
+            assert process.stdout.readline().strip() == 'ready'
+        killed, alive = (_dds_segments_of(p.pid) for p in processes)
+        assert killed and alive and not killed & alive
+        processes[0].send_signal(signal.SIGKILL)
+        processes[0].wait(timeout=30)
+        shm = pathlib.Path('/dev/shm')
+        assert all((shm / name).exists() for name in killed)     # Fast DDS left them
+        removed = remove_zombie_dds_segments(shm, since)
+        assert killed <= set(removed) and not alive & set(removed)
+        assert not any((shm / name).exists() or (shm / f'{name}_el').exists()
+                       for name in killed)
+        assert all((shm / name).exists() for name in alive)
+    finally:
+        for process in processes:      # rclpy's SIGTERM handler does not end a sleep
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=30)
+        remove_zombie_dds_segments(pathlib.Path('/dev/shm'), since)
 
 
 # --------------------------------------------------------------------------- bad parameters

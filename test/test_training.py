@@ -436,3 +436,20 @@ def test_learning_curves_draw_each_series():
     # A record without a key (an older metrics.jsonl) leaves that point out, nothing fails.
     partial = learning_curves(records[:3] + [{'step': 600, 'AP': 9.0}], 'run')
     assert not np.array_equal(partial, blank)
+
+
+def test_arm_probe_cli_scores_new_bodies_against_the_median_pose(tiny, tmp_path, capsys):
+    from hupr_ros.tools import arm_probe
+    data, cache = str(tiny / 'data'), str(tiny / 'cache')
+    out = tmp_path / 'probe'
+    assert arm_probe.main(['--train', data, cache, '--select', data, cache, 'val',
+                           '--report', data, cache, 'test', '--epochs', '1', '--out',
+                           str(out)]) == 0
+    rows = json.loads((out / 'rows.json').read_text())
+    assert [r['method'].split()[0] for r in rows] == ['median'] * 3 + ['ridge'] * 3 + ['cnn'] * 3
+    assert {r['set'] for r in rows} == {'training frames (32)', 'data val', 'data test'}
+    assert all(np.isfinite(r['arm_error_px']) and r['arm_error_px'] > 0 for r in rows)
+    assert '| ridge lambda' in (out / 'table.md').read_text()
+    assert arm_probe.main(['--train', data, str(tmp_path / 'none'), '--select', data, cache,
+                           'val']) == 2
+    assert 'cache is missing or unfinished' in capsys.readouterr().err

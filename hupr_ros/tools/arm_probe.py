@@ -1,0 +1,306 @@
+# Copyright 2026 The hupr_ros Authors
+# SPDX-License-Identifier: Apache-2.0
+r"""
+``hupr-arm-probe``: ask whether the arms of a new body can be read from the network's input.
+
+The pose networks place the torso of a body they have not seen but not its arms
+(docs/results.md). This asks the question without the pose network: a small model that only
+has to say where the elbows and wrists are *relative to the true shoulders* (in torso lengths),
+from the radar input around the person, trained on the training bodies and scored on bodies
+it has never seen. Its input is the network's own (an ``--output input`` cache: K Doppler
+bins, real and imaginary parts, range x azimuth, elevation averaged), cropped around the
+strongest echo of each radar; ``--frames`` stacks the crops of the frames before as well.
+
+Two probes, both fit on the training split and chosen on the ``--select`` split:
+
+- ``ridge``: linear regression on the crops' magnitudes (the regularisation chosen on the
+  selection split);
+- ``cnn``: a three-layer convolutional network on the same crops (complex parts kept), trained
+  with Adam for ``--epochs`` epochs; the epoch with the lowest selection error is reported.
+
+Each is scored against the guess that knows the true shoulders and torso and the training
+split's median arm pose (``hupr_ros.metrics.arm_blind_errors`` with the truth as the
+prediction): a probe that is not closer than that guess has not read the arms. Also printed:
+which arm is raised, over the frames where exactly one is (``hupr_ros.metrics.wrong_arm``).
+
+Usage::
+
+    hupr-arm-probe --train DATA CACHE [--train DATA2 CACHE2] --select DATA CACHE val \\
+        --report DATA2 CACHE2 val [--frames 1] [--epochs 15] [--out DIR]
+"""
+
+import argparse
+import dataclasses
+import json
+import pathlib
+import sys
+import time
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from hupr_ros.data.cache import RADARS
+from hupr_ros.data.dataset import HuPRDataset
+from hupr_ros.data.layout import DatasetError
+from hupr_ros.metrics import ARM_JOINTS, JOINT_INDEX, wrong_arm
+import numpy as np
+
+#: Half sizes of the crop around the person: range bins (4.3 cm) and azimuth bins.
+HALF_RANGE, HALF_AZIMUTH = 10, 10
+_ARMS = [JOINT_INDEX[name] for name in ARM_JOINTS]
+_SHOULDERS = [JOINT_INDEX[name[:2] + 'Shoulder'] for name in ARM_JOINTS]
+PROBES = ('ridge', 'cnn')
+
+
+def person_crop(frame: np.ndarray, half_range: int = HALF_RANGE,
+                half_azimuth: int = HALF_AZIMUTH,
+                centre: Optional[Tuple[int, int]] = None) -> Tuple[np.ndarray, Tuple[int, int]]:
+    """
+    Crop one radar frame (K, 2, R, A) around its strongest echo: (K, 2, 2h+1, 2w+1), centre.
+
+    The centre is the (range, azimuth) cell of the largest magnitude summed over Doppler after a
+    3 x 3 box blur (so one bright cell does not win over the body); cells outside the map are
+    zero. ``centre`` crops at a given cell instead.
+    """
+    if frame.ndim != 4 or frame.shape[1] != 2:
+        raise ValueError(f'expected a (K, 2, range, azimuth) frame, got shape {frame.shape}')
+    if centre is None:
+        energy = np.sqrt((frame.astype(np.float32) ** 2).sum(axis=1)).sum(axis=0)
+        padded = np.pad(energy, 1)
+        blurred = sum(padded[i:i + energy.shape[0], j:j + energy.shape[1]]
+                      for i in range(3) for j in range(3))
+        centre = np.unravel_index(int(np.argmax(blurred)), energy.shape)
+    r, a = int(centre[0]), int(centre[1])
+    padded = np.pad(frame, ((0, 0), (0, 0), (half_range, half_range),
+                            (half_azimuth, half_azimuth)))
+    crop = padded[:, :, r:r + 2 * half_range + 1, a:a + 2 * half_azimuth + 1]
+    return np.ascontiguousarray(crop, dtype=np.float32), (r, a)
+
+
+def arm_offsets(poses: np.ndarray) -> np.ndarray:
+    """Elbows and wrists minus their shoulders in torso lengths (neck to mid-hip): (M, 8)."""
+    poses = np.asarray(poses, np.float64)
+    hips = (poses[:, JOINT_INDEX['L_Hip']] + poses[:, JOINT_INDEX['R_Hip']]) / 2
+    torso = np.linalg.norm(hips - poses[:, JOINT_INDEX['Neck']], axis=-1)
+    if (torso < 1e-6).any():
+        raise ValueError('a pose has no torso (neck on the hips): arm offsets are undefined')
+    offsets = (poses[:, _ARMS] - poses[:, _SHOULDERS]) / torso[:, None, None]
+    return offsets.reshape(len(poses), 8)
+
+
+def poses_with_arms(poses: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Return the true poses with their elbows and wrists placed from ``offsets`` (M, 8)."""
+    poses = np.array(poses, np.float64)
+    hips = (poses[:, JOINT_INDEX['L_Hip']] + poses[:, JOINT_INDEX['R_Hip']]) / 2
+    torso = np.linalg.norm(hips - poses[:, JOINT_INDEX['Neck']], axis=-1)
+    poses[:, _ARMS] = poses[:, _SHOULDERS] + offsets.reshape(-1, 4, 2) * torso[:, None, None]
+    return poses
+
+
+@dataclasses.dataclass
+class ProbeSet:
+    """Crops (M, F x radars x K x 2, h, w), true poses (M, 14, 2) and where they came from."""
+
+    name: str
+    crops: np.ndarray
+    poses: np.ndarray
+    sequences: np.ndarray
+
+
+def load_set(root: str, cache: str, phase: str, frames: int = 1,
+             max_sequences: Optional[int] = None, half_range: int = HALF_RANGE,
+             half_azimuth: int = HALF_AZIMUTH) -> ProbeSet:
+    """Crop every frame of a split (each radar around its own strongest echo at frame t)."""
+    data = HuPRDataset(root, cache, phase, alignment='causal', num_frames=1,
+                       check_captures=False)
+    crops, poses, sequences = [], [], []
+    for labels, arrays in list(zip(data.labels, data.inputs))[:max_sequences]:
+        stacks = {radar: np.asarray(arrays[radar], np.float32) for radar in RADARS}
+        for t in range(len(labels.images)):
+            parts = []
+            for radar in RADARS:
+                now, centre = person_crop(stacks[radar][t], half_range, half_azimuth)
+                parts.append(now)
+                for back in range(1, frames):      # earlier frames, cropped at frame t's cell
+                    parts.append(person_crop(stacks[radar][max(t - back, 0)], half_range,
+                                             half_azimuth, centre)[0])
+            crops.append(np.concatenate(parts).reshape(-1, *parts[0].shape[-2:]))
+            poses.append(labels.keypoints[t])
+            sequences.append(labels.number)
+    return ProbeSet(f'{pathlib.Path(root).name} {phase}', np.stack(crops),
+                    np.stack(poses).astype(np.float64), np.array(sequences))
+
+
+def _magnitudes(crops: np.ndarray) -> np.ndarray:
+    """|crop| over each (real, imaginary) pair, flattened: (M, C/2 x h x w)."""
+    m = crops.reshape(len(crops), -1, 2, *crops.shape[-2:])
+    return np.sqrt((m ** 2).sum(axis=2)).reshape(len(crops), -1)
+
+
+def fit_ridge(train: ProbeSet, select: ProbeSet,
+              lambdas: Sequence[float] = (1e-3, 1e-2, 1e-1, 1, 10, 100)) -> dict:
+    """Ridge regression of the arm offsets on crop magnitudes; lambda chosen on ``select``."""
+    x, y = _magnitudes(train.crops).astype(np.float64), arm_offsets(train.poses)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    x = (x - mean) / scale
+    y_mean = y.mean(axis=0)
+    gram, rhs = x.T @ x, x.T @ (y - y_mean)
+    xs = (_magnitudes(select.crops) - mean) / scale
+    best = None
+    for lam in lambdas:
+        w = np.linalg.solve(gram + lam * len(x) * np.eye(len(gram)), rhs)
+        err = arm_error_px(select.poses, xs @ w + y_mean)
+        if best is None or err < best[0]:
+            best = (err, lam, w)
+    _, lam, w = best
+
+    def predict(crops: np.ndarray) -> np.ndarray:
+        return ((_magnitudes(crops) - mean) / scale) @ w + y_mean
+    return {'predict': predict, 'choice': f'lambda {lam:g}'}
+
+
+def fit_cnn(train: ProbeSet, select: ProbeSet, epochs: int = 15, seed: int = 0,
+            log=print) -> dict:
+    """Train a small CNN on the crops; keep the epoch with the lowest selection error."""
+    import torch
+    from torch import nn
+    torch.manual_seed(seed)
+    x = torch.from_numpy(train.crops)
+    scale = float(x.abs().mean()) + 1e-6
+    y_np = arm_offsets(train.poses)
+    y_mean = y_np.mean(axis=0)
+    y = torch.from_numpy((y_np - y_mean).astype(np.float32))
+    channels = x.shape[1]
+    net = nn.Sequential(
+        nn.Conv2d(channels, 64, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(64, 64, 3, padding=1, stride=2), nn.ReLU(),
+        nn.Conv2d(64, 64, 3, padding=1, stride=2), nn.ReLU(),
+        nn.Flatten(), nn.LazyLinear(128), nn.ReLU(), nn.Linear(128, 8))
+    net(x[:2] / scale)
+    optimiser = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-4)
+
+    def predict_with(model, crops: np.ndarray) -> np.ndarray:
+        model.eval()
+        with torch.no_grad():
+            out = [model(torch.from_numpy(crops[i:i + 512]) / scale).numpy()
+                   for i in range(0, len(crops), 512)]
+        return np.concatenate(out).astype(np.float64) + y_mean
+    best = (float('inf'), None, 0)
+    generator = torch.Generator().manual_seed(seed)
+    for epoch in range(1, epochs + 1):
+        net.train()
+        for batch in torch.randperm(len(x), generator=generator).split(64):
+            loss = ((net(x[batch] / scale) - y[batch]) ** 2).mean()
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+        err = arm_error_px(select.poses, predict_with(net, select.crops))
+        log(f'  cnn epoch {epoch}: selection arm error {err:.2f} px')
+        if err < best[0]:
+            best = (err, {k: v.clone() for k, v in net.state_dict().items()}, epoch)
+    net.load_state_dict(best[1])
+    return {'predict': lambda crops: predict_with(net, crops), 'choice': f'epoch {best[2]}'}
+
+
+def arm_error_px(poses: np.ndarray, offsets: np.ndarray) -> float:
+    """Mean pixel error of the elbows and wrists placed from ``offsets`` on the true torso."""
+    placed = poses_with_arms(poses, offsets)
+    return float(np.linalg.norm(placed[:, _ARMS] - poses[:, _ARMS], axis=-1).mean())
+
+
+def score(probe: ProbeSet, offsets: np.ndarray) -> Dict[str, float]:
+    """Arm error (px), and of the one-arm-raised frames: that arm / the other (fractions)."""
+    placed = poses_with_arms(probe.poses, offsets)
+    frames, wrong, right = wrong_arm(placed, probe.poses)
+    return {'arm_error_px': arm_error_px(probe.poses, offsets), 'one_arm_frames': frames,
+            'right_arm': right, 'wrong_arm': wrong}
+
+
+def run(train: List[ProbeSet], select: ProbeSet, report: List[ProbeSet], epochs: int,
+        log=print, probes: Sequence[str] = PROBES) -> List[dict]:
+    """Fit both probes and the median guess; return one row per (method, scored set)."""
+    joined = ProbeSet('+'.join(s.name for s in train), np.concatenate([s.crops for s in train]),
+                      np.concatenate([s.poses for s in train]),
+                      np.concatenate([s.sequences for s in train]))
+    median = np.median(arm_offsets(joined.poses), axis=0)
+    fitted = {'median arm pose (torso only)': {'predict': lambda c: np.tile(median, (len(c), 1)),
+                                               'choice': ''}}
+    for probe in probes:
+        start = time.monotonic()
+        fitted[probe] = (fit_ridge(joined, select) if probe == 'ridge' else
+                         fit_cnn(joined, select, epochs=epochs, log=log))
+        log(f'{probe} fitted in {time.monotonic() - start:.0f} s ({fitted[probe]["choice"]})')
+    rng = np.random.default_rng(0)
+    train_sample = rng.choice(len(joined.crops), size=min(2000, len(joined.crops)),
+                              replace=False)
+    fit_set = ProbeSet(f'training frames ({len(train_sample):,})', joined.crops[train_sample],
+                       joined.poses[train_sample], joined.sequences[train_sample])
+    rows = []
+    for method, model in fitted.items():
+        for probe in [fit_set, select] + report:
+            row = {'method': method, 'set': probe.name, 'frames': len(probe.crops),
+                   'choice': model['choice']}
+            row.update(score(probe, model['predict'](probe.crops)))
+            rows.append(row)
+    return rows
+
+
+def table(rows: List[dict]) -> str:
+    """Markdown table of ``run``'s rows."""
+    lines = ['| probe | set | frames | elbows and wrists, mean error | one arm raised: '
+             'that arm / the other |', '| --- | --- | --- | --- | --- |']
+    for r in rows:
+        lines.append(f"| {r['method']} {r['choice']} | {r['set']} | {r['frames']} | "
+                     f"{r['arm_error_px']:.1f} px | {100 * r['right_arm']:.1f}% / "
+                     f"{100 * r['wrong_arm']:.1f}% |")
+    return '\n'.join(lines)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog='hupr-arm-probe', description=__doc__.split('\n')[1])
+    parser.add_argument('--train', nargs=2, action='append', required=True,
+                        metavar=('DATA', 'CACHE'), help='a training split (repeatable)')
+    parser.add_argument('--select', nargs=3, required=True, metavar=('DATA', 'CACHE', 'SPLIT'),
+                        help='the split that chooses the regularisation and the epoch')
+    parser.add_argument('--report', nargs=3, action='append', default=[],
+                        metavar=('DATA', 'CACHE', 'SPLIT'), help='a split to score (repeatable)')
+    parser.add_argument('--frames', type=int, default=1, help='frames per crop stack (1)')
+    parser.add_argument('--epochs', type=int, default=15)
+    parser.add_argument('--probes', nargs='+', choices=PROBES, default=list(PROBES),
+                        help='which probes to fit (ridge needs (features)^2 memory: '
+                        'use cnn alone with several --frames)')
+    parser.add_argument('--half-range', type=int, default=HALF_RANGE,
+                        help=f'crop half height, range bins ({HALF_RANGE})')
+    parser.add_argument('--half-azimuth', type=int, default=HALF_AZIMUTH,
+                        help=f'crop half width, azimuth bins ({HALF_AZIMUTH})')
+    parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--max-sequences', type=int, default=None,
+                        help='at most this many sequences of each split (quick looks)')
+    parser.add_argument('--out', type=pathlib.Path, default=None,
+                        help='write rows.json and table.md here')
+    args = parser.parse_args(argv)
+    if args.frames < 1:
+        parser.error('--frames must be at least 1')
+    import torch
+    torch.set_num_threads(args.threads)
+    try:
+        start = time.monotonic()
+        crop = (args.frames, args.max_sequences, args.half_range, args.half_azimuth)
+        train = [load_set(d, c, 'train', *crop) for d, c in args.train]
+        select = load_set(*args.select, *crop)
+        report = [load_set(*r, *crop) for r in args.report]
+    except (DatasetError, ValueError) as error:
+        print(f'hupr-arm-probe: {error}', file=sys.stderr)
+        return 2
+    print(f'loaded {sum(len(s.crops) for s in train)} training frames, crops '
+          f'{train[0].crops.shape[1:]} in {time.monotonic() - start:.0f} s', flush=True)
+    rows = run(train, select, report, args.epochs, log=lambda m: print(m, flush=True),
+               probes=args.probes)
+    print(table(rows))
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / 'rows.json').write_text(json.dumps(rows, indent=1))
+        (args.out / 'table.md').write_text(table(rows) + '\n')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
