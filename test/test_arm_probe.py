@@ -3,8 +3,8 @@
 """hupr-arm-probe: the crop, the arm offsets, a probe that finds an arm planted in its input."""
 
 from hupr_ros.metrics import JOINT_INDEX
-from hupr_ros.tools.arm_probe import arm_error_px, arm_offsets, person_crop, poses_with_arms, \
-    ProbeSet, run
+from hupr_ros.tools.arm_probe import arm_error_px, arm_offsets, MOVING, person_crop, \
+    poses_with_arms, ProbeSet, run, score, wrist_motion
 import numpy as np
 import pytest
 
@@ -86,3 +86,17 @@ def test_a_probe_reads_an_arm_planted_in_its_input_and_nothing_from_noise():
     error = {(r['method'].split()[0], r['set']): r['arm_error_px'] for r in blind}
     assert error[('ridge', 'new')] > 0.95 * error[('median', 'new')]
     assert {r['set'] for r in blind} == {'training frames (600)', 'select', 'new'}
+
+
+def test_moving_arm_frames_are_told_from_still_ones():
+    poses = np.repeat(_poses(1, np.random.default_rng(4)), 4, axis=0)
+    hips = (poses[0, JOINT_INDEX['L_Hip']] + poses[0, JOINT_INDEX['R_Hip']]) / 2
+    length = np.linalg.norm(hips - poses[0, JOINT_INDEX['Neck']])
+    poses[2:, JOINT_INDEX['R_Wrist'], 0] += 0.3 * length     # the right wrist moves at frame 2
+    moved = wrist_motion(poses)
+    assert moved == pytest.approx([0, 0, 0.3, 0])
+    probe = ProbeSet('s', np.zeros((4, 2, 3, 3), np.float32), poses, np.ones(4), moved)
+    truth = arm_offsets(poses)
+    scored = score(probe, truth + np.where(moved[:, None] >= MOVING, 0.0, 0.1))
+    assert scored['moving_frames'] == 1 and scored['moving_arm_error_px'] == pytest.approx(0)
+    assert scored['still_arm_error_px'] > 0

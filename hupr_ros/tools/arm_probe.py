@@ -97,12 +97,35 @@ def poses_with_arms(poses: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 
 @dataclasses.dataclass
 class ProbeSet:
-    """Crops (M, F x radars x K x 2, h, w), true poses (M, 14, 2) and where they came from."""
+    """
+    Crops (M, F x radars x K x 2, h, w), true poses (M, 14, 2) and where they came from.
+
+    ``wrist_motion``: how far the faster wrist moved since the frame before, relative to the
+    shoulder, in torso lengths (0 at a sequence's first frame).
+    """
 
     name: str
     crops: np.ndarray
     poses: np.ndarray
     sequences: np.ndarray
+    wrist_motion: Optional[np.ndarray] = None
+
+    def __post_init__(self) -> None:
+        if self.wrist_motion is None:
+            self.wrist_motion = np.zeros(len(self.poses))
+
+
+#: A frame whose faster wrist moved at least this far (torso lengths, about 0.5 m/s at 10 Hz
+#: for a 0.5 m torso) since the frame before counts as a moving-arm frame.
+MOVING = 0.1
+
+
+def wrist_motion(poses: np.ndarray) -> np.ndarray:
+    """Per frame of a sequence: the faster wrist's move since the frame before (torso lengths)."""
+    offsets = arm_offsets(poses).reshape(len(poses), 4, 2)[:, [1, 3]]
+    moved = np.zeros(len(poses))
+    moved[1:] = np.linalg.norm(np.diff(offsets, axis=0), axis=-1).max(axis=1)
+    return moved
 
 
 def load_set(root: str, cache: str, phase: str, frames: int = 1,
@@ -111,9 +134,10 @@ def load_set(root: str, cache: str, phase: str, frames: int = 1,
     """Crop every frame of a split (each radar around its own strongest echo at frame t)."""
     data = HuPRDataset(root, cache, phase, alignment='causal', num_frames=1,
                        check_captures=False)
-    crops, poses, sequences = [], [], []
+    crops, poses, sequences, motion = [], [], [], []
     for labels, arrays in list(zip(data.labels, data.inputs))[:max_sequences]:
         stacks = {radar: np.asarray(arrays[radar], np.float32) for radar in RADARS}
+        motion.append(wrist_motion(labels.keypoints))
         for t in range(len(labels.images)):
             parts = []
             for radar in RADARS:
@@ -126,7 +150,8 @@ def load_set(root: str, cache: str, phase: str, frames: int = 1,
             poses.append(labels.keypoints[t])
             sequences.append(labels.number)
     return ProbeSet(f'{pathlib.Path(root).name} {phase}', np.stack(crops),
-                    np.stack(poses).astype(np.float64), np.array(sequences))
+                    np.stack(poses).astype(np.float64), np.array(sequences),
+                    np.concatenate(motion))
 
 
 def _magnitudes(crops: np.ndarray) -> np.ndarray:
@@ -207,10 +232,20 @@ def arm_error_px(poses: np.ndarray, offsets: np.ndarray) -> float:
 
 
 def score(probe: ProbeSet, offsets: np.ndarray) -> Dict[str, float]:
-    """Arm error (px), and of the one-arm-raised frames: that arm / the other (fractions)."""
+    """
+    Score arm offsets against the truth.
+
+    Arm error (px) over all frames, the still-arm and the moving-arm ones (``MOVING``), and of
+    the one-arm-raised frames: that arm / the other (fractions).
+    """
     placed = poses_with_arms(probe.poses, offsets)
     frames, wrong, right = wrong_arm(placed, probe.poses)
-    return {'arm_error_px': arm_error_px(probe.poses, offsets), 'one_arm_frames': frames,
+    moving = probe.wrist_motion >= MOVING
+    part = {name: arm_error_px(probe.poses[mask], offsets[mask]) if mask.any() else float('nan')
+            for name, mask in (('still', ~moving), ('moving', moving))}
+    return {'arm_error_px': arm_error_px(probe.poses, offsets),
+            'still_arm_error_px': part['still'], 'moving_arm_error_px': part['moving'],
+            'moving_frames': int(moving.sum()), 'one_arm_frames': frames,
             'right_arm': right, 'wrong_arm': wrong}
 
 
@@ -219,7 +254,8 @@ def run(train: List[ProbeSet], select: ProbeSet, report: List[ProbeSet], epochs:
     """Fit both probes and the median guess; return one row per (method, scored set)."""
     joined = ProbeSet('+'.join(s.name for s in train), np.concatenate([s.crops for s in train]),
                       np.concatenate([s.poses for s in train]),
-                      np.concatenate([s.sequences for s in train]))
+                      np.concatenate([s.sequences for s in train]),
+                      np.concatenate([s.wrist_motion for s in train]))
     median = np.median(arm_offsets(joined.poses), axis=0)
     fitted = {'median arm pose (torso only)': {'predict': lambda c: np.tile(median, (len(c), 1)),
                                                'choice': ''}}
@@ -232,7 +268,8 @@ def run(train: List[ProbeSet], select: ProbeSet, report: List[ProbeSet], epochs:
     train_sample = rng.choice(len(joined.crops), size=min(2000, len(joined.crops)),
                               replace=False)
     fit_set = ProbeSet(f'training frames ({len(train_sample):,})', joined.crops[train_sample],
-                       joined.poses[train_sample], joined.sequences[train_sample])
+                       joined.poses[train_sample], joined.sequences[train_sample],
+                       joined.wrist_motion[train_sample])
     rows = []
     for method, model in fitted.items():
         for probe in [fit_set, select] + report:
@@ -245,12 +282,14 @@ def run(train: List[ProbeSet], select: ProbeSet, report: List[ProbeSet], epochs:
 
 def table(rows: List[dict]) -> str:
     """Markdown table of ``run``'s rows."""
-    lines = ['| probe | set | frames | elbows and wrists, mean error | one arm raised: '
-             'that arm / the other |', '| --- | --- | --- | --- | --- |']
+    lines = ['| probe | set | frames (arms moving) | elbows and wrists, mean error | '
+             'arms still | arms moving | one arm raised: that arm / the other |',
+             '| --- | --- | --- | --- | --- | --- | --- |']
     for r in rows:
-        lines.append(f"| {r['method']} {r['choice']} | {r['set']} | {r['frames']} | "
-                     f"{r['arm_error_px']:.1f} px | {100 * r['right_arm']:.1f}% / "
-                     f"{100 * r['wrong_arm']:.1f}% |")
+        lines.append(f"| {r['method']} {r['choice']} | {r['set']} | {r['frames']} "
+                     f"({r['moving_frames']}) | {r['arm_error_px']:.1f} px | "
+                     f"{r['still_arm_error_px']:.1f} px | {r['moving_arm_error_px']:.1f} px | "
+                     f"{100 * r['right_arm']:.1f}% / {100 * r['wrong_arm']:.1f}% |")
     return '\n'.join(lines)
 
 
