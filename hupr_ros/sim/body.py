@@ -11,7 +11,7 @@ poses held for at least 10 s, standing while waving one or both hands, walking w
 """
 
 from dataclasses import dataclass
-from typing import List, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 from hupr_ros.skeleton import JOINT_INDEX, NUM_JOINTS
 import numpy as np
@@ -314,6 +314,35 @@ BODY_PARTS: Tuple[BodyPart, ...] = (
     BodyPart('shoulders', 'L_Shoulder', 'R_Shoulder', 0.04, 0.6),
     BodyPart('hips', 'L_Hip', 'R_Hip', 0.05, 0.6),
 )
+
+
+#: Body parts by group (names of :data:`BODY_PARTS`).
+PART_GROUPS: Dict[str, Tuple[str, ...]] = {
+    'arms': ('r_upper_arm', 'r_forearm', 'l_upper_arm', 'l_forearm'),
+    'legs': ('r_thigh', 'r_shank', 'l_thigh', 'l_shank'),
+    'trunk': ('torso', 'head', 'shoulders', 'hips'),
+}
+
+
+def select_parts(names: Sequence[str]) -> Tuple[BodyPart, ...]:
+    """
+    Return the body parts named, by part or by group (:data:`PART_GROUPS`); all when empty.
+
+    :raises ValueError: a name is neither a part nor a group.
+    """
+    if not names:
+        return BODY_PARTS
+    wanted = set()
+    for name in names:
+        if name in PART_GROUPS:
+            wanted.update(PART_GROUPS[name])
+        elif any(part.name == name for part in BODY_PARTS):
+            wanted.add(name)
+        else:
+            raise ValueError(f'unknown body part {name!r}: parts are '
+                             f'{", ".join(p.name for p in BODY_PARTS)}; groups are '
+                             f'{", ".join(PART_GROUPS)}')
+    return tuple(part for part in BODY_PARTS if part.name in wanted)
 
 
 def part_radius(part: BodyPart, subject: Subject) -> float:

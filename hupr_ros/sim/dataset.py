@@ -275,7 +275,8 @@ def write_dataset(out: pathlib.Path, num_sequences: int = 6, frames: int = 100, 
     sequences = plan(num_sequences, seed, plan_kind)
     meta = {'seed': seed, 'frames': frames, 'plan': plan_kind, 'sequences': sequences,
             'config': {k: v for k, v in dataclasses.asdict(config).items()
-                       if k not in ('chirp', 'hori_mount', 'vert_mount')},
+                       if k not in ('chirp', 'hori_mount', 'vert_mount') and
+                       not (k == 'body_parts' and not v)},      # sets made before it existed
             'intrinsics': config.intrinsics}
     meta = json.loads(json.dumps(meta, default=str))     # as it reads back from disk
     _prepare(out, meta, overwrite)

@@ -19,18 +19,12 @@ from typing import Dict, Mapping, Tuple
 
 from hupr_ros.dsp.config import HUPR_VRDAE_CONFIG, VRDAEConfig
 from hupr_ros.dsp.vrdae import input_doppler_indices, vrdae_map
-from hupr_ros.sim.body import BODY_PARTS, BodySampling, joint_positions
+from hupr_ros.sim.body import BODY_PARTS, BodySampling, joint_positions, \
+    PART_GROUPS  # noqa: F401  (re-exported)
 from hupr_ros.sim.fmcw import synthesize_frame
 from hupr_ros.sim.scene import Simulator
 from hupr_ros.skeleton import JOINT_INDEX
 import numpy as np
-
-#: Body parts by group (names of :data:`hupr_ros.sim.body.BODY_PARTS`).
-PART_GROUPS: Mapping[str, Tuple[str, ...]] = {
-    'arms': ('r_upper_arm', 'r_forearm', 'l_upper_arm', 'l_forearm'),
-    'legs': ('r_thigh', 'r_shank', 'l_thigh', 'l_shank'),
-    'trunk': ('torso', 'head', 'shoulders', 'hips'),
-}
 
 
 @dataclass(frozen=True)

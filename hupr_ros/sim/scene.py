@@ -23,7 +23,7 @@ from typing import Optional, Tuple
 from hupr_ros.radar.antenna import HORIZONTAL_MOUNT, RadarMount, VERTICAL_MOUNT
 from hupr_ros.radar.config import ChirpConfig, HUPR_CHIRP_CONFIG
 from hupr_ros.sim.body import BODY_PARTS, body_scatterers, BodySampling, joint_positions, Motion, \
-    part_radius, person_present, segment_endpoint, Subject
+    part_radius, person_present, segment_endpoint, select_parts, Subject
 from hupr_ros.sim.fmcw import quantize, synthesize_frame
 import numpy as np
 
@@ -52,6 +52,9 @@ class SimConfig:
     camera_noise: float = 2.0        # grey levels
     sampling_along: int = 6
     sampling_around: int = 8
+    #: Simulate only these body parts (names or groups, hupr_ros.sim.body.PART_GROUPS) on the
+    #: radars, for diagnostics; () = the whole body. The labels are the whole body's.
+    body_parts: Tuple[str, ...] = ()
     chirp: ChirpConfig = HUPR_CHIRP_CONFIG
     hori_mount: RadarMount = HORIZONTAL_MOUNT
     vert_mount: RadarMount = VERTICAL_MOUNT
@@ -99,7 +102,8 @@ class Simulator:
     def __init__(self, subject: Subject, motion: Motion, config: SimConfig = SimConfig(),
                  seed: int = 0) -> None:
         self.subject, self.motion, self.config, self.seed = subject, motion, config, seed
-        self.sampling = BodySampling(config.sampling_along, config.sampling_around)
+        self.sampling = BodySampling(config.sampling_along, config.sampling_around,
+                                     select_parts(config.body_parts))
 
     def scatterers(self, t: float, mount: RadarMount
                    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:

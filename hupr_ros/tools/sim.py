@@ -18,6 +18,7 @@ from typing import Optional, Sequence
 
 from hupr_ros.cli import fail, INTERRUPTED, output_dir_problem
 from hupr_ros.sim import dataset
+from hupr_ros.sim.body import select_parts
 from hupr_ros.sim.dataset import DatasetExists, PLANS, write_dataset
 from hupr_ros.sim.scene import SimConfig
 
@@ -42,6 +43,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                              '(default: %(default)s)')
     parser.add_argument('--brightness', type=float, default=1.0,
                         help='camera image brightness factor, > 0 (default: %(default)s)')
+    parser.add_argument('--parts', nargs='+', default=[], metavar='PART',
+                        help='diagnostics: only these body parts reflect on the radars (names, '
+                             'or the groups arms, legs, trunk); labels and camera stay the '
+                             'whole body (default: all)')
     parser.add_argument('--workers', type=int, default=min(2, os.cpu_count() or 1),
                         help='sequences simulated in parallel processes (default: %(default)s)')
     parser.add_argument('--bags', action='store_true',
@@ -54,12 +59,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             parser.error(f'--{name} must be >= 1, got {getattr(args, name)}')
     if not (math.isfinite(args.brightness) and args.brightness > 0):
         parser.error(f'--brightness must be a number > 0, got {args.brightness}')
+    try:
+        select_parts(args.parts)
+    except ValueError as error:
+        parser.error(str(error))
     problem = output_dir_problem(args.out)
     if problem:
         return fail('hupr-sim', f'cannot write to {args.out}: {problem}')
     try:
         splits = write_dataset(args.out, args.sequences, args.frames, args.seed,
-                               SimConfig(brightness=args.brightness), args.workers,
+                               SimConfig(brightness=args.brightness,
+                                         body_parts=tuple(args.parts)), args.workers,
                                bags=args.bags, overwrite=args.overwrite, plan_kind=args.plan)
     except DatasetExists as error:
         return fail('hupr-sim', str(error))
