@@ -75,13 +75,13 @@ def test_a_probe_reads_an_arm_planted_in_its_input_and_nothing_from_noise():
     # probes beat the median pose), and one that carries nothing is not (no probe does better
     # than the median pose by more than noise).
     logs = []
-    rows = run([_planted('train', 600, 1, True)], _planted('select', 150, 2, True),
+    rows = run(_planted('train', 600, 1, True), _planted('select', 150, 2, True),
                [_planted('new', 150, 3, True)], epochs=4, log=logs.append)
     error = {(r['method'].split()[0], r['set']): r['arm_error_px'] for r in rows}
     assert error[('ridge', 'new')] < 0.8 * error[('median', 'new')]
     assert error[('cnn', 'new')] < 0.9 * error[('median', 'new')]
     assert any('cnn epoch 4' in line for line in logs)
-    blind = run([_planted('train', 600, 1, False)], _planted('select', 150, 2, False),
+    blind = run(_planted('train', 600, 1, False), _planted('select', 150, 2, False),
                 [_planted('new', 150, 3, False)], epochs=2, log=logs.append)
     error = {(r['method'].split()[0], r['set']): r['arm_error_px'] for r in blind}
     assert error[('ridge', 'new')] > 0.95 * error[('median', 'new')]

@@ -128,14 +128,28 @@ def wrist_motion(poses: np.ndarray) -> np.ndarray:
     return moved
 
 
-def load_set(root: str, cache: str, phase: str, frames: int = 1,
+def load_set(sources: Sequence[Tuple[str, str, str]], frames: int = 1,
              max_sequences: Optional[int] = None, half_range: int = HALF_RANGE,
              half_azimuth: int = HALF_AZIMUTH) -> ProbeSet:
-    """Crop every frame of a split (each radar around its own strongest echo at frame t)."""
-    data = HuPRDataset(root, cache, phase, alignment='causal', num_frames=1,
-                       check_captures=False)
-    crops, poses, sequences, motion = [], [], [], []
-    for labels, arrays in list(zip(data.labels, data.inputs))[:max_sequences]:
+    """
+    Crop every frame of one or more splits ``(root, cache, phase)``, joined in one set.
+
+    Each radar is cropped around its own strongest echo at frame t (the frames before, with
+    ``frames`` > 1, at the same cell). The crops go straight into one array (they are the
+    memory: 16,500 frames of 4 x 32 x 25 x 33 are 7 GB).
+    """
+    chosen = []
+    for root, cache, phase in sources:
+        data = HuPRDataset(root, cache, phase, alignment='causal', num_frames=1,
+                           check_captures=False)
+        chosen += list(zip(data.labels, data.inputs))[:max_sequences]
+    count = sum(len(labels.images) for labels, _ in chosen)
+    shape = (frames * len(RADARS) * chosen[0][1][RADARS[0]].shape[1] * 2,
+             2 * half_range + 1, 2 * half_azimuth + 1)
+    crops = np.empty((count,) + shape, np.float32)
+    poses, sequences, motion = [], [], []
+    row = 0
+    for labels, arrays in chosen:
         stacks = {radar: np.asarray(arrays[radar], np.float32) for radar in RADARS}
         motion.append(wrist_motion(labels.keypoints))
         for t in range(len(labels.images)):
@@ -146,11 +160,12 @@ def load_set(root: str, cache: str, phase: str, frames: int = 1,
                 for back in range(1, frames):      # earlier frames, cropped at frame t's cell
                     parts.append(person_crop(stacks[radar][max(t - back, 0)], half_range,
                                              half_azimuth, centre)[0])
-            crops.append(np.concatenate(parts).reshape(-1, *parts[0].shape[-2:]))
+            crops[row] = np.concatenate(parts).reshape(shape)
+            row += 1
             poses.append(labels.keypoints[t])
             sequences.append(labels.number)
-    return ProbeSet(f'{pathlib.Path(root).name} {phase}', np.stack(crops),
-                    np.stack(poses).astype(np.float64), np.array(sequences),
+    name = ' + '.join(f'{pathlib.Path(root).name} {phase}' for root, _, phase in sources)
+    return ProbeSet(name, crops, np.stack(poses).astype(np.float64), np.array(sequences),
                     np.concatenate(motion))
 
 
@@ -249,27 +264,23 @@ def score(probe: ProbeSet, offsets: np.ndarray) -> Dict[str, float]:
             'right_arm': right, 'wrong_arm': wrong}
 
 
-def run(train: List[ProbeSet], select: ProbeSet, report: List[ProbeSet], epochs: int,
+def run(train: ProbeSet, select: ProbeSet, report: List[ProbeSet], epochs: int,
         log=print, probes: Sequence[str] = PROBES) -> List[dict]:
-    """Fit both probes and the median guess; return one row per (method, scored set)."""
-    joined = ProbeSet('+'.join(s.name for s in train), np.concatenate([s.crops for s in train]),
-                      np.concatenate([s.poses for s in train]),
-                      np.concatenate([s.sequences for s in train]),
-                      np.concatenate([s.wrist_motion for s in train]))
-    median = np.median(arm_offsets(joined.poses), axis=0)
+    """Fit the probes and the median guess on ``train``; one row per (method, scored set)."""
+    median = np.median(arm_offsets(train.poses), axis=0)
     fitted = {'median arm pose (torso only)': {'predict': lambda c: np.tile(median, (len(c), 1)),
                                                'choice': ''}}
     for probe in probes:
         start = time.monotonic()
-        fitted[probe] = (fit_ridge(joined, select) if probe == 'ridge' else
-                         fit_cnn(joined, select, epochs=epochs, log=log))
+        fitted[probe] = (fit_ridge(train, select) if probe == 'ridge' else
+                         fit_cnn(train, select, epochs=epochs, log=log))
         log(f'{probe} fitted in {time.monotonic() - start:.0f} s ({fitted[probe]["choice"]})')
     rng = np.random.default_rng(0)
-    train_sample = rng.choice(len(joined.crops), size=min(2000, len(joined.crops)),
+    train_sample = rng.choice(len(train.crops), size=min(2000, len(train.crops)),
                               replace=False)
-    fit_set = ProbeSet(f'training frames ({len(train_sample):,})', joined.crops[train_sample],
-                       joined.poses[train_sample], joined.sequences[train_sample],
-                       joined.wrist_motion[train_sample])
+    fit_set = ProbeSet(f'training frames ({len(train_sample):,})', train.crops[train_sample],
+                       train.poses[train_sample], train.sequences[train_sample],
+                       train.wrist_motion[train_sample])
     rows = []
     for method, model in fitted.items():
         for probe in [fit_set, select] + report:
@@ -323,14 +334,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         start = time.monotonic()
         crop = (args.frames, args.max_sequences, args.half_range, args.half_azimuth)
-        train = [load_set(d, c, 'train', *crop) for d, c in args.train]
-        select = load_set(*args.select, *crop)
-        report = [load_set(*r, *crop) for r in args.report]
+        train = load_set([(d, c, 'train') for d, c in args.train], *crop)
+        select = load_set([tuple(args.select)], *crop)
+        report = [load_set([tuple(r)], *crop) for r in args.report]
     except (DatasetError, ValueError) as error:
         print(f'hupr-arm-probe: {error}', file=sys.stderr)
         return 2
-    print(f'loaded {sum(len(s.crops) for s in train)} training frames, crops '
-          f'{train[0].crops.shape[1:]} in {time.monotonic() - start:.0f} s', flush=True)
+    print(f'loaded {len(train.crops)} training frames, crops {train.crops.shape[1:]} in '
+          f'{time.monotonic() - start:.0f} s', flush=True)
     rows = run(train, select, report, args.epochs, log=lambda m: print(m, flush=True),
                probes=args.probes)
     print(table(rows))
