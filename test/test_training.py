@@ -12,6 +12,7 @@ import os
 import pathlib
 
 from hupr_ros.data import HuPRDataset
+from hupr_ros.data.layout import DatasetError
 from hupr_ros.model import load_official_checkpoint
 from hupr_ros.sim.dataset import write_dataset
 from hupr_ros.skeleton import JOINT_INDEX
@@ -453,3 +454,9 @@ def test_arm_probe_cli_scores_new_bodies_against_the_median_pose(tiny, tmp_path,
     assert arm_probe.main(['--train', data, str(tmp_path / 'none'), '--select', data, cache,
                            'val']) == 2
     assert 'cache is missing or unfinished' in capsys.readouterr().err
+    # Crops where another cache of the same sequences has its strongest echo: here the same one.
+    own = arm_probe.load_set([(data, cache, 'val')], frames=2)
+    guided = arm_probe.load_set([(data, cache, 'val')], frames=2, centre_cache=cache)
+    assert own.crops.shape[1] == 2 * 2 * 8 * 2 and np.array_equal(own.crops, guided.crops)
+    with pytest.raises(DatasetError, match='cache is missing'):
+        arm_probe.load_set([(data, cache, 'val')], centre_cache=str(tmp_path / 'none'))

@@ -38,8 +38,9 @@ import time
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from hupr_ros.data.cache import RADARS
-from hupr_ros.data.dataset import HuPRDataset
-from hupr_ros.data.layout import DatasetError
+from hupr_ros.data.dataset import HuPRDataset, open_cache
+from hupr_ros.data.layout import DatasetError, sequence_name
+from hupr_ros.dsp import VRDAEConfig
 from hupr_ros.metrics import ARM_JOINTS, JOINT_INDEX, wrong_arm
 import numpy as np
 
@@ -130,13 +131,16 @@ def wrist_motion(poses: np.ndarray) -> np.ndarray:
 
 def load_set(sources: Sequence[Tuple[str, str, str]], frames: int = 1,
              max_sequences: Optional[int] = None, half_range: int = HALF_RANGE,
-             half_azimuth: int = HALF_AZIMUTH) -> ProbeSet:
+             half_azimuth: int = HALF_AZIMUTH,
+             centre_cache: Optional[str] = None) -> ProbeSet:
     """
     Crop every frame of one or more splits ``(root, cache, phase)``, joined in one set.
 
     Each radar is cropped around its own strongest echo at frame t (the frames before, with
-    ``frames`` > 1, at the same cell). The crops go straight into one array (they are the
-    memory: 16,500 frames of 4 x 32 x 25 x 33 are 7 GB).
+    ``frames`` > 1, at the same cell), or, with ``centre_cache``, around the strongest echo of
+    the same sequence, frame and radar there (a set simulated with the same seed: the whole
+    body's cell for a set of the arms alone). The crops go straight into one array (they are
+    the memory: 16,500 frames of 4 x 32 x 25 x 33 are 7 GB).
     """
     chosen = []
     for root, cache, phase in sources:
@@ -151,11 +155,19 @@ def load_set(sources: Sequence[Tuple[str, str, str]], frames: int = 1,
     row = 0
     for labels, arrays in chosen:
         stacks = {radar: np.asarray(arrays[radar], np.float32) for radar in RADARS}
+        guide = stacks if centre_cache is None else {
+            radar: open_cache(pathlib.Path(centre_cache), labels.number, radar, 'input',
+                              VRDAEConfig()) for radar in RADARS}
+        if len(guide[RADARS[0]]) != len(labels.images):
+            raise DatasetError(f'{centre_cache}: {sequence_name(labels.number)} has '
+                               f'{len(guide[RADARS[0]])} frames, not {len(labels.images)}: '
+                               'not the same simulation')
         motion.append(wrist_motion(labels.keypoints))
         for t in range(len(labels.images)):
             parts = []
             for radar in RADARS:
-                now, centre = person_crop(stacks[radar][t], half_range, half_azimuth)
+                centre = person_crop(np.asarray(guide[radar][t], np.float32), 0, 0)[1]
+                now, _ = person_crop(stacks[radar][t], half_range, half_azimuth, centre)
                 parts.append(now)
                 for back in range(1, frames):      # earlier frames, cropped at frame t's cell
                     parts.append(person_crop(stacks[radar][max(t - back, 0)], half_range,
@@ -313,6 +325,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('--report', nargs=3, action='append', default=[],
                         metavar=('DATA', 'CACHE', 'SPLIT'), help='a split to score (repeatable)')
     parser.add_argument('--frames', type=int, default=1, help='frames per crop stack (1)')
+    parser.add_argument('--centre-cache', default=None, metavar='CACHE',
+                        help='crop where the same sequence and frame of CACHE has its strongest '
+                             'echo (a set simulated with the same seed, e.g. the whole body for '
+                             'hupr-sim --parts arms)')
     parser.add_argument('--epochs', type=int, default=15)
     parser.add_argument('--probes', nargs='+', choices=PROBES, default=list(PROBES),
                         help='which probes to fit (ridge needs (features)^2 memory: '
@@ -333,7 +349,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     torch.set_num_threads(args.threads)
     try:
         start = time.monotonic()
-        crop = (args.frames, args.max_sequences, args.half_range, args.half_azimuth)
+        crop = (args.frames, args.max_sequences, args.half_range, args.half_azimuth,
+                args.centre_cache)
         train = load_set([(d, c, 'train') for d, c in args.train], *crop)
         select = load_set([tuple(args.select)], *crop)
         report = [load_set([tuple(r)], *crop) for r in args.report]
