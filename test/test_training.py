@@ -460,3 +460,16 @@ def test_arm_probe_cli_scores_new_bodies_against_the_median_pose(tiny, tmp_path,
     assert own.crops.shape[1] == 2 * 2 * 8 * 2 and np.array_equal(own.crops, guided.crops)
     with pytest.raises(DatasetError, match='cache is missing'):
         arm_probe.load_set([(data, cache, 'val')], centre_cache=str(tmp_path / 'none'))
+    # Other representations, from the captures: the same numbers where they overlap the cache.
+    number = json.loads((tiny / 'data' / 'splits.json').read_text())['val'][0]
+    stored = np.load(tiny / 'cache' / f'single_{number}' / 'hori' / 'input.npy')
+    kept = arm_probe.captured_input(data, number, 'hori', 'elevation')
+    assert kept.shape == stored.shape[:1] + (8 * 8,) + stored.shape[2:]
+    assert np.allclose(kept.reshape(-1, 8, 8, *stored.shape[2:]).mean(axis=2), stored,
+                       atol=1e-4)
+    wide = arm_probe.captured_input(data, number, 'hori', 'doppler16')
+    assert wide.shape[1] == 16 and np.allclose(wide[:, 4:12], stored, atol=1e-5)
+    assert arm_probe.load_set([(data, cache, 'val')], representation='elevation'
+                              ).crops.shape[1] == 2 * 64 * 2
+    with pytest.raises(ValueError, match='representation must be one of'):
+        arm_probe.load_set([(data, cache, 'val')], representation='cube')

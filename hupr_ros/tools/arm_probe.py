@@ -40,8 +40,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from hupr_ros.data.cache import RADARS
 from hupr_ros.data.dataset import HuPRDataset, open_cache
 from hupr_ros.data.layout import DatasetError, sequence_name
-from hupr_ros.dsp import VRDAEConfig
+from hupr_ros.dsp import model_input, model_input_elevation_mean, vrdae_map, VRDAEConfig
 from hupr_ros.metrics import ARM_JOINTS, JOINT_INDEX, wrong_arm
+from hupr_ros.radar.dca1000 import load_adc_file
 import numpy as np
 
 #: Half sizes of the crop around the person: range bins (4.3 cm) and azimuth bins.
@@ -129,10 +130,44 @@ def wrist_motion(poses: np.ndarray) -> np.ndarray:
     return moved
 
 
+#: What the probe reads: the training input cache (``input``), or computed from the captures by
+#: the real preprocessing: ``elevation`` (the input before the network's mean over elevation:
+#: 8 Doppler x 8 elevation maps) or ``doppler16`` (all 16 stored Doppler bins, elevation
+#: averaged, as the input).
+REPRESENTATIONS = ('input', 'elevation', 'doppler16')
+
+
+def captured_input(root: str, number: int, radar: str, representation: str) -> np.ndarray:
+    """
+    One capture's frames as (T, C, 2, range, azimuth) float32 in another representation.
+
+    Computed from ``ROOT/single_N/RADAR/adc_data.bin`` with the preprocessing the cache uses
+    (:func:`hupr_ros.dsp.vrdae_map`, :func:`hupr_ros.dsp.model_input`), without a cache: a
+    cube cache of a whole set would not fit on disk.
+    """
+    if representation not in REPRESENTATIONS[1:]:
+        raise ValueError(f'representation must be one of {REPRESENTATIONS}, '
+                         f'got {representation!r}')
+    config = VRDAEConfig()
+    c = config.chirp
+    adc = load_adc_file(pathlib.Path(root) / sequence_name(number) / radar / 'adc_data.bin',
+                        c.num_rx, c.num_chirps, c.num_samples)
+    out = []
+    for start in range(0, len(adc), 8):
+        cubes = vrdae_map(adc[start:start + 8], config)
+        if representation == 'doppler16':
+            wide = dataclasses.replace(config, num_input_doppler=config.num_stored_doppler)
+            out.append(model_input_elevation_mean(cubes, wide))
+        else:                  # (B, K, 2, R, A, E) -> (B, K x E, 2, R, A)
+            maps = np.moveaxis(model_input(cubes, config), -1, 2)
+            out.append(maps.reshape(len(cubes), -1, *maps.shape[-3:]))
+    return np.concatenate(out).astype(np.float32)
+
+
 def load_set(sources: Sequence[Tuple[str, str, str]], frames: int = 1,
              max_sequences: Optional[int] = None, half_range: int = HALF_RANGE,
              half_azimuth: int = HALF_AZIMUTH,
-             centre_cache: Optional[str] = None) -> ProbeSet:
+             centre_cache: Optional[str] = None, representation: str = 'input') -> ProbeSet:
     """
     Crop every frame of one or more splits ``(root, cache, phase)``, joined in one set.
 
@@ -140,21 +175,34 @@ def load_set(sources: Sequence[Tuple[str, str, str]], frames: int = 1,
     ``frames`` > 1, at the same cell), or, with ``centre_cache``, around the strongest echo of
     the same sequence, frame and radar there (a set simulated with the same seed: the whole
     body's cell for a set of the arms alone). The crops go straight into one array (they are
-    the memory: 16,500 frames of 4 x 32 x 25 x 33 are 7 GB).
+    the memory: 16,500 frames of 4 x 32 x 25 x 33 are 7 GB). ``representation`` other than
+    ``input`` reads the captures instead of the cache (:func:`captured_input`; the cache is
+    still needed for the labels' checks).
     """
     chosen = []
+    if representation not in REPRESENTATIONS:
+        raise ValueError(f'representation must be one of {REPRESENTATIONS}, '
+                         f'got {representation!r}')
     for root, cache, phase in sources:
         data = HuPRDataset(root, cache, phase, alignment='causal', num_frames=1,
-                           check_captures=False)
-        chosen += list(zip(data.labels, data.inputs))[:max_sequences]
-    count = sum(len(labels.images) for labels, _ in chosen)
-    shape = (frames * len(RADARS) * chosen[0][1][RADARS[0]].shape[1] * 2,
-             2 * half_range + 1, 2 * half_azimuth + 1)
+                           check_captures=representation != 'input')
+        chosen += [(root, labels, arrays) for labels, arrays in
+                   list(zip(data.labels, data.inputs))[:max_sequences]]
+    count = sum(len(labels.images) for _, labels, _ in chosen)
+    config = VRDAEConfig()
+    channels = {'input': config.num_input_doppler, 'doppler16': config.num_stored_doppler,
+                'elevation': config.num_input_doppler * config.elevation_fft}[representation]
+    shape = (frames * len(RADARS) * channels * 2, 2 * half_range + 1, 2 * half_azimuth + 1)
     crops = np.empty((count,) + shape, np.float32)
     poses, sequences, motion = [], [], []
     row = 0
-    for labels, arrays in chosen:
-        stacks = {radar: np.asarray(arrays[radar], np.float32) for radar in RADARS}
+    for root, labels, arrays in chosen:
+        stacks = {radar: np.asarray(arrays[radar], np.float32) if representation == 'input'
+                  else captured_input(root, labels.number, radar, representation)
+                  for radar in RADARS}
+        if stacks[RADARS[0]].shape[1] != channels:
+            raise DatasetError(f'{sequence_name(labels.number)}: {stacks[RADARS[0]].shape[1]} '
+                               f'Doppler maps per frame, expected {channels}')
         guide = stacks if centre_cache is None else {
             radar: open_cache(pathlib.Path(centre_cache), labels.number, radar, 'input',
                               VRDAEConfig()) for radar in RADARS}
@@ -325,6 +373,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument('--report', nargs=3, action='append', default=[],
                         metavar=('DATA', 'CACHE', 'SPLIT'), help='a split to score (repeatable)')
     parser.add_argument('--frames', type=int, default=1, help='frames per crop stack (1)')
+    parser.add_argument('--representation', choices=REPRESENTATIONS, default='input',
+                        help='input: the training input cache; elevation / doppler16: computed '
+                             'from the captures, the elevation axis kept / all 16 Doppler bins '
+                             '(default: %(default)s)')
     parser.add_argument('--centre-cache', default=None, metavar='CACHE',
                         help='crop where the same sequence and frame of CACHE has its strongest '
                              'echo (a set simulated with the same seed, e.g. the whole body for '
@@ -350,7 +402,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         start = time.monotonic()
         crop = (args.frames, args.max_sequences, args.half_range, args.half_azimuth,
-                args.centre_cache)
+                args.centre_cache, args.representation)
         train = load_set([(d, c, 'train') for d, c in args.train], *crop)
         select = load_set([tuple(args.select)], *crop)
         report = [load_set([tuple(r)], *crop) for r in args.report]
