@@ -9,7 +9,10 @@ has to say where the elbows and wrists are *relative to the true shoulders* (in 
 from the radar input around the person, trained on the training bodies and scored on bodies
 it has never seen. Its input is the network's own (an ``--output input`` cache: K Doppler
 bins, real and imaginary parts, range x azimuth, elevation averaged), cropped around the
-strongest echo of each radar; ``--frames`` stacks the crops of the frames before as well.
+strongest echo of each radar (or of another cache of the same simulation, ``--centre-cache``);
+``--frames`` stacks the crops of the frames before as well, and ``--representation`` reads
+what the published preprocessing drops instead (the elevation axis, the outer Doppler bins),
+computed from the captures.
 
 Two probes, both fit on the training split and chosen on the ``--select`` split:
 
@@ -18,10 +21,12 @@ Two probes, both fit on the training split and chosen on the ``--select`` split:
 - ``cnn``: a three-layer convolutional network on the same crops (complex parts kept), trained
   with Adam for ``--epochs`` epochs; the epoch with the lowest selection error is reported.
 
-Each is scored against the guess that knows the true shoulders and torso and the training
-split's median arm pose (``hupr_ros.metrics.arm_blind_errors`` with the truth as the
-prediction): a probe that is not closer than that guess has not read the arms. Also printed:
-which arm is raised, over the frames where exactly one is (``hupr_ros.metrics.wrong_arm``).
+Each is scored against the training split's median arm pose placed on the true torso (like
+the torso-only guess of ``hupr_ros.metrics.arm_blind_errors``, which takes the median of the
+evaluated split itself): a probe that is not closer than that guess has not read the arms.
+The error is also given over the frames whose arms stand still and those whose faster wrist
+moved (``MOVING``), and which arm is raised over the frames where exactly one is
+(``hupr_ros.metrics.wrong_arm``).
 
 Usage::
 
