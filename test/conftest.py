@@ -84,14 +84,16 @@ _SESSION_START = time.time()
 
 
 def remove_zombie_dds_segments(folder: pathlib.Path = pathlib.Path('/dev/shm'),
-                               since: float = 0.0) -> list:
+                               since: float = 0.0, min_age_s: float = 5.0) -> list:
     """
     Delete the Fast DDS segments of participants that died, made at ``since`` or later.
 
     Each participant holds an exclusive flock on its segment's ``_el`` file while it lives, and
     unlinks both when it ends cleanly; a process killed with SIGKILL (as several tests do on
     purpose) leaves them, up to 70 MB of memory each in ``/dev/shm``. A lock that can be taken
-    has no owner left. Returns the removed segments' names.
+    has no owner left. Lock files younger than ``min_age_s`` are left alone: a participant
+    starting in another pytest-xdist worker creates the file a moment before it locks it.
+    Returns the removed segments' names.
     """
     removed = []
     try:
@@ -103,7 +105,8 @@ def remove_zombie_dds_segments(folder: pathlib.Path = pathlib.Path('/dev/shm'),
         if not _DDS_SEGMENT.match(name) or not lock_path.is_file():
             continue
         try:
-            if lock_path.stat().st_mtime < since:
+            made = lock_path.stat().st_mtime
+            if made < since or made > time.time() - min_age_s:
                 continue
             with open(lock_path, 'ab') as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -7,6 +7,7 @@ The rule under test (docs/robustness.md): a node never dies or stalls on a messa
 is counted under its kind, logged, and skipped, and valid input that follows is processed.
 """
 
+import fcntl
 import json
 import os
 import pathlib
@@ -428,6 +429,24 @@ def test_graph_recovers_from_kill_9_of_each_node_in_turn(tmp_path):
     assert rss['max'] < 2 * rss['first'] + 100, report
 
 
+def test_zombie_segment_cleaning_keeps_young_locked_and_foreign_files(tmp_path):
+    names = ('fastdds_0123456789abcdef', 'fastdds_fedcba9876543210', 'fastdds_00000000000000aa')
+    for name in names:
+        (tmp_path / name).write_bytes(b'x')
+        (tmp_path / f'{name}_el').write_bytes(b'')
+    (tmp_path / 'fastdds_port7000').write_bytes(b'x')          # a port: not ours to judge
+    old = time.time() - 60
+    for name in names[:2]:
+        os.utime(tmp_path / f'{name}_el', (old, old))
+    with open(tmp_path / f'{names[1]}_el', 'ab') as held:       # a live owner's lock
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert remove_zombie_dds_segments(tmp_path) == [names[0]]
+        assert remove_zombie_dds_segments(tmp_path, since=time.time() + 60, min_age_s=0) == []
+        assert remove_zombie_dds_segments(tmp_path, min_age_s=0) == [names[2]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [names[1], f'{names[1]}_el', 'fastdds_port7000'])
+
+
 _PARTICIPANT = """
 import sys, time, rclpy
 from std_msgs.msg import String
@@ -473,7 +492,7 @@ def test_the_shared_memory_of_a_killed_participant_is_reclaimed_and_a_live_ones_
         processes[0].wait(timeout=30)
         shm = pathlib.Path('/dev/shm')
         assert all((shm / name).exists() for name in killed)     # Fast DDS left them
-        removed = remove_zombie_dds_segments(shm, since)
+        removed = remove_zombie_dds_segments(shm, since, min_age_s=0)
         assert killed <= set(removed) and not alive & set(removed)
         assert not any((shm / name).exists() or (shm / f'{name}_el').exists()
                        for name in killed)
@@ -483,7 +502,7 @@ def test_the_shared_memory_of_a_killed_participant_is_reclaimed_and_a_live_ones_
             if process.poll() is None:
                 process.kill()
                 process.wait(timeout=30)
-        remove_zombie_dds_segments(pathlib.Path('/dev/shm'), since)
+        remove_zombie_dds_segments(pathlib.Path('/dev/shm'), since, min_age_s=0)
 
 
 # --------------------------------------------------------------------------- bad parameters
