@@ -193,7 +193,7 @@ def wrong_arm(pred: np.ndarray, gt: np.ndarray) -> tuple:
 ARM_JOINTS = ('L_Elbow', 'L_Wrist', 'R_Elbow', 'R_Wrist')
 
 
-def _torso_length(poses: np.ndarray) -> np.ndarray:
+def torso_length(poses: np.ndarray) -> np.ndarray:
     """Neck to the middle of the hips, (M,) pixels."""
     hips = (poses[:, JOINT_INDEX['L_Hip']] + poses[:, JOINT_INDEX['R_Hip']]) / 2
     return np.linalg.norm(hips - poses[:, JOINT_INDEX['Neck']], axis=-1)
@@ -210,7 +210,7 @@ def arm_blind_errors(pred: np.ndarray, gt: np.ndarray) -> Dict[str, float]:
     frame's arms: predicted arms no closer than it have not been read from the radar.
     """
     pred, gt = np.asarray(pred, np.float64), np.asarray(gt, np.float64)
-    gt_torso, pred_torso = _torso_length(gt), _torso_length(pred)
+    gt_torso, pred_torso = torso_length(gt), torso_length(pred)
     usable = gt_torso > 1e-6
     errors = {}
     for name in ARM_JOINTS:

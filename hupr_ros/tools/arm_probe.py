@@ -46,7 +46,7 @@ from hupr_ros.data.cache import RADARS
 from hupr_ros.data.dataset import HuPRDataset, open_cache
 from hupr_ros.data.layout import DatasetError, sequence_name
 from hupr_ros.dsp import model_input, model_input_elevation_mean, vrdae_map, VRDAEConfig
-from hupr_ros.metrics import ARM_JOINTS, JOINT_INDEX, wrong_arm
+from hupr_ros.metrics import ARM_JOINTS, JOINT_INDEX, torso_length, wrong_arm
 from hupr_ros.radar.dca1000 import load_adc_file
 import numpy as np
 
@@ -57,25 +57,35 @@ _SHOULDERS = [JOINT_INDEX[name[:2] + 'Shoulder'] for name in ARM_JOINTS]
 PROBES = ('ridge', 'cnn')
 
 
+def strongest_cell(frame: np.ndarray) -> Tuple[int, int]:
+    """
+    Find the (range, azimuth) cell of a radar frame (K, 2, R, A) where the person is.
+
+    The cell of the largest magnitude summed over Doppler after a 3 x 3 box blur (so one bright
+    cell does not win over the body).
+    """
+    if frame.ndim != 4 or frame.shape[1] != 2:
+        raise ValueError(f'expected a (K, 2, range, azimuth) frame, got shape {frame.shape}')
+    energy = np.sqrt((np.asarray(frame, np.float32) ** 2).sum(axis=1)).sum(axis=0)
+    padded = np.pad(energy, 1)
+    blurred = sum(padded[i:i + energy.shape[0], j:j + energy.shape[1]]
+                  for i in range(3) for j in range(3))
+    r, a = np.unravel_index(int(np.argmax(blurred)), energy.shape)
+    return int(r), int(a)
+
+
 def person_crop(frame: np.ndarray, half_range: int = HALF_RANGE,
                 half_azimuth: int = HALF_AZIMUTH,
                 centre: Optional[Tuple[int, int]] = None) -> Tuple[np.ndarray, Tuple[int, int]]:
     """
     Crop one radar frame (K, 2, R, A) around its strongest echo: (K, 2, 2h+1, 2w+1), centre.
 
-    The centre is the (range, azimuth) cell of the largest magnitude summed over Doppler after a
-    3 x 3 box blur (so one bright cell does not win over the body); cells outside the map are
-    zero. ``centre`` crops at a given cell instead.
+    The centre is :func:`strongest_cell`, or ``centre`` when given; cells outside the map are
+    zero.
     """
     if frame.ndim != 4 or frame.shape[1] != 2:
         raise ValueError(f'expected a (K, 2, range, azimuth) frame, got shape {frame.shape}')
-    if centre is None:
-        energy = np.sqrt((frame.astype(np.float32) ** 2).sum(axis=1)).sum(axis=0)
-        padded = np.pad(energy, 1)
-        blurred = sum(padded[i:i + energy.shape[0], j:j + energy.shape[1]]
-                      for i in range(3) for j in range(3))
-        centre = np.unravel_index(int(np.argmax(blurred)), energy.shape)
-    r, a = int(centre[0]), int(centre[1])
+    r, a = strongest_cell(frame) if centre is None else (int(centre[0]), int(centre[1]))
     padded = np.pad(frame, ((0, 0), (0, 0), (half_range, half_range),
                             (half_azimuth, half_azimuth)))
     crop = padded[:, :, r:r + 2 * half_range + 1, a:a + 2 * half_azimuth + 1]
@@ -85,8 +95,7 @@ def person_crop(frame: np.ndarray, half_range: int = HALF_RANGE,
 def arm_offsets(poses: np.ndarray) -> np.ndarray:
     """Elbows and wrists minus their shoulders in torso lengths (neck to mid-hip): (M, 8)."""
     poses = np.asarray(poses, np.float64)
-    hips = (poses[:, JOINT_INDEX['L_Hip']] + poses[:, JOINT_INDEX['R_Hip']]) / 2
-    torso = np.linalg.norm(hips - poses[:, JOINT_INDEX['Neck']], axis=-1)
+    torso = torso_length(poses)
     if (torso < 1e-6).any():
         raise ValueError('a pose has no torso (neck on the hips): arm offsets are undefined')
     offsets = (poses[:, _ARMS] - poses[:, _SHOULDERS]) / torso[:, None, None]
@@ -96,8 +105,7 @@ def arm_offsets(poses: np.ndarray) -> np.ndarray:
 def poses_with_arms(poses: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Return the true poses with their elbows and wrists placed from ``offsets`` (M, 8)."""
     poses = np.array(poses, np.float64)
-    hips = (poses[:, JOINT_INDEX['L_Hip']] + poses[:, JOINT_INDEX['R_Hip']]) / 2
-    torso = np.linalg.norm(hips - poses[:, JOINT_INDEX['Neck']], axis=-1)
+    torso = torso_length(poses)
     poses[:, _ARMS] = poses[:, _SHOULDERS] + offsets.reshape(-1, 4, 2) * torso[:, None, None]
     return poses
 
@@ -157,11 +165,11 @@ def captured_input(root: str, number: int, radar: str, representation: str) -> n
     c = config.chirp
     adc = load_adc_file(pathlib.Path(root) / sequence_name(number) / radar / 'adc_data.bin',
                         c.num_rx, c.num_chirps, c.num_samples)
+    wide = dataclasses.replace(config, num_input_doppler=config.num_stored_doppler)
     out = []
     for start in range(0, len(adc), 8):
         cubes = vrdae_map(adc[start:start + 8], config)
         if representation == 'doppler16':
-            wide = dataclasses.replace(config, num_input_doppler=config.num_stored_doppler)
             out.append(model_input_elevation_mean(cubes, wide))
         else:                  # (B, K, 2, R, A, E) -> (B, K x E, 2, R, A)
             maps = np.moveaxis(model_input(cubes, config), -1, 2)
@@ -210,7 +218,7 @@ def load_set(sources: Sequence[Tuple[str, str, str]], frames: int = 1,
                                f'Doppler maps per frame, expected {channels}')
         guide = stacks if centre_cache is None else {
             radar: open_cache(pathlib.Path(centre_cache), labels.number, radar, 'input',
-                              VRDAEConfig()) for radar in RADARS}
+                              config) for radar in RADARS}
         if len(guide[RADARS[0]]) != len(labels.images):
             raise DatasetError(f'{centre_cache}: {sequence_name(labels.number)} has '
                                f'{len(guide[RADARS[0]])} frames, not {len(labels.images)}: '
@@ -219,7 +227,7 @@ def load_set(sources: Sequence[Tuple[str, str, str]], frames: int = 1,
         for t in range(len(labels.images)):
             parts = []
             for radar in RADARS:
-                centre = person_crop(np.asarray(guide[radar][t], np.float32), 0, 0)[1]
+                centre = strongest_cell(guide[radar][t])
                 now, _ = person_crop(stacks[radar][t], half_range, half_azimuth, centre)
                 parts.append(now)
                 for back in range(1, frames):      # earlier frames, cropped at frame t's cell
