@@ -116,6 +116,15 @@ class PoseMetrics:
     #: per elbow and wrist: the mean error of a guess that knows the predicted torso but not
     #: the arms (:func:`arm_blind_errors`); a model that has learnt the arms beats it
     arm_blind_error_px: Dict[str, float] = field(default_factory=dict)
+    #: the body joints (all but elbows and wrists), mean over frames of how far their mean is
+    #: from the truth's: where the model put the body (:func:`body_errors`)
+    body_offset_px: float = float('nan')
+    #: the body joints' mean error once that offset is taken away: the body's shape and size
+    body_shape_error_px: float = float('nan')
+    #: AP of the truth with its elbows and wrists moved to the median arm pose of these frames
+    #: (:func:`ap_with_median_arms`): what placing the body exactly earns on these frames
+    #: without reading the arms
+    ap_median_arms: float = float('nan')
 
     def arm_gain_px(self) -> float:
         """How much closer than the arm-blind guess the elbows and wrists are, mean px."""
@@ -193,10 +202,69 @@ def wrong_arm(pred: np.ndarray, gt: np.ndarray) -> tuple:
 ARM_JOINTS = ('L_Elbow', 'L_Wrist', 'R_Elbow', 'R_Wrist')
 
 
+#: The joints that place the body: all but the elbows and wrists.
+BODY_JOINTS = tuple(name for name in JOINT_NAMES if name not in ARM_JOINTS)
+_ARMS = [JOINT_INDEX[name] for name in ARM_JOINTS]
+_SHOULDERS = [JOINT_INDEX[name[:2] + 'Shoulder'] for name in ARM_JOINTS]
+_BODY = [JOINT_INDEX[name] for name in BODY_JOINTS]
+
+
 def torso_length(poses: np.ndarray) -> np.ndarray:
     """Neck to the middle of the hips, (M,) pixels."""
     hips = (poses[:, JOINT_INDEX['L_Hip']] + poses[:, JOINT_INDEX['R_Hip']]) / 2
     return np.linalg.norm(hips - poses[:, JOINT_INDEX['Neck']], axis=-1)
+
+
+def arm_offsets(poses: np.ndarray) -> np.ndarray:
+    """Elbows and wrists minus their shoulders in torso lengths (neck to mid-hip): (M, 8)."""
+    poses = np.asarray(poses, np.float64)
+    torso = torso_length(poses)
+    if (torso < 1e-6).any():
+        raise ValueError('a pose has no torso (neck on the hips): arm offsets are undefined')
+    offsets = (poses[:, _ARMS] - poses[:, _SHOULDERS]) / torso[:, None, None]
+    return offsets.reshape(len(poses), 8)
+
+
+def poses_with_arms(poses: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Return ``poses`` with their elbows and wrists placed from ``offsets`` (M, 8) or (8,)."""
+    poses = np.array(poses, np.float64)
+    torso = torso_length(poses)
+    poses[:, _ARMS] = poses[:, _SHOULDERS] + \
+        np.asarray(offsets, np.float64).reshape(-1, 4, 2) * torso[:, None, None]
+    return poses
+
+
+def median_arm_offsets(poses: np.ndarray) -> np.ndarray:
+    """Return the median of :func:`arm_offsets` over the poses that have a torso, (8,)."""
+    poses = np.asarray(poses, np.float64)
+    usable = torso_length(poses) > 1e-6
+    return np.median(arm_offsets(poses[usable]), axis=0) if usable.any() else np.zeros(8)
+
+
+def ap_with_median_arms(gt: np.ndarray, boxes: np.ndarray) -> float:
+    """
+    AP of the ground truth with its elbows and wrists at the median arm pose of these frames.
+
+    Every other joint is exact; each elbow and wrist hangs from its true shoulder at the
+    frames' median offset (torso lengths): the AP that placing the body exactly earns without
+    reading the arms, a reference for what the arms are worth on these frames.
+    """
+    return coco_ap(poses_with_arms(gt, median_arm_offsets(gt)), gt, boxes)['AP']
+
+
+def body_errors(pred: np.ndarray, gt: np.ndarray) -> tuple:
+    """
+    Where the body is against what shape it has: (offset px, shape error px), over the frames.
+
+    Over the body joints (:data:`BODY_JOINTS`): *offset*, the length of the mean displacement
+    of the frame's joints from the truth (a body placed too far left or low), averaged over
+    the frames; *shape*, the joints' mean error after that displacement is taken away (size,
+    stance and the joints relative to each other).
+    """
+    diff = np.asarray(pred, np.float64)[:, _BODY] - np.asarray(gt, np.float64)[:, _BODY]
+    shift = diff.mean(axis=1)
+    return (float(np.linalg.norm(shift, axis=-1).mean()),
+            float(np.linalg.norm(diff - shift[:, None], axis=-1).mean()))
 
 
 def arm_blind_errors(pred: np.ndarray, gt: np.ndarray) -> Dict[str, float]:
@@ -209,17 +277,10 @@ def arm_blind_errors(pred: np.ndarray, gt: np.ndarray) -> Dict[str, float]:
     typical arm pose of the set (an oracle median, so a strong guess), nothing of this
     frame's arms: predicted arms no closer than it have not been read from the radar.
     """
-    pred, gt = np.asarray(pred, np.float64), np.asarray(gt, np.float64)
-    gt_torso, pred_torso = torso_length(gt), torso_length(pred)
-    usable = gt_torso > 1e-6
-    errors = {}
-    for name in ARM_JOINTS:
-        joint, shoulder = JOINT_INDEX[name], JOINT_INDEX[name[:2] + 'Shoulder']
-        offset = np.median((gt[usable, joint] - gt[usable, shoulder]) /
-                           gt_torso[usable, None], axis=0) if usable.any() else np.zeros(2)
-        guess = pred[:, shoulder] + offset * pred_torso[:, None]
-        errors[name] = float(np.linalg.norm(guess - gt[:, joint], axis=-1).mean())
-    return errors
+    gt = np.asarray(gt, np.float64)
+    guess = poses_with_arms(pred, median_arm_offsets(gt))
+    return {name: float(np.linalg.norm(guess[:, joint] - gt[:, joint], axis=-1).mean())
+            for name, joint in zip(ARM_JOINTS, _ARMS)}
 
 
 def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
@@ -239,4 +300,5 @@ def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
     return PoseMetrics(len(pred), overall['AP'], overall['AP50'], overall['AP75'], joint_ap,
                        float(errors.mean()),
                        {name: float(errors[:, j].mean()) for j, name in enumerate(JOINT_NAMES)},
-                       pck(pred, gt), *wrong_arm(pred, gt), arm_blind_errors(pred, gt))
+                       pck(pred, gt), *wrong_arm(pred, gt), arm_blind_errors(pred, gt),
+                       *body_errors(pred, gt), ap_with_median_arms(gt, boxes))

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """hupr-arm-probe: the crop, the arm offsets, a probe that finds an arm planted in its input."""
 
-from hupr_ros.metrics import JOINT_INDEX
-from hupr_ros.tools.arm_probe import arm_error_px, arm_offsets, MOVING, person_crop, \
-    poses_with_arms, ProbeSet, run, score, wrist_motion
+from hupr_ros.metrics import arm_offsets, JOINT_INDEX, poses_with_arms
+from hupr_ros.tools.arm_probe import arm_error_px, MOVING, person_crop, ProbeSet, run, score, \
+    wrist_motion
 import numpy as np
 import pytest
 

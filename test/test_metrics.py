@@ -146,3 +146,44 @@ def test_arm_blind_guess_knows_the_torso_not_the_arms():
     shifted = blind + np.array([20.0, 0.0])
     assert evaluate_poses(shifted, gt, np.stack([BOX] * 40),
                           per_joint=False).arm_gain_px() == pytest.approx(0, abs=1e-9)
+
+
+def test_body_errors_tell_where_the_body_is_from_its_shape():
+    from hupr_ros.metrics import ARM_JOINTS, body_errors
+    gt = np.stack([pose(), pose((10, 0))])
+    arms = [JOINT_INDEX[j] for j in ARM_JOINTS]
+    # The whole body 3 px right and 4 px down: all offset, no shape error; the arms do not count.
+    moved = gt + np.array([3.0, 4.0])
+    moved[:, arms] += 50
+    assert body_errors(moved, gt) == pytest.approx((5.0, 0.0))
+    # Hips 6 px wider apart, in place: no offset, a shape error of 6 px on 2 of 10 joints.
+    wider = gt.copy()
+    wider[:, JOINT_INDEX['R_Hip'], 0] -= 3
+    wider[:, JOINT_INDEX['L_Hip'], 0] += 3
+    offset, shape = body_errors(wider, gt)
+    assert offset == pytest.approx(0.0, abs=1e-12) and shape == pytest.approx(3 * 2 / 10)
+    metrics = evaluate_poses(moved, gt, np.stack([BOX] * 2), per_joint=False)
+    assert (metrics.body_offset_px, metrics.body_shape_error_px) == pytest.approx((5.0, 0.0))
+
+
+def test_ap_with_median_arms_is_what_the_body_alone_earns():
+    from hupr_ros.metrics import (ap_with_median_arms, ARM_JOINTS, median_arm_offsets,
+                                  poses_with_arms)
+    rng = np.random.default_rng(1)
+    gt = np.stack([pose(rng.normal(0, 5, 2)) for _ in range(30)])
+    arms = [JOINT_INDEX[j] for j in ARM_JOINTS]
+    boxes = np.stack([BOX] * 30)
+    # Arms that all hang the same way: the median pose is the truth, AP 100.
+    assert ap_with_median_arms(gt, boxes) == pytest.approx(100.0)
+    # Arms that move: the median pose costs AP, and it equals scoring that pose by hand.
+    gt[:, arms] += rng.normal(0, 12, (30, 4, 2))
+    ceiling = ap_with_median_arms(gt, boxes)
+    assert 0 < ceiling < 100
+    placed = poses_with_arms(gt, median_arm_offsets(gt))
+    assert np.allclose(np.delete(placed, arms, axis=1), np.delete(gt, arms, axis=1))
+    assert ceiling == pytest.approx(coco_ap(placed, gt, boxes)['AP'])
+    # A model with the true body and those median arms scores exactly it; evaluate_poses
+    # reports it whatever the prediction.
+    assert evaluate_poses(placed, gt, boxes, per_joint=False).ap == pytest.approx(ceiling)
+    assert evaluate_poses(gt + 40, gt, boxes, per_joint=False).ap_median_arms == \
+        pytest.approx(ceiling)

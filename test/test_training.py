@@ -334,6 +334,9 @@ def test_end_to_end_training_raises_ap_on_the_training_sequence(tiny, tmp_path, 
     assert np.load(out / 'predictions.npz')['pred'].shape == (report['frames'], 14, 2)
     assert set(report['arm_blind_error_px']) == {'L_Elbow', 'L_Wrist', 'R_Elbow', 'R_Wrist'}
     assert 'a guess from the predicted torso alone' in printed
+    assert f'{report["body_offset_px"]:.1f} px off as a whole' in printed
+    assert 0 < report['ap_median_arms'] <= 100
+    assert f'median arm pose scores AP {report["ap_median_arms"]:.1f}' in printed
     # --max-frames: a few frames spread evenly over the split, the same predictions as the whole
     assert evaluate.main([str(tmp_path / 'run' / 'best.pth'), str(tiny / 'data'), '--cache',
                           str(tiny / 'cache'), '--split', 'train', '--out',

@@ -46,14 +46,14 @@ from hupr_ros.data.cache import RADARS
 from hupr_ros.data.dataset import HuPRDataset, open_cache
 from hupr_ros.data.layout import DatasetError, sequence_name
 from hupr_ros.dsp import model_input, model_input_elevation_mean, vrdae_map, VRDAEConfig
-from hupr_ros.metrics import ARM_JOINTS, JOINT_INDEX, torso_length, wrong_arm
+from hupr_ros.metrics import ARM_JOINTS, arm_offsets, JOINT_INDEX, median_arm_offsets, \
+    poses_with_arms, wrong_arm
 from hupr_ros.radar.dca1000 import load_adc_file
 import numpy as np
 
 #: Half sizes of the crop around the person: range bins (4.3 cm) and azimuth bins.
 HALF_RANGE, HALF_AZIMUTH = 10, 10
 _ARMS = [JOINT_INDEX[name] for name in ARM_JOINTS]
-_SHOULDERS = [JOINT_INDEX[name[:2] + 'Shoulder'] for name in ARM_JOINTS]
 PROBES = ('ridge', 'cnn')
 
 
@@ -90,24 +90,6 @@ def person_crop(frame: np.ndarray, half_range: int = HALF_RANGE,
                             (half_azimuth, half_azimuth)))
     crop = padded[:, :, r:r + 2 * half_range + 1, a:a + 2 * half_azimuth + 1]
     return np.ascontiguousarray(crop, dtype=np.float32), (r, a)
-
-
-def arm_offsets(poses: np.ndarray) -> np.ndarray:
-    """Elbows and wrists minus their shoulders in torso lengths (neck to mid-hip): (M, 8)."""
-    poses = np.asarray(poses, np.float64)
-    torso = torso_length(poses)
-    if (torso < 1e-6).any():
-        raise ValueError('a pose has no torso (neck on the hips): arm offsets are undefined')
-    offsets = (poses[:, _ARMS] - poses[:, _SHOULDERS]) / torso[:, None, None]
-    return offsets.reshape(len(poses), 8)
-
-
-def poses_with_arms(poses: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Return the true poses with their elbows and wrists placed from ``offsets`` (M, 8)."""
-    poses = np.array(poses, np.float64)
-    torso = torso_length(poses)
-    poses[:, _ARMS] = poses[:, _SHOULDERS] + offsets.reshape(-1, 4, 2) * torso[:, None, None]
-    return poses
 
 
 @dataclasses.dataclass
@@ -340,7 +322,7 @@ def score(probe: ProbeSet, offsets: np.ndarray) -> Dict[str, float]:
 def run(train: ProbeSet, select: ProbeSet, report: List[ProbeSet], epochs: int,
         log=print, probes: Sequence[str] = PROBES) -> List[dict]:
     """Fit the probes and the median guess on ``train``; one row per (method, scored set)."""
-    median = np.median(arm_offsets(train.poses), axis=0)
+    median = median_arm_offsets(train.poses)
     fitted = {'median arm pose (torso only)': {'predict': lambda c: np.tile(median, (len(c), 1)),
                                                'choice': ''}}
     for probe in probes:

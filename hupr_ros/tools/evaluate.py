@@ -9,7 +9,10 @@ CHECKPOINT is a .pth file, the name of a shipped model (e.g. realtime_causal_sim
 ``baseline``: the no-radar baseline, which predicts for every frame the mean pose of the training
 split placed at the image centre (what a model that ignores the radars can reach). Prints
 paper Table 3 style rows (AP, AP50, AP75, per-joint-type AP) plus the mean pixel error,
-PCK@0.2 and how often the wrong arm is raised (of the frames with one arm raised), and writes
+PCK@0.2 and how often the wrong arm is raised (of the frames with one arm raised), then where
+the error lies: the elbows and wrists against a guess from the predicted torso, the rest of the
+body as a whole (how far off) and in its shape, and the AP the true body with the median arm
+pose scores (what placing the body exactly earns without reading the arms). Writes
 to --out (default: eval_<checkpoint>_<split> beside the cache):
 metrics.json, joint_ap.png (bar chart), contact_sheet.png (predicted skeletons in red over the
 ground truth in green, on the camera frames) and predictions.npz. Several splits are evaluated
@@ -157,6 +160,10 @@ def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.P
     print(f'elbows and wrists: {blind - metrics.arm_gain_px():.1f} px from the truth; a guess '
           f'from the predicted torso alone {blind:.1f} px (closer than that guess = arms read '
           'from the radar)')
+    print(f'the body (all joints but elbows and wrists): {metrics.body_offset_px:.1f} px off as a '
+          f'whole, {metrics.body_shape_error_px:.1f} px in its shape once that is taken away')
+    print(f'the true body with the median arm pose scores AP {metrics.ap_median_arms:.1f} on '
+          'these frames: what placing the body exactly earns without reading the arms')
     report = {'checkpoint': str(path), 'data': str(data), 'split': split,
               'alignment': alignment, 'seconds': round(seconds, 2),
               'split_frames': len(dataset), **metrics.as_dict()}
