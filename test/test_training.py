@@ -75,6 +75,8 @@ def test_resume_is_exact(tiny, tmp_path):
     assert saved['max_steps'] == 4 and '_commit' in saved
     records = (tmp_path / 'a' / 'metrics.jsonl').read_text().splitlines()
     assert records and np.isfinite(json.loads(records[-1])['arm_gain_px'])
+    last = json.loads(records[-1])
+    assert last['body_offset_px'] >= 0 and last['body_shape_error_px'] >= 0
 
 
 def test_resume_takes_the_new_learning_rate(tiny, tmp_path, caplog):

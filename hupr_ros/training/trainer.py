@@ -253,16 +253,20 @@ class Trainer:
         record = {'step': p.step, 'epoch': p.epoch, 'AP': metrics.ap, 'AP50': metrics.ap50,
                   'AP75': metrics.ap75, 'mean_error_px': metrics.mean_error_px,
                   'pck': metrics.pck, 'arm_gain_px': metrics.arm_gain_px(),
-                  'time': time.time()}
+                  'body_offset_px': metrics.body_offset_px,
+                  'body_shape_error_px': metrics.body_shape_error_px, 'time': time.time()}
         with open(self.out / 'metrics.jsonl', 'a') as f:
             f.write(json.dumps(record) + '\n')
         self._write_curves()
         if self.writer is not None:
-            for key in ('AP', 'AP50', 'mean_error_px', 'pck', 'arm_gain_px'):
+            for key in ('AP', 'AP50', 'mean_error_px', 'pck', 'arm_gain_px', 'body_offset_px',
+                        'body_shape_error_px'):
                 self.writer.add_scalar(f'val/{key}', record[key], p.step)
         _LOG.info('step %d: val AP %.1f AP50 %.1f, error %.1f px, PCK@0.2 %.1f%%, arms %.1f px '
-                  'closer than a guess from the torso', p.step, metrics.ap, metrics.ap50,
-                  metrics.mean_error_px, 100 * metrics.pck, metrics.arm_gain_px())
+                  'closer than a guess from the torso, body %.1f px off as a whole and %.1f px '
+                  'in its shape', p.step, metrics.ap, metrics.ap50, metrics.mean_error_px,
+                  100 * metrics.pck, metrics.arm_gain_px(), metrics.body_offset_px,
+                  metrics.body_shape_error_px)
         return metrics
 
     def _write_curves(self) -> None:
