@@ -356,6 +356,8 @@ def test_end_to_end_training_raises_ap_on_the_training_sequence(tiny, tmp_path, 
     for split in ('test', 'val'):
         baseline = json.loads((tmp_path / f'baseline_{split}' / 'metrics.json').read_text())
         assert baseline['frames'] == 8 * len(splits[split]) and baseline['mean_error_px'] > 0
+        assert baseline['body_offset_px'] > 0      # the mean pose stays at the centre
+    assert capsys.readouterr().out.count('px off as a whole') == 2
     with pytest.raises(SystemExit):         # several splits need {split} in --out
         evaluate.main(['baseline', str(tiny / 'data'), '--split', 'test', 'val', '--out',
                        str(tmp_path / 'one_folder')])

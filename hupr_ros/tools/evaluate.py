@@ -153,17 +153,7 @@ def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.P
     spread = f' (of {len(dataset)}, spread evenly)' if len(frames) < len(dataset) else ''
     print(f'{split} split of {data}: {metrics.frames} frames{spread}, {seconds:.1f} s\n')
     print(metrics.table_rows(name))
-    print('\nper joint AP: ' + ', '.join(f'{k} {v:.1f}' for k, v in metrics.joint_ap.items()))
-    print(f'of the {metrics.one_arm_frames} frames where one arm is raised: that arm raised in '
-          f'{100 * metrics.right_arm:.1f}%, the other one in {100 * metrics.wrong_arm:.1f}%')
-    blind = np.mean(list(metrics.arm_blind_error_px.values()))
-    print(f'elbows and wrists: {blind - metrics.arm_gain_px():.1f} px from the truth; a guess '
-          f'from the predicted torso alone {blind:.1f} px (closer than that guess = arms read '
-          'from the radar)')
-    print(f'the body (all joints but elbows and wrists): {metrics.body_offset_px:.1f} px off as a '
-          f'whole, {metrics.body_shape_error_px:.1f} px in its shape once that is taken away')
-    print(f'the true body with the median arm pose scores AP {metrics.ap_median_arms:.1f} on '
-          'these frames: what placing the body exactly earns without reading the arms')
+    print_breakdown(metrics)
     report = {'checkpoint': str(path), 'data': str(data), 'split': split,
               'alignment': alignment, 'seconds': round(seconds, 2),
               'split_frames': len(dataset), **metrics.as_dict()}
@@ -182,6 +172,21 @@ def evaluate_split(args, split: str, model, path: pathlib.Path, cache: pathlib.P
     return 0
 
 
+def print_breakdown(metrics) -> None:
+    """Print per-joint AP, the raised arm, and the arms' and the body's share of the error."""
+    print('\nper joint AP: ' + ', '.join(f'{k} {v:.1f}' for k, v in metrics.joint_ap.items()))
+    print(f'of the {metrics.one_arm_frames} frames where one arm is raised: that arm raised in '
+          f'{100 * metrics.right_arm:.1f}%, the other one in {100 * metrics.wrong_arm:.1f}%')
+    blind = np.mean(list(metrics.arm_blind_error_px.values()))
+    print(f'elbows and wrists: {blind - metrics.arm_gain_px():.1f} px from the truth; a guess '
+          f'from the predicted torso alone {blind:.1f} px (closer than that guess = arms read '
+          'from the radar)')
+    print(f'the body (all joints but elbows and wrists): {metrics.body_offset_px:.1f} px off as a '
+          f'whole, {metrics.body_shape_error_px:.1f} px in its shape once that is taken away')
+    print(f'the true body with the median arm pose scores AP {metrics.ap_median_arms:.1f} on '
+          'these frames: what placing the body exactly earns without reading the arms')
+
+
 def evaluate_baseline(args, split: str, cache: pathlib.Path) -> int:
     """Evaluate the no-radar baseline on the chosen split (labels only: no cache or model)."""
     from hupr_ros.data.dataset import read_labels
@@ -197,6 +202,7 @@ def evaluate_baseline(args, split: str, cache: pathlib.Path) -> int:
     metrics = evaluate_poses(np.broadcast_to(pose, gt.shape), gt, boxes)
     print(f'{split} split of {args.data}: {metrics.frames} frames\n')
     print(metrics.table_rows('no radar: mean training pose at the centre'))
+    print_breakdown(metrics)
     out = _out_dir(args, split, cache.parent / f'eval_baseline_{split}')
     (out / 'metrics.json').write_text(json.dumps(
         {'checkpoint': BASELINE, 'data': str(args.data), 'split': split,
