@@ -43,15 +43,20 @@ PRETRAINED: Dict[str, Pretrained] = {
     'small_centered_gen': Pretrained(
         'small_centered_gen.pth',
         'realtime variant (F=4), published centred window (0.3 s look-ahead), trained on the '
-        'generative and six-subject HuPR-Sim sets together from small_causal_gen: the most '
-        'accurate shipped model on the six-subject test split (docs/results.md), for '
-        'recordings and uses that can wait 0.3 s; it follows the body, not yet the arms'),
+        'generative and six-subject HuPR-Sim sets together from small_causal_gen (the centred '
+        'model until 2026-12-07, night); it follows the body, not yet the arms'),
     'small_causal_many': Pretrained(
         'small_causal_many.pth',
         'realtime variant (F=4), causal window, trained from small_causal_gen on three '
         'simulated sets together (455 training bodies: two generative sets and the six-subject '
         'set): better than small_causal_gen on every validation and test split '
         '(docs/results.md); it follows the body, not yet the arms'),
+    'small_centered_many': Pretrained(
+        'small_centered_many.pth',
+        'realtime variant (F=4), published centred window (0.3 s look-ahead), trained from '
+        'small_causal_many on its three simulated sets (455 training bodies): the most accurate '
+        'shipped model on every validation split (docs/results.md), for recordings and uses '
+        'that can wait 0.3 s; it follows the body, not yet the arms'),
 }
 DEFAULT_PRETRAINED = 'small_causal_many'
 
