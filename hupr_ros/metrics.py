@@ -123,7 +123,7 @@ class PoseMetrics:
     body_shape_error_px: float = float('nan')
     #: AP of the truth with its elbows and wrists moved to the median arm pose of these frames
     #: (:func:`ap_with_median_arms`): what placing the body exactly earns on these frames
-    #: without reading the arms
+    #: without reading the arms; NaN when evaluated without ``per_joint`` (training validation)
     ap_median_arms: float = float('nan')
 
     def arm_gain_px(self) -> float:
@@ -288,6 +288,9 @@ def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
     """
     All metrics of predictions (M, 14, 2) against ground truth (M, 14, 2) with boxes (M, 4).
 
+    :param per_joint: also run the COCO evaluations that reports show and training validation
+        does not need: the AP of each joint and :func:`ap_with_median_arms` (left empty / NaN
+        without it).
     :raises ValueError: shapes differ, no frames, or a prediction is NaN / inf.
     """
     pred = np.asarray(pred, np.float64)
@@ -301,4 +304,5 @@ def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
                        float(errors.mean()),
                        {name: float(errors[:, j].mean()) for j, name in enumerate(JOINT_NAMES)},
                        pck(pred, gt), *wrong_arm(pred, gt), arm_blind_errors(pred, gt),
-                       *body_errors(pred, gt), ap_with_median_arms(gt, boxes))
+                       *body_errors(pred, gt),
+                       ap_with_median_arms(gt, boxes) if per_joint else float('nan'))
