@@ -32,6 +32,7 @@ TOOLS = {
     'hupr-sim-figure': 'hupr_ros.tools.sim_figure:main',
     'hupr-sim-echo': 'hupr_ros.tools.sim_echo:main',
     'hupr-arm-probe': 'hupr_ros.tools.arm_probe:main',
+    'hupr-error-report': 'hupr_ros.tools.error_report:main',
     'hupr-train': 'hupr_ros.tools.train:main',
     'hupr-eval': 'hupr_ros.tools.evaluate:main',
     'hupr-quantize': 'hupr_ros.tools.quantize:main',

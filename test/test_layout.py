@@ -23,8 +23,9 @@ import hupr_ros
 #: from its own layer and the layers below.
 LAYERS = (
     # 0: shared plain helpers and names
-    ('cli', 'filters', 'guards', 'jobs', 'memory', 'metrics', 'mount', 'camera', 'pairing',
-     'presence', 'reports', 'shipped', 'skeleton', 'topics', 'visualization', 'yaml_files'),
+    ('cli', 'error_structure', 'filters', 'guards', 'jobs', 'memory', 'metrics', 'mount', 'camera',
+     'pairing', 'presence', 'reports', 'shipped', 'skeleton', 'topics', 'visualization',
+     'yaml_files'),
     ('radar',),                                       # 1: drivers, capture formats
     ('bags', 'dsp', 'messages', 'window_input'),      # 2: preprocessing, messages and bags
     ('model', 'sim'),                                 # 3: the network, the simulator
