@@ -20,6 +20,8 @@ import numpy as np
 
 #: PCK threshold as a fraction of the torso diameter (left shoulder to right hip).
 PCK_FRACTION = 0.2
+#: Side of the published camera frame, pixels (256 x 256: 64 x 64 heat maps of 4-pixel cells).
+IMAGE_SIZE = 256
 
 
 def gt_area(boxes: np.ndarray) -> np.ndarray:
@@ -125,6 +127,12 @@ class PoseMetrics:
     #: (:func:`ap_with_median_arms`): what placing the body exactly earns on these frames
     #: without reading the arms; NaN when evaluated without ``per_joint`` (training validation)
     ap_median_arms: float = float('nan')
+    #: frames whose ground truth lies wholly inside the camera frame (:func:`inside_image`): a
+    #: label made from the camera (the labeller, the public data) cannot hold a joint outside
+    #: it, and a heat map cannot say one; a simulated label can
+    frames_in_image: int = 0
+    #: AP on those frames alone; NaN without ``per_joint`` or when there is none
+    ap_in_image: float = float('nan')
 
     def arm_gain_px(self) -> float:
         """How much closer than the arm-blind guess the elbows and wrists are, mean px."""
@@ -283,14 +291,20 @@ def arm_blind_errors(pred: np.ndarray, gt: np.ndarray) -> Dict[str, float]:
             for name, joint in zip(ARM_JOINTS, _ARMS)}
 
 
+def inside_image(poses: np.ndarray, size: int = IMAGE_SIZE) -> np.ndarray:
+    """Return which joints lie inside the camera frame, bool (M, 14): 0 <= x, y < size."""
+    poses = np.asarray(poses, np.float64)
+    return ((poses >= 0) & (poses < size)).all(axis=-1)
+
+
 def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
                    per_joint: bool = True) -> PoseMetrics:
     """
     All metrics of predictions (M, 14, 2) against ground truth (M, 14, 2) with boxes (M, 4).
 
     :param per_joint: also run the COCO evaluations that reports show and training validation
-        does not need: the AP of each joint and :func:`ap_with_median_arms` (left empty / NaN
-        without it).
+        does not need: the AP of each joint, :func:`ap_with_median_arms` and the AP on the
+        frames wholly inside the image (left empty / NaN without it).
     :raises ValueError: shapes differ, no frames, or a prediction is NaN / inf.
     """
     pred = np.asarray(pred, np.float64)
@@ -300,9 +314,13 @@ def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
     joint_ap = {name: coco_ap(pred, gt, boxes, joints=[j])['AP']
                 for j, name in enumerate(JOINT_NAMES)} if per_joint else {}
     errors = pixel_errors(pred, gt)
+    whole = inside_image(gt).all(axis=1)
+    ap_in_image = coco_ap(pred[whole], np.asarray(gt)[whole], np.asarray(boxes)[whole])['AP'] \
+        if per_joint and whole.any() else float('nan')
     return PoseMetrics(len(pred), overall['AP'], overall['AP50'], overall['AP75'], joint_ap,
                        float(errors.mean()),
                        {name: float(errors[:, j].mean()) for j, name in enumerate(JOINT_NAMES)},
                        pck(pred, gt), *wrong_arm(pred, gt), arm_blind_errors(pred, gt),
                        *body_errors(pred, gt),
-                       ap_with_median_arms(gt, boxes) if per_joint else float('nan'))
+                       ap_with_median_arms(gt, boxes) if per_joint else float('nan'),
+                       int(whole.sum()), ap_in_image)

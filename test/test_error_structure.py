@@ -3,7 +3,7 @@
 """The structure of a model's body error over sequences, and hupr-error-report."""
 
 from hupr_ros import error_structure as es
-from hupr_ros.metrics import BODY_JOINTS
+from hupr_ros.metrics import BODY_JOINTS, inside_image
 from hupr_ros.skeleton import JOINT_INDEX
 import numpy as np
 import pytest
@@ -139,6 +139,8 @@ def test_error_report_on_a_simulated_set(tmp_path, capsys):
     assert 'whole 6.0 / 0.0; a fixed error per sequence 6.0 / 0.0; wandering within the ' \
         'sequence 0.0 / 0.0' in out
     assert '| across | ' in out and 'closest at k = ' in out
+    share = 100 * (~inside_image(gt)).mean()
+    assert f'{share:.1f}% of joints' in out
     settings = error_report.simulated_settings(data, error_report.load_predictions(tmp_path))
     fx = settings[seq[0]]['fx']
     expected = 100 * 6.0 * np.sqrt(np.mean([(settings[s]['distance, m'] / fx) ** 2

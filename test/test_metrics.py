@@ -187,3 +187,32 @@ def test_ap_with_median_arms_is_what_the_body_alone_earns():
     assert evaluate_poses(placed, gt, boxes, per_joint=False).ap == pytest.approx(ceiling)
     assert evaluate_poses(gt + 40, gt, boxes).ap_median_arms == pytest.approx(ceiling)
     assert math.isnan(evaluate_poses(gt + 40, gt, boxes, per_joint=False).ap_median_arms)
+
+
+def test_ap_on_the_frames_a_camera_could_label():
+    from hupr_ros.metrics import IMAGE_SIZE, inside_image
+    rng = np.random.default_rng(2)
+    gt = np.stack([pose(rng.normal(0, 5, 2)) for _ in range(20)])
+    boxes = np.stack([BOX] * 20)
+    inside = inside_image(gt)
+    assert inside.shape == (20, 14) and inside.all()
+    # Frames 0-4 walk off the right edge: their right wrists are beyond the image.
+    wrist = JOINT_INDEX['R_Wrist']
+    gt[:5, wrist, 0] = IMAGE_SIZE + 10
+    gt[5, wrist, 1] = -1.0                               # and frame 5's above it
+    gt[6, wrist, 0] = IMAGE_SIZE - 0.5                   # frame 6's just inside
+    inside = inside_image(gt)
+    assert (~inside).sum() == 6 and not inside[:6, wrist].any() and inside[6:].all()
+    # Wrong on the frames outside only: AP 100 on the others, and less on all.
+    pred = gt.copy()
+    pred[:6] += 30
+    metrics = evaluate_poses(pred, gt, boxes)
+    assert metrics.frames_in_image == 14
+    assert metrics.ap_in_image == pytest.approx(100.0)
+    assert metrics.ap < 100
+    assert metrics.ap_in_image == pytest.approx(coco_ap(pred[6:], gt[6:], boxes[6:])['AP'])
+    # Report-only, like the per-joint AP; the count is always there.
+    quick = evaluate_poses(pred, gt, boxes, per_joint=False)
+    assert math.isnan(quick.ap_in_image) and quick.frames_in_image == 14
+    gt[:, wrist, 0] = -5
+    assert math.isnan(evaluate_poses(gt, gt, boxes).ap_in_image)

@@ -7,14 +7,15 @@ hupr-error-report: where a model's body error comes from, over whole sequences (
     hupr-error-report EVAL_DIR|predictions.npz [--data SIMSET]
 
 Reads the predictions ``hupr-eval`` wrote and prints the structure of the body's error
-(:mod:`hupr_ros.error_structure`): its displacement across and up split into a fixed error per
-sequence and what wanders within it; the error against the truth of earlier and later frames
-(a lagging prediction is closest to an earlier truth); the error by how fast the true body and
-its arms move; and whether the body's size is read. With ``--data``, the HuPR-Sim set the
-predictions are of (made by ``hupr-sim``), also the error in centimetres at the person's
-distance and each sequence's error against its simulated settings (receiver noise, how
-strongly the body reflects, clutter, distance, height): an error that grows with the noise is
-the radar's; one that does not is the model's or the scene's.
+(:mod:`hupr_ros.error_structure`): how many true joints lie outside the image (a simulated
+label can hold one; a camera-made one cannot) and their error; the body's displacement across
+and up split into a fixed error per sequence and what wanders within it; the error against the
+truth of earlier and later frames (a lagging prediction is closest to an earlier truth); the
+error by how fast the true body and its arms move; and whether the body's size is read. With
+``--data``, the HuPR-Sim set the predictions are of (made by ``hupr-sim``), also the error in
+centimetres at the person's distance and each sequence's error against its simulated settings
+(receiver noise, how strongly the body reflects, clutter, distance, height): an error that
+grows with the noise is the radar's; one that does not is the model's or the scene's.
 """
 
 import argparse
@@ -24,6 +25,7 @@ import sys
 from typing import Optional, Sequence
 
 from hupr_ros import error_structure as es
+from hupr_ros.metrics import inside_image
 import numpy as np
 
 #: Bins of the true body's speed, px per frame.
@@ -62,7 +64,14 @@ def structure_report(p: dict) -> str:
     """Return the report that needs only the predictions."""
     pred, gt, sequence, frame = p['pred'], p['keypoints'], p['sequence'], p['frame']
     parts = es.displacement_parts(pred, gt, sequence)
+    inside = inside_image(gt)
+    error = np.linalg.norm(np.asarray(pred, np.float64) - gt, axis=-1)
+    outside = (f'their error {error[~inside].mean():.1f} px, against {error[inside].mean():.1f} '
+               'px for the joints inside' if (~inside).any() else 'none')
     lines = [f'{len(pred)} frames of {len(np.unique(sequence))} sequences\n',
+             f'true joints outside the image (no camera-made label holds one): '
+             f'{100 * (~inside).any(axis=1).mean():.1f}% of frames, '
+             f'{100 * (~inside).mean():.1f}% of joints; {outside}\n',
              'the body (centre of the joints other than elbows and wrists), displacement rms '
              'px, across / up:',
              f'  whole {parts.whole[0]:.1f} / {parts.whole[1]:.1f}; a fixed error per sequence '

@@ -185,6 +185,9 @@ def print_breakdown(metrics) -> None:
           f'whole, {metrics.body_shape_error_px:.1f} px in its shape once that is taken away')
     print(f'the true body with the median arm pose scores AP {metrics.ap_median_arms:.1f} on '
           'these frames: what placing the body exactly earns without reading the arms')
+    print(f'{metrics.frames_in_image} of the {metrics.frames} frames have every true joint '
+          f'inside the image (all a camera-made label can hold): AP {metrics.ap_in_image:.1f} '
+          'on those')
 
 
 def evaluate_baseline(args, split: str, cache: pathlib.Path) -> int:
