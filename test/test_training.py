@@ -276,6 +276,54 @@ def test_joint_weights_train_and_may_change_on_resume(tiny, tmp_path):
     assert resumed.run().step == 3
 
 
+def test_labelled_joints_only_leave_the_others_out_of_the_loss():
+    torch.manual_seed(1)
+    initial = (torch.rand(3, 14, 8, 8) * 0.98 + 0.01).requires_grad_()
+    refined = torch.rand(3, 14, 8, 8) * 0.98 + 0.01
+    target = torch.rand(3, 14, 8, 8)
+    published = heatmap_loss(initial, refined, target)
+    every = torch.ones(3, 14, dtype=torch.bool)
+    assert torch.allclose(heatmap_loss(initial, refined, target, labelled=every), published)
+    # Sample 0's right wrist unlabelled: its map has no gradient and the mean is over the rest.
+    labelled = every.clone()
+    wrist = JOINT_INDEX['R_Wrist']
+    labelled[0, wrist] = False
+    loss = heatmap_loss(initial, refined, target, labelled=labelled)
+    bce = torch.nn.functional.binary_cross_entropy
+    manual = sum(float(bce(m[b, j], target[b, j])) for m in (initial.detach(), refined)
+                 for b in range(3) for j in range(14) if labelled[b, j]) / 41
+    assert loss.item() == pytest.approx(manual, rel=1e-5)
+    loss.backward()
+    assert initial.grad[0, wrist].abs().sum() == 0 and initial.grad[1, wrist].abs().sum() > 0
+    # With joint weights: weighted mean over the labelled joints; none labelled: zero.
+    weights = torch.from_numpy(TrainConfig(joint_weights={'wrist': 3}).joint_weight_vector())
+    both = heatmap_loss(initial, refined, target, joint_weights=weights, labelled=labelled)
+    manual = sum(float(bce(m[b, j], target[b, j])) * float(weights[j]) for m in
+                 (initial.detach(), refined) for b in range(3) for j in range(14)
+                 if labelled[b, j]) / 41
+    assert both.item() == pytest.approx(manual, rel=1e-5)
+    assert heatmap_loss(initial, refined, target, labelled=~every).item() == 0.0
+
+
+def test_labelled_in_image_trains(tiny, tmp_path, monkeypatch):
+    """labelled_in_image hands the loss which true joints lie inside the image."""
+    seen = []
+    original = trainer_module.heatmap_loss
+
+    def spy(*args, **kwargs):
+        seen.append(args[5] if len(args) > 5 else kwargs.get('labelled'))
+        return original(*args, **kwargs)
+    monkeypatch.setattr(trainer_module, 'heatmap_loss', spy)
+    config = small_config(tiny, tmp_path / 'm', max_steps=2, labelled_in_image=True)
+    assert Trainer(config, show_progress=False).run().step == 2
+    assert len(seen) == 2 and all(m is not None and m.shape == (2, 14) and
+                                  m.dtype == torch.bool for m in seen)
+    seen.clear()
+    assert Trainer(small_config(tiny, tmp_path / 'p', max_steps=1),
+                   show_progress=False).run().step == 1
+    assert seen == [None]
+
+
 def test_every_shipped_training_config_loads():
     configs = sorted((pathlib.Path(__file__).parents[1] / 'config' / 'training').glob('*.yaml'))
     assert len(configs) >= 3

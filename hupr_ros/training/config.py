@@ -65,6 +65,11 @@ class TrainConfig:
     e.g. ``{elbow: 3, wrist: 3}`` to push the shared layers towards the arms. None (default):
     the published loss.
 
+    ``labelled_in_image``: the loss leaves out the joints whose true position lies outside the
+    256 x 256 image (a simulated label can hold one, a camera-made one cannot, and their target
+    map is empty or cut off); the loss is the mean over the joints left. False (default): the
+    published loss, every joint counted. The same on data labelled from a camera.
+
     ``eval_every``: validate every this many steps (0: at the end of every epoch) on at most
     ``val_max_frames`` frames, spread evenly over the validation split.
 
@@ -98,6 +103,7 @@ class TrainConfig:
     lr_decay: float = 0.999
     lr_decay_every: int = 2000
     joint_weights: Optional[Dict[str, float]] = None
+    labelled_in_image: bool = False
     init_from: str = ''
     seed: int = 0
     device: str = 'auto'
