@@ -47,13 +47,16 @@ def oks(pred: np.ndarray, gt: np.ndarray, area: np.ndarray,
 
 
 def coco_ap(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
-            sigmas: np.ndarray = OKS_SIGMAS, joints: Optional[Sequence[int]] = None
-            ) -> Dict[str, float]:
+            sigmas: np.ndarray = OKS_SIGMAS, joints: Optional[Sequence[int]] = None,
+            labelled: Optional[np.ndarray] = None) -> Dict[str, float]:
     """
     COCO keypoint AP, AP50 and AP75 (percent) of one prediction per frame, by pycocotools.
 
     :param pred, gt: (M, 14, 2) pixels; boxes: (M, 4) ground-truth boxes x0, y0, x1, y1.
     :param joints: restrict the OKS to these joints (per-joint AP).
+    :param labelled: (M, 14) bool, the true joints that count; the others are marked unlabelled
+        (v = 0), as COCO marks a joint its annotators could not see: left out of that frame's
+        OKS, and a frame with none left is ignored. None: every joint counts (published).
     """
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
@@ -65,8 +68,13 @@ def coco_ap(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
                          f'and boxes {boxes.shape} (M, 4)')
     if len(gt) == 0:
         raise ValueError('no frames to evaluate')
-    visible = np.zeros(NUM_JOINTS)
-    visible[list(range(NUM_JOINTS)) if joints is None else list(joints)] = 2
+    chosen = np.zeros(NUM_JOINTS)
+    chosen[list(range(NUM_JOINTS)) if joints is None else list(joints)] = 2
+    flags = np.broadcast_to(chosen, gt.shape[:2])
+    if labelled is not None:
+        if np.shape(labelled) != gt.shape[:2]:
+            raise ValueError(f'labelled {np.shape(labelled)} must be {gt.shape[:2]}')
+        flags = np.where(np.asarray(labelled, bool), flags, 0.0)
     area = gt_area(boxes)
     images, annotations, results = [], [], []
     for i in range(len(gt)):
@@ -74,8 +82,8 @@ def coco_ap(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
         x0, y0, x1, y1 = boxes[i]
         annotations.append({
             'id': i + 1, 'image_id': i, 'category_id': 1, 'iscrowd': 0,
-            'keypoints': np.column_stack([gt[i], visible]).ravel().tolist(),
-            'num_keypoints': int((visible > 0).sum()), 'area': float(area[i]),
+            'keypoints': np.column_stack([gt[i], flags[i]]).ravel().tolist(),
+            'num_keypoints': int((flags[i] > 0).sum()), 'area': float(area[i]),
             'bbox': [float(x0), float(y0), float(x1 - x0), float(y1 - y0)]})
         results.append({'image_id': i, 'category_id': 1, 'score': 1.0,
                         'keypoints': np.column_stack([pred[i], np.ones(NUM_JOINTS)]
@@ -131,7 +139,9 @@ class PoseMetrics:
     #: label made from the camera (the labeller, the public data) cannot hold a joint outside
     #: it, and a heat map cannot say one; a simulated label can
     frames_in_image: int = 0
-    #: AP on those frames alone; NaN without ``per_joint`` or when there is none
+    #: AP with every true joint outside the image marked unlabelled, as COCO scores a joint its
+    #: annotators could not see (the AP itself where every joint is inside); NaN without
+    #: ``per_joint``
     ap_in_image: float = float('nan')
 
     def arm_gain_px(self) -> float:
@@ -303,8 +313,8 @@ def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
     All metrics of predictions (M, 14, 2) against ground truth (M, 14, 2) with boxes (M, 4).
 
     :param per_joint: also run the COCO evaluations that reports show and training validation
-        does not need: the AP of each joint, :func:`ap_with_median_arms` and the AP on the
-        frames wholly inside the image (left empty / NaN without it).
+        does not need: the AP of each joint, :func:`ap_with_median_arms` and the AP with the
+        true joints outside the image unlabelled (left empty / NaN without it).
     :raises ValueError: shapes differ, no frames, or a prediction is NaN / inf.
     """
     pred = np.asarray(pred, np.float64)
@@ -314,13 +324,12 @@ def evaluate_poses(pred: np.ndarray, gt: np.ndarray, boxes: np.ndarray,
     joint_ap = {name: coco_ap(pred, gt, boxes, joints=[j])['AP']
                 for j, name in enumerate(JOINT_NAMES)} if per_joint else {}
     errors = pixel_errors(pred, gt)
-    whole = inside_image(gt).all(axis=1)
-    ap_in_image = coco_ap(pred[whole], np.asarray(gt)[whole], np.asarray(boxes)[whole])['AP'] \
-        if per_joint and whole.any() else float('nan')
+    inside = inside_image(gt)
+    ap_in_image = coco_ap(pred, gt, boxes, labelled=inside)['AP'] if per_joint else float('nan')
     return PoseMetrics(len(pred), overall['AP'], overall['AP50'], overall['AP75'], joint_ap,
                        float(errors.mean()),
                        {name: float(errors[:, j].mean()) for j, name in enumerate(JOINT_NAMES)},
                        pck(pred, gt), *wrong_arm(pred, gt), arm_blind_errors(pred, gt),
                        *body_errors(pred, gt),
                        ap_with_median_arms(gt, boxes) if per_joint else float('nan'),
-                       int(whole.sum()), ap_in_image)
+                       int(inside.all(axis=1).sum()), ap_in_image)

@@ -189,7 +189,7 @@ def test_ap_with_median_arms_is_what_the_body_alone_earns():
     assert math.isnan(evaluate_poses(gt + 40, gt, boxes, per_joint=False).ap_median_arms)
 
 
-def test_ap_on_the_frames_a_camera_could_label():
+def test_ap_with_the_joints_outside_the_image_unlabelled():
     from hupr_ros.metrics import IMAGE_SIZE, inside_image
     rng = np.random.default_rng(2)
     gt = np.stack([pose(rng.normal(0, 5, 2)) for _ in range(20)])
@@ -203,16 +203,27 @@ def test_ap_on_the_frames_a_camera_could_label():
     gt[6, wrist, 0] = IMAGE_SIZE - 0.5                   # frame 6's just inside
     inside = inside_image(gt)
     assert (~inside).sum() == 6 and not inside[:6, wrist].any() and inside[6:].all()
-    # Wrong on the frames outside only: AP 100 on the others, and less on all.
+    # Wrong on the joints outside only: AP 100 with them unlabelled, less with them counted.
     pred = gt.copy()
-    pred[:6] += 30
+    pred[:6, wrist] += 60
     metrics = evaluate_poses(pred, gt, boxes)
     assert metrics.frames_in_image == 14
     assert metrics.ap_in_image == pytest.approx(100.0)
     assert metrics.ap < 100
-    assert metrics.ap_in_image == pytest.approx(coco_ap(pred[6:], gt[6:], boxes[6:])['AP'])
-    # Report-only, like the per-joint AP; the count is always there.
+    # Unlabelled joints leave the OKS: equal to scoring the frames without those joints.
+    wrong = pred.copy()
+    wrong[:, JOINT_INDEX['Head']] += 8
+    labelled = coco_ap(wrong, gt, boxes, labelled=inside)['AP']
+    assert labelled == pytest.approx(evaluate_poses(wrong, gt, boxes).ap_in_image)
+    others = [j for j in range(14) if j != wrist]
+    assert coco_ap(wrong[6:], gt[6:], boxes[6:], labelled=inside[6:])['AP'] == \
+        pytest.approx(coco_ap(wrong[6:], gt[6:], boxes[6:])['AP'])
+    assert coco_ap(wrong[:6], gt[:6], boxes[:6], labelled=inside[:6])['AP'] == \
+        pytest.approx(coco_ap(wrong[:6], gt[:6], boxes[:6], joints=others)['AP'])
+    # Every joint inside: the published AP. Report-only, like the per-joint AP.
+    assert coco_ap(wrong, gt, boxes, labelled=np.ones((20, 14), bool))['AP'] == \
+        pytest.approx(coco_ap(wrong, gt, boxes)['AP'])
     quick = evaluate_poses(pred, gt, boxes, per_joint=False)
     assert math.isnan(quick.ap_in_image) and quick.frames_in_image == 14
-    gt[:, wrist, 0] = -5
-    assert math.isnan(evaluate_poses(gt, gt, boxes).ap_in_image)
+    with pytest.raises(ValueError, match='labelled'):
+        coco_ap(pred, gt, boxes, labelled=inside[:, :5])

@@ -186,8 +186,9 @@ def print_breakdown(metrics) -> None:
     print(f'the true body with the median arm pose scores AP {metrics.ap_median_arms:.1f} on '
           'these frames: what placing the body exactly earns without reading the arms')
     print(f'{metrics.frames_in_image} of the {metrics.frames} frames have every true joint '
-          f'inside the image (all a camera-made label can hold): AP {metrics.ap_in_image:.1f} '
-          'on those')
+          'inside the image (a camera-made label holds no other); with the joints outside it '
+          f'unlabelled, as COCO scores a joint its annotators could not see: AP '
+          f'{metrics.ap_in_image:.1f}')
 
 
 def evaluate_baseline(args, split: str, cache: pathlib.Path) -> int:
