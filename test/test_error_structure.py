@@ -139,6 +139,8 @@ def test_error_report_on_a_simulated_set(tmp_path, capsys):
     assert 'whole 6.0 / 0.0; a fixed error per sequence 6.0 / 0.0; wandering within the ' \
         'sequence 0.0 / 0.0' in out
     assert '| across | ' in out and 'closest at k = ' in out
+    assert '| body centre x | frames | mean across | rms across |' in out
+    assert '| +6.0 | 6.0 |' in out
     share = 100 * (~inside_image(gt)).mean()
     assert f'{share:.1f}% of joints' in out
     settings = error_report.simulated_settings(data, error_report.load_predictions(tmp_path))

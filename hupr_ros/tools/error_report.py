@@ -11,11 +11,12 @@ Reads the predictions ``hupr-eval`` wrote and prints the structure of the body's
 label can hold one; a camera-made one cannot) and their error; the body's displacement across
 and up split into a fixed error per sequence and what wanders within it; the error against the
 truth of earlier and later frames (a lagging prediction is closest to an earlier truth); the
-error by how fast the true body and its arms move; and whether the body's size is read. With
-``--data``, the HuPR-Sim set the predictions are of (made by ``hupr-sim``), also the error in
-centimetres at the person's distance and each sequence's error against its simulated settings
-(receiver noise, how strongly the body reflects, clutter, distance, height): an error that
-grows with the noise is the radar's; one that does not is the model's or the scene's.
+error by how fast the true body and its arms move, and by where it is across the image; and
+whether the body's size is read. With ``--data``, the HuPR-Sim set the predictions are of (made
+by ``hupr-sim``), also the error in centimetres at the person's distance and each sequence's
+error against its simulated settings (receiver noise, how strongly the body reflects, clutter,
+distance, height): an error that grows with the noise is the radar's; one that does not is the
+model's or the scene's.
 """
 
 import argparse
@@ -34,6 +35,9 @@ BODY_SPEED_BINS = ((0.0, 0.5), (0.5, 2.0), (2.0, 5.0), (5.0, float('inf')))
 ARM_SPEED_BINS = ((0.0, 0.5), (0.5, 2.0), (2.0, 5.0), (5.0, float('inf')))
 #: A body moving less than this, px per frame, is still.
 STILL = 0.5
+#: Bins of where the true body's centre is across the image, px (256 wide).
+ACROSS_BINS = ((-float('inf'), 28.0), (28.0, 78.0), (78.0, 128.0), (128.0, 178.0),
+               (178.0, 228.0), (228.0, float('inf')))
 
 
 def load_predictions(path: pathlib.Path) -> dict:
@@ -98,6 +102,17 @@ def structure_report(p: dict) -> str:
     still = speed[:, 0] < STILL
     lines += [_rms_row(_bin_label(lo, hi), shift, still & (speed[:, 1] >= lo) &
                        (speed[:, 1] < hi)) for lo, hi in ARM_SPEED_BINS]
+    across = es.body_centres(gt)[:, 0]
+    lines += ['\nby where the true body is across the image, px: its mean displacement across '
+              '(+ = to the right) and rms',
+              '| body centre x | frames | mean across | rms across |', '| --- | --- | --- | --- |']
+    for low, high in ACROSS_BINS:
+        chosen = (across >= low) & (across < high)
+        label = f'< {high:g}' if low == -float('inf') else _bin_label(low, high)
+        lines.append(f'| {label} | {int(chosen.sum())} | ' +
+                     (f'{shift[chosen, 0].mean():+.1f} | '
+                      f'{np.sqrt((shift[chosen, 0] ** 2).mean()):.1f} |' if chosen.any()
+                      else '- | - |'))
     if len(np.unique(sequence)) > 1:
         try:
             size = es.size_reading(pred, gt, sequence)
