@@ -16,12 +16,12 @@ centre is their mean; *across* is the image's x axis, *up* its y axis.
 
 from typing import Dict, NamedTuple, Sequence
 
-from hupr_ros.metrics import BODY_JOINTS
+from hupr_ros.metrics import ARM_JOINTS, BODY_JOINTS
 from hupr_ros.skeleton import JOINT_INDEX
 import numpy as np
 
 _BODY = [JOINT_INDEX[name] for name in BODY_JOINTS]
-_ARMS = [i for i in range(len(JOINT_INDEX)) if i not in _BODY]
+_ARMS = [JOINT_INDEX[name] for name in ARM_JOINTS]
 _HEAD, _ANKLES = JOINT_INDEX['Head'], [JOINT_INDEX['R_Ankle'], JOINT_INDEX['L_Ankle']]
 
 
