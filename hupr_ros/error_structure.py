@@ -16,7 +16,7 @@ centre is their mean; *across* is the image's x axis, *up* its y axis.
 
 from typing import Dict, NamedTuple, Sequence
 
-from hupr_ros.metrics import ARM_JOINTS, BODY_JOINTS
+from hupr_ros.metrics import ARM_JOINTS, BODY_JOINTS, pixel_errors
 from hupr_ros.skeleton import JOINT_INDEX
 import numpy as np
 
@@ -52,6 +52,11 @@ def body_centres(poses: np.ndarray) -> np.ndarray:
     return np.asarray(poses, np.float64)[:, _BODY].mean(axis=1)
 
 
+def _rms(values: np.ndarray) -> np.ndarray:
+    """Return the root mean square over the first axis, per axis (across, up)."""
+    return np.sqrt((values ** 2).mean(axis=0))
+
+
 def _check(pred: np.ndarray, gt: np.ndarray, *per_frame: np.ndarray) -> None:
     pred, gt = np.asarray(pred), np.asarray(gt)
     if pred.shape != gt.shape or pred.ndim != 3 or pred.shape[1:] != (len(JOINT_INDEX), 2):
@@ -76,10 +81,7 @@ def displacement_parts(pred: np.ndarray, gt: np.ndarray,
     for number in np.unique(sequence):
         chosen = sequence == number
         mean[chosen] = shift[chosen].mean(axis=0)
-
-    def rms(a):
-        return np.sqrt((a ** 2).mean(axis=0))
-    return DisplacementParts(rms(shift), rms(mean), rms(shift - mean))
+    return DisplacementParts(_rms(shift), _rms(mean), _rms(shift - mean))
 
 
 def _pairs(sequence: np.ndarray, frame: np.ndarray, lag: int):
@@ -106,8 +108,7 @@ def time_shift_errors(pred: np.ndarray, gt: np.ndarray, sequence: np.ndarray,
     for shift in shifts:
         pairs = _pairs(np.asarray(sequence), np.asarray(frame), int(shift))
         if len(pairs):
-            diff = p[pairs[:, 0]] - g[pairs[:, 1]]
-            out[int(shift)] = np.sqrt((diff ** 2).mean(axis=0))
+            out[int(shift)] = _rms(p[pairs[:, 0]] - g[pairs[:, 1]])
     return out
 
 
@@ -164,11 +165,9 @@ def sequence_errors(pred: np.ndarray, gt: np.ndarray,
     """
     _check(pred, gt, sequence)
     shift = body_centres(pred) - body_centres(gt)
-    error = np.linalg.norm(np.asarray(pred, np.float64) - np.asarray(gt, np.float64),
-                           axis=-1).mean(axis=1)
+    error = pixel_errors(pred, gt).mean(axis=1)
     out = {}
     for number in np.unique(sequence):
         chosen = sequence == number
-        out[int(number)] = np.array([*np.sqrt((shift[chosen] ** 2).mean(axis=0)),
-                                     error[chosen].mean()])
+        out[int(number)] = np.array([*_rms(shift[chosen]), error[chosen].mean()])
     return out

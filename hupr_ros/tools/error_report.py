@@ -26,7 +26,7 @@ import sys
 from typing import Optional, Sequence
 
 from hupr_ros import error_structure as es
-from hupr_ros.metrics import inside_image
+from hupr_ros.metrics import inside_image, pixel_errors
 import numpy as np
 
 #: Bins of the true body's speed, px per frame.
@@ -69,7 +69,7 @@ def structure_report(p: dict) -> str:
     pred, gt, sequence, frame = p['pred'], p['keypoints'], p['sequence'], p['frame']
     parts = es.displacement_parts(pred, gt, sequence)
     inside = inside_image(gt)
-    error = np.linalg.norm(np.asarray(pred, np.float64) - gt, axis=-1)
+    error = pixel_errors(pred, gt)
     outside = (f'their error {error[~inside].mean():.1f} px, against {error[inside].mean():.1f} '
                'px for the joints inside' if (~inside).any() else 'none')
     lines = [f'{len(pred)} frames of {len(np.unique(sequence))} sequences\n',

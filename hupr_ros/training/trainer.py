@@ -29,7 +29,7 @@ from typing import Optional
 
 from hupr_ros.data.dataset import HuPRDataset
 from hupr_ros.inference import precision_problem
-from hupr_ros.metrics import IMAGE_SIZE, PoseMetrics
+from hupr_ros.metrics import inside_image, PoseMetrics
 from hupr_ros.model import build_model, save_checkpoint, VARIANTS
 from hupr_ros.model.checkpoint import load_state_strict, read_checkpoint
 from hupr_ros.training.config import TrainConfig
@@ -400,8 +400,7 @@ class Trainer:
             initial, refined = self.net(hori, vert)
         labelled = None
         if self.config.labelled_in_image:
-            xy = batch['keypoints'].to(self.device)
-            labelled = ((xy >= 0) & (xy < IMAGE_SIZE)).all(dim=-1)
+            labelled = torch.from_numpy(inside_image(batch['keypoints'].numpy())).to(self.device)
         loss = heatmap_loss(initial, refined, target, self.with_refined, self.joint_weights,
                             labelled)
         if not torch.isfinite(loss):
